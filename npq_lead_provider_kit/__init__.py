@@ -1,0 +1,1 @@
+"""Shared, import-light helpers of the NPQ lead provider kit: where its data files live."""
