@@ -1,0 +1,1 @@
+"""A stateful mock of DfE's NPQ lead provider API v1."""

@@ -1,0 +1,55 @@
+"""Frozen settings for one mock instance, built from CLI flags or NPQ_MOCK_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+ENV_PREFIX = "NPQ_MOCK_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that shapes a mock world and how it is served. Nothing is read at import time."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    seed: int = 1
+    # None: a fresh world in a temporary file on every start. A path: reopened, not reseeded.
+    db_path: Path | None = None
+    # None: the reference data shipped with the kit.
+    fixtures_dir: Path | None = None
+    # None: the default demonstration world; N: that many generated applications.
+    applications: int | None = None
+    # Behaviour reference D4: declarations for England-based 2024+ applications need a delivery partner.
+    delivery_partner_rule: bool = True
+    workers: int = 2
+    max_body_bytes: int = 1024 * 1024
+
+    def with_overrides(self, **changes: object) -> Settings:
+        """A copy with the given fields changed; None values leave a field as it is."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Settings from NPQ_MOCK_HOST, NPQ_MOCK_PORT, NPQ_MOCK_SEED, NPQ_MOCK_DB_PATH, ..."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for field in fields(cls):
+            raw = environ.get(ENV_PREFIX + field.name.upper())
+            if raw is None or raw == "":
+                continue
+            values[field.name] = _convert(field.name, raw)
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def _convert(name: str, raw: str) -> object:
+    if name in {"port", "seed", "applications", "workers", "max_body_bytes"}:
+        return int(raw)
+    if name in {"db_path", "fixtures_dir"}:
+        return Path(raw)
+    if name == "delivery_partner_rule":
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    return raw

@@ -1,0 +1,137 @@
+-- The mock's whole world. Timestamps are TEXT 'YYYY-MM-DDTHH:MM:SSZ' (UTC, no fraction: R-23) so that
+-- text order is time order; dates are TEXT 'YYYY-MM-DD'. Booleans are INTEGER 0/1, NULL where nullable.
+
+-- Reference data (loaded from fixtures/ on seed and reset) -------------------------------------------
+CREATE TABLE IF NOT EXISTS lead_providers (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    token TEXT NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS cohorts (
+    start_year INTEGER PRIMARY KEY,
+    funding_cap INTEGER NOT NULL,
+    registration_start_date TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS courses (
+    identifier TEXT PRIMARY KEY,
+    course_group TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS schedules (
+    id INTEGER PRIMARY KEY,
+    cohort INTEGER NOT NULL REFERENCES cohorts(start_year),
+    identifier TEXT NOT NULL,
+    course_group TEXT NOT NULL,
+    applies_from TEXT NOT NULL,
+    declaration_types TEXT NOT NULL,           -- comma-separated, in schedule order
+    UNIQUE (cohort, identifier)
+);
+CREATE TABLE IF NOT EXISTS contracts (
+    lead_provider_id TEXT NOT NULL REFERENCES lead_providers(id),
+    cohort INTEGER NOT NULL,
+    course_identifier TEXT NOT NULL,
+    PRIMARY KEY (lead_provider_id, cohort, course_identifier)
+);
+-- Mutable server-wide settings shared by every worker process: frozen clock, rule switches,
+-- closed cohorts. value is JSON.
+CREATE TABLE IF NOT EXISTS settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+-- People and their records -----------------------------------------------------------------------------
+CREATE TABLE IF NOT EXISTS users (
+    id TEXT PRIMARY KEY,                       -- the participant_id
+    full_name TEXT NOT NULL,
+    email TEXT NOT NULL,
+    trn TEXT,
+    trn_verified INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL                   -- "significantly updated" time (sections 3.3, 3.4)
+);
+CREATE INDEX IF NOT EXISTS users_trn ON users (trn);
+
+CREATE TABLE IF NOT EXISTS applications (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    lead_provider_id TEXT NOT NULL REFERENCES lead_providers(id),
+    course_identifier TEXT NOT NULL,
+    cohort INTEGER,
+    status TEXT NOT NULL,                      -- pending | accepted | rejected
+    training_status TEXT,                      -- active | deferred | withdrawn (accepted only)
+    schedule_id INTEGER REFERENCES schedules(id),
+    funded_place INTEGER,
+    eligible_for_funding INTEGER NOT NULL,     -- the stored flag (R-40 derives the shown one)
+    funding_eligibility_status_code TEXT,       -- e.g. marked_funded_by_policy (R-40)
+    employer_name TEXT,
+    employment_role TEXT,
+    funding_choice TEXT,
+    headteacher_status TEXT,
+    private_childcare_provider_urn TEXT,
+    school_urn TEXT,
+    school_ukprn TEXT,
+    works_in_school INTEGER,
+    targeted_delivery_funding_eligibility INTEGER NOT NULL DEFAULT 0,
+    teacher_catchment TEXT,                    -- stored value: england, scotland, ..., another
+    teacher_catchment_country TEXT,
+    teacher_catchment_iso_country_code TEXT,
+    itt_provider TEXT,
+    lead_mentor INTEGER NOT NULL DEFAULT 0,
+    accepted_at TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS applications_by_provider ON applications (lead_provider_id, created_at, id);
+CREATE INDEX IF NOT EXISTS applications_by_provider_updated ON applications (lead_provider_id, updated_at);
+CREATE INDEX IF NOT EXISTS applications_by_user ON applications (user_id, course_identifier, cohort);
+
+-- Training-status history (section 7.2): drives R-82.
+CREATE TABLE IF NOT EXISTS application_states (
+    id INTEGER PRIMARY KEY,
+    application_id TEXT NOT NULL REFERENCES applications(id),
+    lead_provider_id TEXT NOT NULL,
+    state TEXT NOT NULL,
+    reason TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS application_states_by_application ON application_states (application_id, id);
+
+CREATE TABLE IF NOT EXISTS declarations (
+    id TEXT PRIMARY KEY,
+    application_id TEXT NOT NULL REFERENCES applications(id),
+    user_id TEXT NOT NULL REFERENCES users(id),
+    lead_provider_id TEXT NOT NULL,
+    cohort INTEGER NOT NULL,
+    declaration_type TEXT NOT NULL,
+    declaration_date TEXT NOT NULL,
+    state TEXT NOT NULL,                       -- stored with underscores (R-136)
+    superseded_by_id TEXT,                     -- R-104 duplicate link
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS declarations_by_provider ON declarations (lead_provider_id, created_at, id);
+CREATE INDEX IF NOT EXISTS declarations_by_provider_updated ON declarations (lead_provider_id, updated_at);
+CREATE INDEX IF NOT EXISTS declarations_by_application ON declarations (application_id);
+CREATE INDEX IF NOT EXISTS declarations_by_user ON declarations (user_id);
+
+CREATE TABLE IF NOT EXISTS outcomes (
+    id TEXT PRIMARY KEY,
+    declaration_id TEXT NOT NULL REFERENCES declarations(id),
+    lead_provider_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    state TEXT NOT NULL,                       -- passed | failed | voided
+    completion_date TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outcomes_by_provider ON outcomes (lead_provider_id, created_at, id);
+CREATE INDEX IF NOT EXISTS outcomes_by_declaration ON outcomes (declaration_id, created_at);
+CREATE INDEX IF NOT EXISTS outcomes_by_user ON outcomes (user_id, lead_provider_id, created_at, id);
+
+-- Retired participant ids (R-74.1, R-80): not reachable through v1 in practice, kept for fidelity.
+CREATE TABLE IF NOT EXISTS participant_id_changes (
+    id INTEGER PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    from_participant_id TEXT NOT NULL,
+    to_participant_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
