@@ -1,0 +1,136 @@
+"""A small typed HTTP client whose every reply can be shown to a person as a curl command."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+
+TIMEOUT = 30
+
+
+@dataclass
+class Reply:
+    """One exchange: the request as curl plus the parsed answer."""
+
+    method: str
+    url: str
+    status: int
+    headers: dict[str, str]
+    text: str
+    curl: str
+    _json: Any = field(default=None, repr=False)
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+    @property
+    def media_type(self) -> str:
+        return self.content_type.split(";")[0].strip().lower()
+
+    def json(self) -> Any:
+        if self._json is None:
+            try:
+                self._json = json.loads(self.text)
+            except ValueError as exc:
+                raise ContractFailure(
+                    "R-20 JSON responses", "a JSON body", f"unparseable body {self.text[:200]!r}", self.curl
+                ) from exc
+        return self._json
+
+    @property
+    def data(self) -> Any:
+        body = self.json()
+        if not isinstance(body, dict) or "data" not in body:
+            raise ContractFailure("R-21 JSON:API envelope", '{"data": ...}', _short(self.text), self.curl)
+        return body["data"]
+
+    def short(self) -> str:
+        return f"{self.status} {self.media_type or '-'} {_short(self.text)}"
+
+
+class ContractFailure(AssertionError):
+    """A broken rule, with what a person needs to reproduce it."""
+
+    def __init__(self, rule: str, expected: str, got: str, curl: str = "") -> None:
+        self.rule, self.expected, self.got, self.curl = rule, expected, got, curl
+        super().__init__(f"[{rule}] expected {expected}; got {got}" + (f"\n  request: {curl}" if curl else ""))
+
+
+def _short(text: str, limit: int = 300) -> str:
+    text = text.strip().replace("\n", "\\n")
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+class Client:
+    """Talks to one base URL with one bearer token (or none)."""
+
+    def __init__(self, base_url: str, token: str | None, token_label: str = "$NPQ_TOKEN") -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.token_label = token_label
+        self.session = requests.Session()
+
+    def with_token(self, token: str | None, label: str) -> Client:
+        return Client(self.base_url, token, label)
+
+    def url(self, path: str) -> str:
+        return path if path.startswith("http") else self.base_url + path
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        raw_auth: str | None = None,
+    ) -> Reply:
+        """Send one request. `raw_auth` replaces the Authorization header verbatim ('' drops it)."""
+        hdrs = {"Accept": "*/*"}
+        auth_shown = None
+        if raw_auth is not None:
+            if raw_auth:
+                hdrs["Authorization"] = raw_auth
+                auth_shown = raw_auth
+        elif self.token is not None:
+            hdrs["Authorization"] = f"Bearer {self.token}"
+            auth_shown = f"Bearer {self.token_label}"
+        data = None
+        if body is not None:
+            data = json.dumps(body)
+            hdrs["Content-Type"] = "application/json"
+        hdrs.update(headers or {})
+        prepared = requests.Request(method, self.url(path), params=params, data=data, headers=hdrs).prepare()
+        curl = _curl(prepared.method or method, prepared.url or path, hdrs, data, auth_shown)
+        resp = self.session.send(prepared, timeout=TIMEOUT)
+        headers_lc = {k.lower(): v for k, v in resp.headers.items()}
+        return Reply(method, prepared.url or path, resp.status_code, headers_lc, resp.text, curl)
+
+    def get(self, path: str, **kw: Any) -> Reply:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, body: Any = None, **kw: Any) -> Reply:
+        return self.request("POST", path, body=body, **kw)
+
+    def put(self, path: str, body: Any = None, **kw: Any) -> Reply:
+        return self.request("PUT", path, body=body, **kw)
+
+
+def _curl(method: str, url: str, headers: dict[str, str], data: str | None, auth_shown: str | None) -> str:
+    # The token is never printed: the reader substitutes their own from the environment.
+    parts = ["curl", "-sS", "-X", method, shlex.quote(url)]
+    for name, value in headers.items():
+        if name == "Accept":
+            continue
+        shown = auth_shown if name == "Authorization" else value
+        quote = '"' if name == "Authorization" and auth_shown and "$" in auth_shown else "'"
+        parts += ["-H", f"{quote}{name}: {shown}{quote}"]
+    if data is not None:
+        parts += ["--data", shlex.quote(data)]
+    return " ".join(parts)

@@ -1,0 +1,94 @@
+"""Collects one line per rule or check and prints the at-a-glance verdict at the end of the run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from contract_tests.client import ContractFailure
+
+ORDER = {"failed": 0, "passed": 1, "skipped": 2}
+
+
+@dataclass
+class Outcome:
+    nodeid: str
+    outcome: str  # passed / failed / skipped
+    expected: str = ""
+    got: str = ""
+    curl: str = ""
+    reason: str = ""
+
+
+@dataclass
+class RuleResult:
+    label: str
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> str:
+        kinds = {o.outcome for o in self.outcomes}
+        if "failed" in kinds:
+            return "failed"
+        return "passed" if "passed" in kinds else "skipped"
+
+
+def describe_failure(exc: BaseException) -> tuple[str, str, str]:
+    """(expected, got, curl) from a ContractFailure, or best effort from Schemathesis' text."""
+    if isinstance(exc, ContractFailure):
+        return exc.expected, exc.got, exc.curl
+    nested = getattr(exc, "exceptions", None)
+    if nested:
+        for inner in nested:
+            if isinstance(inner, ContractFailure):
+                return inner.expected, inner.got, inner.curl
+    text = str(exc)
+    curls = [line.strip() for line in text.splitlines() if line.strip().startswith("curl ")]
+    lines = [line.rstrip() for line in text.splitlines() if line.strip() and not line.strip().startswith("curl ")]
+    return "", "\n".join(lines[:12]), curls[0] if curls else ""
+
+
+class Collector:
+    """Keeps results keyed by rule label, in first-seen order."""
+
+    def __init__(self) -> None:
+        self.rules: dict[str, RuleResult] = {}
+
+    def add(self, label: str, outcome: Outcome) -> None:
+        self.rules.setdefault(label, RuleResult(label)).outcomes.append(outcome)
+
+    def counts(self) -> dict[str, int]:
+        counts = {"passed": 0, "failed": 0, "skipped": 0}
+        for rule in self.rules.values():
+            counts[rule.verdict] += 1
+        return counts
+
+    def render(self, header: str) -> list[str]:
+        out = ["", "=" * 100, header, "=" * 100]
+        for rule in sorted(self.rules.values(), key=lambda r: ORDER[r.verdict]):
+            verdict = rule.verdict
+            tag = {"passed": "PASS", "failed": "FAIL", "skipped": "SKIP"}[verdict]
+            out.append(f"{tag}  {rule.label}")
+            if verdict == "failed":
+                for o in [o for o in rule.outcomes if o.outcome == "failed"][:5]:
+                    out.append(f"      test:     {o.nodeid}")
+                    if o.expected:
+                        out.append(f"      expected: {o.expected}")
+                    for i, line in enumerate(o.got.splitlines() or [""]):
+                        out.append(("      got:      " if i == 0 else "                ") + line)
+                    if o.curl:
+                        out.append(f"      request:  {o.curl}")
+            elif verdict == "skipped":
+                reasons = sorted({o.reason for o in rule.outcomes if o.reason})
+                out.append(f"      reason:   {'; '.join(reasons)[:300]}")
+        c = self.counts()
+        verdict = "NOT COMPLIANT" if c["failed"] else "COMPLIANT"
+        out.append("-" * 100)
+        out.append(f"{verdict}: {c['passed']} rules/checks passed, {c['failed']} failed, {c['skipped']} skipped")
+        return out
+
+
+def skip_reason(longrepr: Any) -> str:
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2]).removeprefix("Skipped: ")
+    return str(longrepr or "")

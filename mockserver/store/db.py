@@ -1,0 +1,74 @@
+"""SQLite connections, schema creation, write transactions and the key-value settings table."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+_SCHEMA = resources.files("mockserver.store").joinpath("schema.sql")
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """Open the world's database file for one thread: WAL so several worker processes share it."""
+    # isolation_level=None: autocommit; every state change opens its own explicit transaction.
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA busy_timeout=30000")
+    conn.execute("PRAGMA foreign_keys=OFF")
+    conn.execute("PRAGMA cache_size=-65536")
+    return conn
+
+
+def create_schema(conn: sqlite3.Connection) -> None:
+    """Create every table and index that does not exist yet."""
+    conn.executescript(_SCHEMA.read_text(encoding="utf-8"))
+
+
+@contextmanager
+def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One atomic state change. BEGIN IMMEDIATE takes the write lock up front, so two requests that
+    read-check-write the same record are serialised instead of both passing the check."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+@contextmanager
+def read_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A consistent snapshot for several reads that must agree (a page and its lookups)."""
+    conn.execute("BEGIN")
+    try:
+        yield conn
+    finally:
+        conn.execute("COMMIT")
+
+
+def get_setting(conn: sqlite3.Connection, key: str, default: Any = None) -> Any:
+    """A server-wide setting (JSON-decoded), or default when it was never set."""
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    return default if row is None else json.loads(row[0])
+
+
+def get_settings(conn: sqlite3.Connection) -> dict[str, Any]:
+    """Every stored setting, JSON-decoded."""
+    return {key: json.loads(value) for key, value in conn.execute("SELECT key, value FROM settings")}
+
+
+def set_setting(conn: sqlite3.Connection, key: str, value: Any) -> None:
+    """Store one setting (JSON-encoded); callers wrap it in a transaction when it must be atomic."""
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, json.dumps(value)),
+    )
