@@ -1,0 +1,139 @@
+"""pytest plugin of the contract suite: options, fixtures, --read-only, and the closing summary."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from contract_tests import settings as run_settings
+from contract_tests.capabilities import World
+from contract_tests.client import Client
+from contract_tests.summary import Collector, Outcome, describe_failure, skip_reason
+
+COLLECTOR = Collector()
+_WORLD: World | None = None
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("npq-contract", "NPQ lead provider API v1 contract suite")
+    group.addoption("--base-url", default=os.environ.get("NPQ_BASE_URL"), help="server root (env NPQ_BASE_URL)")
+    group.addoption("--token", default=os.environ.get("NPQ_TOKEN"), help="a provider's token (env NPQ_TOKEN)")
+    group.addoption(
+        "--other-token",
+        default=os.environ.get("NPQ_OTHER_TOKEN"),
+        help="another provider's token for the scoping checks (env NPQ_OTHER_TOKEN)",
+    )
+    group.addoption("--spec", default=None, help="OpenAPI document to check against (default: the kit's v1)")
+    group.addoption("--read-only", action="store_true", help="run only checks that change nothing")
+    group.addoption("--quick", action="store_true", help="few generated examples, no stateful runs")
+    group.addoption("--max-examples", type=int, default=None, help="generated examples per operation")
+    group.addoption("--seed", type=int, default=None, help="seed for generated data (fixed by default)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "rule(id, title): the business rule or check a test guards")
+    config.addinivalue_line("markers", "writes: the test changes records on the server")
+    config.addinivalue_line("markers", "quick: also runs under --quick")
+    base_url = config.getoption("base_url")
+    token = config.getoption("token")
+    if not base_url or not token:
+        raise pytest.UsageError("the contract suite needs --base-url and --token (or NPQ_BASE_URL / NPQ_TOKEN)")
+    cur = run_settings.CURRENT
+    cur.base_url = base_url.rstrip("/")
+    cur.token = token
+    cur.other_token = config.getoption("other_token") or None
+    cur.spec = Path(config.getoption("spec")).resolve() if config.getoption("spec") else None
+    cur.read_only = config.getoption("read_only")
+    cur.quick = config.getoption("quick")
+    cur.max_examples = config.getoption("max_examples")
+    if config.getoption("seed") is not None:
+        cur.seed = config.getoption("seed")
+
+
+def _label(item: pytest.Item) -> str:
+    marker = item.get_closest_marker("rule")
+    if marker is None:
+        return item.name
+    rule_id, title = marker.args[0], marker.args[1]
+    label = f"{rule_id} {title}"
+    callspec = getattr(item, "callspec", None)
+    if marker.kwargs.get("per_case") and callspec is not None:
+        label += f" [{callspec.id}]"
+    return label
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    cur = run_settings.CURRENT
+    keep, drop = [], []
+    for item in items:
+        if cur.read_only and item.get_closest_marker("writes"):
+            drop.append(item)
+        elif cur.quick and item.get_closest_marker("slow"):
+            drop.append(item)
+        else:
+            keep.append(item)
+        item.user_properties.append(("rule", _label(item)))
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    report = yield
+    if report.when == "call" or report.outcome != "passed":
+        outcome = Outcome(item.nodeid, report.outcome)
+        if report.failed and call.excinfo is not None:
+            outcome.expected, outcome.got, outcome.curl = describe_failure(call.excinfo.value)
+            if report.when != "call":
+                outcome.got = f"(during {report.when}) " + outcome.got
+        elif report.skipped:
+            outcome.reason = skip_reason(report.longrepr)
+        COLLECTOR.add(_label(item), outcome)
+    return report
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    cur = run_settings.CURRENT
+    if not COLLECTOR.rules:
+        return
+    world = _WORLD
+    header = (
+        f"NPQ lead provider API v1 contract: {cur.base_url}  "
+        f"(testing API: {'yes' if world and world.testing_api else 'no'}; "
+        f"second provider: {'yes' if world and world.other_token else 'no'}; "
+        f"{'read-only' if cur.read_only else 'read-write'}; {'quick' if cur.quick else 'full'})"
+    )
+    for line in COLLECTOR.render(header):
+        terminalreporter.write_line(line)
+
+
+# --- fixtures ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def api() -> Client:
+    cur = run_settings.CURRENT
+    return Client(cur.base_url, cur.token)
+
+
+@pytest.fixture(scope="session")
+def world(api: Client) -> Iterator[World]:
+    """Capabilities, discovered once; with the testing API the server's clock is ours for the run."""
+    global _WORLD
+    found = World.discover(api, run_settings.CURRENT.other_token)
+    _WORLD = found
+    if not run_settings.CURRENT.read_only:
+        found.freeze_clock()
+    yield found
+    found.restore_clock()
+
+
+@pytest.fixture(scope="session")
+def other(world: World) -> Client:
+    if world.other is None:
+        pytest.skip("no second provider: pass --other-token (or run against a server with the testing API)")
+    return world.other
