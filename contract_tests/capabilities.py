@@ -84,7 +84,11 @@ class World:
         if "participant_id" not in attrs:
             # A fresh TRN per person keeps the duplicate-TRN rule out of unrelated checks.
             attrs.setdefault("teacher_reference_number", str(self.rng.randrange(1_000_000, 9_999_999)))
-        if attrs.get("status") == "accepted" and attrs["cohort"] == COHORT and "schedule_identifier" not in attrs:
+        if (
+            attrs.get("status") == "accepted"
+            and attrs["cohort"] == COHORT
+            and "schedule_identifier" not in attrs
+        ):
             attrs["schedule_identifier"] = SCHEDULE if attrs["course_identifier"] == COURSE else None
             if attrs["schedule_identifier"] is None:
                 del attrs["schedule_identifier"]

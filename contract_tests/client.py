@@ -58,10 +58,12 @@ class ContractFailure(AssertionError):
 
     def __init__(self, rule: str, expected: str, got: str, curl: str = "") -> None:
         self.rule, self.expected, self.got, self.curl = rule, expected, got, curl
-        super().__init__(f"[{rule}] expected {expected}; got {got}" + (f"\n  request: {curl}" if curl else ""))
+        super().__init__(
+            f"[{rule}] expected {expected}; got {got}" + (f"\n  request: {curl}" if curl else "")
+        )
 
 
-def _short(text: str, limit: int = 300) -> str:
+def _short(text: str, limit: int = 200) -> str:
     text = text.strip().replace("\n", "\\n")
     return text if len(text) <= limit else text[:limit] + "..."
 

@@ -19,7 +19,9 @@ _WORLD: World | None = None
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("npq-contract", "NPQ lead provider API v1 contract suite")
-    group.addoption("--base-url", default=os.environ.get("NPQ_BASE_URL"), help="server root (env NPQ_BASE_URL)")
+    group.addoption(
+        "--base-url", default=os.environ.get("NPQ_BASE_URL"), help="server root (env NPQ_BASE_URL)"
+    )
     group.addoption("--token", default=os.environ.get("NPQ_TOKEN"), help="a provider's token (env NPQ_TOKEN)")
     group.addoption(
         "--other-token",
@@ -40,7 +42,9 @@ def pytest_configure(config: pytest.Config) -> None:
     base_url = config.getoption("base_url")
     token = config.getoption("token")
     if not base_url or not token:
-        raise pytest.UsageError("the contract suite needs --base-url and --token (or NPQ_BASE_URL / NPQ_TOKEN)")
+        raise pytest.UsageError(
+            "the contract suite needs --base-url and --token (or NPQ_BASE_URL / NPQ_TOKEN)"
+        )
     cur = run_settings.CURRENT
     cur.base_url = base_url.rstrip("/")
     cur.token = token
@@ -59,9 +63,8 @@ def _label(item: pytest.Item) -> str:
         return item.name
     rule_id, title = marker.args[0], marker.args[1]
     label = f"{rule_id} {title}"
-    callspec = getattr(item, "callspec", None)
-    if marker.kwargs.get("per_case") and callspec is not None:
-        label += f" [{callspec.id}]"
+    if marker.kwargs.get("per_case") and "[" in item.name:
+        label += " [" + item.name.split("[", 1)[1]
     return label
 
 
@@ -69,9 +72,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     cur = run_settings.CURRENT
     keep, drop = [], []
     for item in items:
-        if cur.read_only and item.get_closest_marker("writes"):
-            drop.append(item)
-        elif cur.quick and item.get_closest_marker("slow"):
+        if (
+            cur.read_only
+            and item.get_closest_marker("writes")
+            or cur.quick
+            and item.get_closest_marker("slow")
+        ):
             drop.append(item)
         else:
             keep.append(item)
@@ -85,7 +91,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
     report = yield
     if report.when == "call" or report.outcome != "passed":
-        outcome = Outcome(item.nodeid, report.outcome)
+        nodeid = (
+            item.nodeid
+            if item.nodeid.endswith("]") or "[" not in item.name
+            else f"{item.nodeid}[{item.name.split('[', 1)[1]}"
+        )
+        outcome = Outcome(nodeid, report.outcome)
         if report.failed and call.excinfo is not None:
             outcome.expected, outcome.got, outcome.curl = describe_failure(call.excinfo.value)
             if report.when != "call":
@@ -96,15 +107,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     return report
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+def pytest_unconfigure(config: pytest.Config) -> None:
+    # Printed last, after pytest's own short summary, so the verdict is the final thing a person reads.
+    terminalreporter = config.pluginmanager.get_plugin("terminalreporter")
     cur = run_settings.CURRENT
-    if not COLLECTOR.rules:
+    if terminalreporter is None or not COLLECTOR.rules:
         return
     world = _WORLD
     header = (
         f"NPQ lead provider API v1 contract: {cur.base_url}  "
-        f"(testing API: {'yes' if world and world.testing_api else 'no'}; "
-        f"second provider: {'yes' if world and world.other_token else 'no'}; "
+        f"(testing API: {'not probed' if world is None else 'yes' if world.testing_api else 'no'}; "
+        f"second provider: {'not probed' if world is None else 'yes' if world.other_token else 'no'}; "
         f"{'read-only' if cur.read_only else 'read-write'}; {'quick' if cur.quick else 'full'})"
     )
     for line in COLLECTOR.render(header):

@@ -44,8 +44,14 @@ def describe_failure(exc: BaseException) -> tuple[str, str, str]:
                 return inner.expected, inner.got, inner.curl
     text = str(exc)
     curls = [line.strip() for line in text.splitlines() if line.strip().startswith("curl ")]
-    lines = [line.rstrip() for line in text.splitlines() if line.strip() and not line.strip().startswith("curl ")]
-    return "", "\n".join(lines[:12]), curls[0] if curls else ""
+    # Schemathesis hides the token; show the variable a person substitutes instead.
+    curls = [c.replace("'Authorization: [Filtered]'", '"Authorization: Bearer $NPQ_TOKEN"') for c in curls]
+    noise = ("curl ", "Reproduce with", "(")
+    lines = [
+        line.rstrip() for line in text.splitlines() if line.strip() and not line.strip().startswith(noise)
+    ]
+    expected = "responses as the OpenAPI document says" if "Schemathesis" in text else ""
+    return expected, "\n".join(lines[:12]), curls[0] if curls else ""
 
 
 class Collector:
@@ -84,7 +90,9 @@ class Collector:
         c = self.counts()
         verdict = "NOT COMPLIANT" if c["failed"] else "COMPLIANT"
         out.append("-" * 100)
-        out.append(f"{verdict}: {c['passed']} rules/checks passed, {c['failed']} failed, {c['skipped']} skipped")
+        out.append(
+            f"{verdict}: {c['passed']} rules/checks passed, {c['failed']} failed, {c['skipped']} skipped"
+        )
         return out
 
 

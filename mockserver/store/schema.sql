@@ -135,3 +135,48 @@ CREATE TABLE IF NOT EXISTS participant_id_changes (
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
+
+-- Added for the API's queries (core mock server). Lists order by (created_at, rowid): the rowid is the
+-- insertion order, like the real service's integer primary keys, and every index ends with it.
+CREATE INDEX IF NOT EXISTS applications_page ON applications (lead_provider_id, created_at);
+CREATE INDEX IF NOT EXISTS applications_by_user_provider ON applications (user_id, lead_provider_id, status);
+CREATE INDEX IF NOT EXISTS declarations_page ON declarations (lead_provider_id, created_at);
+CREATE INDEX IF NOT EXISTS outcomes_page ON outcomes (lead_provider_id, created_at);
+CREATE INDEX IF NOT EXISTS users_page ON users (created_at);
+CREATE INDEX IF NOT EXISTS participant_id_changes_by_user ON participant_id_changes (user_id);
+CREATE INDEX IF NOT EXISTS participant_id_changes_by_from ON participant_id_changes (from_participant_id);
+
+-- Participants list (R-70) without scanning every user: (provider, person) pairs with an accepted application,
+-- kept by triggers so every writer (seeding, testing API, the API) maintains it. Pairs are only ever added;
+-- the list query re-checks the accepted application, and replacing the providers (seed, reset) clears them.
+CREATE TABLE IF NOT EXISTS provider_participants (
+    lead_provider_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    user_created_at TEXT,
+    PRIMARY KEY (lead_provider_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS provider_participants_page
+    ON provider_participants (lead_provider_id, user_created_at, user_id);
+CREATE TRIGGER IF NOT EXISTS provider_participants_on_insert AFTER INSERT ON applications
+WHEN NEW.status = 'accepted' BEGIN
+    INSERT OR IGNORE INTO provider_participants (lead_provider_id, user_id, user_created_at)
+    VALUES (NEW.lead_provider_id, NEW.user_id, (SELECT created_at FROM users WHERE id = NEW.user_id));
+END;
+CREATE TRIGGER IF NOT EXISTS provider_participants_on_update AFTER UPDATE OF status, lead_provider_id ON applications
+WHEN NEW.status = 'accepted' BEGIN
+    INSERT OR IGNORE INTO provider_participants (lead_provider_id, user_id, user_created_at)
+    VALUES (NEW.lead_provider_id, NEW.user_id, (SELECT created_at FROM users WHERE id = NEW.user_id));
+END;
+CREATE TRIGGER IF NOT EXISTS provider_participants_user_created AFTER INSERT ON users BEGIN
+    UPDATE provider_participants SET user_created_at = NEW.created_at WHERE user_id = NEW.id;
+END;
+CREATE TRIGGER IF NOT EXISTS provider_participants_user_changed AFTER UPDATE OF created_at ON users BEGIN
+    UPDATE provider_participants SET user_created_at = NEW.created_at WHERE user_id = NEW.id;
+END;
+CREATE TRIGGER IF NOT EXISTS provider_participants_clear AFTER DELETE ON lead_providers BEGIN
+    DELETE FROM provider_participants WHERE lead_provider_id = OLD.id;
+END;
+-- A world file made before this table existed: fill it once.
+INSERT OR IGNORE INTO provider_participants (lead_provider_id, user_id, user_created_at)
+SELECT a.lead_provider_id, a.user_id, u.created_at FROM applications a JOIN users u ON u.id = a.user_id
+WHERE a.status = 'accepted' AND NOT EXISTS (SELECT 1 FROM provider_participants);

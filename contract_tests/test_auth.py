@@ -1,0 +1,168 @@
+"""Authentication (R-10..R-12) on every operation, and scoping between providers (R-14, R-15)."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from contract_tests import expect
+from contract_tests.capabilities import World, action_body, declaration_body
+from contract_tests.client import Client
+from contract_tests.records import LISTS, all_records, ids
+from contract_tests.settings import spec_path
+
+pytestmark = [pytest.mark.quick]
+PLACEHOLDER = "7d6c9b1e-58a4-4f6e-9d58-3f4a6b0c2e11"
+
+
+def _operations() -> list[tuple[str, str]]:
+    """(METHOD, path) for every operation of the document under test."""
+    try:
+        doc = yaml.safe_load(spec_path().read_text())
+    except (OSError, yaml.YAMLError):
+        return []
+    return [
+        (method.upper(), path)
+        for path, item in (doc.get("paths") or {}).items()
+        for method in item
+        if method in {"get", "put", "post", "patch", "delete"}
+    ]
+
+
+def _probe(client: Client, method: str, path: str, raw_auth: str) -> object:
+    body = (
+        {"data": {"type": "x", "attributes": {"course_identifier": "npq-headship"}}}
+        if method != "GET"
+        else None
+    )
+    return client.request(method, path.replace("{id}", PLACEHOLDER), body=body, raw_auth=raw_auth)
+
+
+OPERATIONS = _operations()
+OPERATION_IDS = [f"{m} {p}" for m, p in OPERATIONS]
+
+
+@pytest.mark.rule("R-12", "no token: 401 HTTP Token: Access denied", per_case=True)
+@pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=OPERATION_IDS)
+def test_r12_missing_token(api: Client, method: str, path: str) -> None:
+    expect.denied(_probe(api, method, path, ""), "R-12 missing token")  # type: ignore[arg-type]
+
+
+@pytest.mark.rule("R-12", "wrong token: 401 HTTP Token: Access denied", per_case=True)
+@pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=OPERATION_IDS)
+def test_r12_wrong_token(api: Client, method: str, path: str) -> None:
+    for raw in ("Bearer not-a-real-token-4f1d", f"Basic {api.token}"):
+        expect.denied(_probe(api, method, path, raw), "R-12 wrong token or scheme")  # type: ignore[arg-type]
+
+
+@pytest.mark.rule("R-14", "lists never mix providers", per_case=True)
+@pytest.mark.parametrize("kind", ["applications", "declarations", "outcomes"])
+def test_r14_lists_do_not_mix(world: World, api: Client, other: Client, kind: str) -> None:
+    path = LISTS[kind][0]
+    ours, theirs = set(ids(all_records(api, path))), set(ids(all_records(other, path)))
+    shared = sorted(ours & theirs)[:3]
+    expect.true(
+        not shared,
+        f"R-14 {kind} scoped to the provider",
+        "no record in both providers' lists",
+        f"shared ids {shared}",
+    )
+
+
+@pytest.fixture(scope="module")
+def our_records(world: World, api: Client) -> dict[str, str]:
+    """One record of each kind belonging to our provider (made if possible, else found)."""
+    from contract_tests.settings import CURRENT
+
+    if world.testing_api and not CURRENT.read_only:
+        pending = world.application()
+        person = world.participant()["attributes"]["participant_id"]
+        body = declaration_body(person, "completed", declaration_date="2024-05-01T10:00:00Z", has_passed=True)
+        decl = expect.ok(api.post(LISTS["declarations"][0], body), "R-104 completed declaration")
+        return {"application": pending["id"], "participant": person, "declaration": decl["id"]}
+    found: dict[str, str] = {}
+    for kind, key in (
+        ("applications", "application"),
+        ("participants", "participant"),
+        ("declarations", "declaration"),
+    ):
+        records = expect.ok(api.get(LISTS[kind][0], params={"page[per_page]": 1}), "R-45 list")
+        if records:
+            found[key] = records[0]["id"]
+    return found
+
+
+def _cross_requests(rec: dict[str, str], read_only: bool) -> list[tuple[str, str, object]]:
+    a, p, d = rec.get("application"), rec.get("participant"), rec.get("declaration")
+    calls: list[tuple[str, str, object]] = []
+    if a:
+        calls += [("GET", f"/api/v1/npq-applications/{a}", None)]
+        if not read_only:
+            fp = {"data": {"type": "x", "attributes": {"funded_place": True}}}
+            calls += [
+                ("POST", f"/api/v1/npq-applications/{a}/accept", None),
+                ("POST", f"/api/v1/npq-applications/{a}/reject", None),
+                ("PUT", f"/api/v1/npq-applications/{a}/change-funded-place", fp),
+            ]
+    if p:
+        calls += [
+            ("GET", f"/api/v1/participants/npq/{p}", None),
+            ("GET", f"/api/v1/participants/npq/{p}/outcomes", None),
+        ]
+        if not read_only:
+            outcome = {
+                "data": {
+                    "type": "x",
+                    "attributes": {
+                        "course_identifier": "npq-headship",
+                        "state": "passed",
+                        "completion_date": "2024-05-01",
+                    },
+                }
+            }
+            calls += [
+                ("PUT", f"/api/v1/participants/npq/{p}/defer", action_body(reason="other")),
+                ("PUT", f"/api/v1/participants/npq/{p}/resume", action_body()),
+                ("PUT", f"/api/v1/participants/npq/{p}/withdraw", action_body(reason="other")),
+                (
+                    "PUT",
+                    f"/api/v1/participants/npq/{p}/change-schedule",
+                    action_body(schedule_identifier="npq-leadership-spring"),
+                ),
+                ("POST", f"/api/v1/participants/npq/{p}/outcomes", outcome),
+            ]
+    if d:
+        calls += [("GET", f"/api/v1/participant-declarations/{d}", None)]
+        if not read_only:
+            calls += [("PUT", f"/api/v1/participant-declarations/{d}/void", None)]
+    return calls
+
+
+@pytest.mark.rule("R-15", "another provider cannot read or change our records (404)")
+def test_r15_cross_provider(world: World, api: Client, other: Client, our_records: dict[str, str]) -> None:
+    from contract_tests.settings import CURRENT
+
+    if not our_records:
+        pytest.skip("no records of ours to probe")
+    for method, path, body in _cross_requests(our_records, CURRENT.read_only):
+        expect.not_found(
+            other.request(method, path, body=body), f"R-15 {method} of another provider's record"
+        )
+    if "declaration" in our_records and not CURRENT.read_only:
+        reply = api.get(f"/api/v1/participant-declarations/{our_records['declaration']}")
+        expect.equal(
+            expect.ok(reply, "R-108")["attributes"]["voided"],
+            False,
+            "R-15 another provider's void changed nothing",
+            "voided",
+            reply,
+        )
+        reply = other.post(LISTS["declarations"][0], declaration_body(our_records["participant"]))
+        expect.error(
+            reply,
+            422,
+            "participant_id",
+            "Your update cannot be made as the '#/participant_id' is not recognised. Check participant "
+            "details and try again.",
+            "R-81 no declaring for another provider's participant",
+        )

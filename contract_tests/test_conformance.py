@@ -1,0 +1,17 @@
+"""Every operation of the document, with generated data: statuses, content types, schemas, no 5xx."""
+
+from __future__ import annotations
+
+import pytest
+
+from contract_tests.checks import RULE_CHECKS  # noqa: F401  (registers the rule checks)
+from contract_tests.conformance import load_schema
+
+schema = load_schema()
+
+
+@pytest.mark.quick
+@pytest.mark.rule("CONFORMANCE", "operation conforms to the OpenAPI document", per_case=True)
+@schema.parametrize()
+def test_operation_conforms(case) -> None:  # type: ignore[no-untyped-def]
+    case.call_and_validate()

@@ -1,0 +1,175 @@
+"""Application rules: accept/reject only from pending (R-50..R-62), siblings (R-57), participants (R-58)."""
+
+from __future__ import annotations
+
+import pytest
+
+from contract_tests import expect
+from contract_tests.capabilities import CAPPED_COHORT, OTHER_COURSE, World
+from contract_tests.client import Client
+
+pytestmark = [pytest.mark.writes, pytest.mark.quick]
+APPS = "/api/v1/npq-applications"
+
+
+def _pending(world: World, api: Client) -> dict:
+    """A pending application of ours: made by the testing API, else found through v1."""
+    if world.testing_api:
+        return world.application()
+    listed = expect.ok(api.get(APPS, params={"page[per_page]": 3000}), "R-45 list applications")
+    pending = [a for a in listed if a["attributes"].get("status") == "pending"]
+    if not pending:
+        pytest.skip("no pending application to act on, and no testing API to create one")
+    return pending[-1]
+
+
+@pytest.mark.rule("R-56", "accept a pending application: 200 with status accepted")
+def test_r56_accept_pending(world: World, api: Client) -> None:
+    app = _pending(world, api)
+    reply = api.post(f"{APPS}/{app['id']}/accept")
+    data = expect.ok(reply, "R-56 accept pending")
+    expect.equal(data["attributes"]["status"], "accepted", "R-56 accept pending", "status", reply)
+    shown = expect.ok(api.get(f"{APPS}/{app['id']}"), "R-46 show application")
+    expect.equal(shown["attributes"]["status"], "accepted", "R-56 accept persists", "status after GET", reply)
+
+
+@pytest.mark.rule("R-51", "accept an accepted application: 422 already accepted")
+def test_r51_accept_twice(world: World, api: Client) -> None:
+    app = _pending(world, api)
+    expect.ok(api.post(f"{APPS}/{app['id']}/accept"), "R-56 accept pending")
+    expect.error(
+        api.post(f"{APPS}/{app['id']}/accept"),
+        422,
+        "application",
+        "This NPQ application has already been accepted",
+        "R-51 accept twice",
+    )
+
+
+@pytest.mark.rule("R-52", "accept a rejected application: 422 cannot change state")
+def test_r52_accept_rejected(world: World, api: Client) -> None:
+    app = _pending(world, api)
+    expect.ok(api.post(f"{APPS}/{app['id']}/reject"), "R-62 reject pending")
+    expect.error(
+        api.post(f"{APPS}/{app['id']}/accept"),
+        422,
+        "application",
+        "Once rejected an application cannot change state",
+        "R-52 accept rejected",
+    )
+
+
+@pytest.mark.rule("R-60", "reject twice: 422 already rejected")
+def test_r60_r62_reject_twice(world: World, api: Client) -> None:
+    app = _pending(world, api)
+    reply = api.post(f"{APPS}/{app['id']}/reject")
+    data = expect.ok(reply, "R-62 reject pending")
+    expect.equal(data["attributes"]["status"], "rejected", "R-62 reject pending", "status", reply)
+    expect.error(
+        api.post(f"{APPS}/{app['id']}/reject"),
+        422,
+        "application",
+        "This NPQ application has already been rejected",
+        "R-60 reject twice",
+    )
+
+
+@pytest.mark.rule("R-61", "reject an accepted application: 422 once accepted")
+def test_r61_reject_accepted(world: World, api: Client) -> None:
+    app = _pending(world, api)
+    expect.ok(api.post(f"{APPS}/{app['id']}/accept"), "R-56 accept pending")
+    expect.error(
+        api.post(f"{APPS}/{app['id']}/reject"),
+        422,
+        "application",
+        "Once accepted an application cannot change state",
+        "R-61 reject accepted",
+    )
+
+
+@pytest.mark.rule("R-57", "accept rejects the same person's same-course same-cohort applications")
+def test_r57_siblings_rejected(world: World, api: Client, other: Client) -> None:
+    ours = world.application()
+    person = ours["attributes"]["participant_id"]
+    sibling = world.application(token=other.token, participant_id=person)
+    other_course = world.application(participant_id=person, course_identifier=OTHER_COURSE)
+    expect.ok(api.post(f"{APPS}/{ours['id']}/accept"), "R-56 accept pending")
+    reply = other.get(f"{APPS}/{sibling['id']}")
+    expect.equal(
+        expect.ok(reply, "R-57 sibling")["attributes"]["status"],
+        "rejected",
+        "R-57 sibling application rejected on accept",
+        "the other provider's sibling status",
+        reply,
+    )
+    reply = api.get(f"{APPS}/{other_course['id']}")
+    expect.equal(
+        expect.ok(reply, "R-57 other course")["attributes"]["status"],
+        "pending",
+        "R-57 other-course application untouched",
+        "status of the same person's other-course application",
+        reply,
+    )
+
+
+@pytest.mark.rule("R-53", "accept refused when another provider already accepted the course")
+def test_r53_already_accepted_elsewhere(world: World, api: Client, other: Client) -> None:
+    ours = world.application()
+    person = ours["attributes"]["participant_id"]
+    world.application(token=other.token, participant_id=person, status="accepted")
+    expect.error(
+        api.post(f"{APPS}/{ours['id']}/accept"),
+        422,
+        "application",
+        "The participant has already had an application accepted for this course.",
+        "R-53 accepted elsewhere",
+    )
+
+
+@pytest.mark.rule("R-50", "capped cohort: accept needs funded_place true/false")
+def test_r50_funded_place_required(world: World, api: Client) -> None:
+    app = world.application(cohort=CAPPED_COHORT, teacher_catchment="scotland")
+    expect.error(
+        api.post(f"{APPS}/{app['id']}/accept"),
+        422,
+        "funded_place",
+        "Set '#/funded_place' to true or false.",
+        "R-50 funded_place required",
+    )
+    body = {"data": {"type": "npq-application-accept", "attributes": {"funded_place": True}}}
+    data = expect.ok(api.post(f"{APPS}/{app['id']}/accept", body), "R-50 accept with funded_place")
+    expect.equal(data["attributes"]["funded_place"], True, "R-56 funded_place stored", "funded_place")
+
+
+@pytest.mark.rule("R-58", "a participant appears only after an accepted application")
+def test_r58_participant_after_accept(world: World, api: Client) -> None:
+    app = _pending(world, api)
+    person = app["attributes"]["participant_id"]
+    if not world.testing_api:
+        pytest.skip("on a shared server the person may already be a participant through another application")
+    expect.not_found(
+        api.get(f"/api/v1/participants/npq/{person}"), "R-14 pending applicant is not a participant"
+    )
+    expect.ok(api.post(f"{APPS}/{app['id']}/accept"), "R-56 accept pending")
+    reply = api.get(f"/api/v1/participants/npq/{person}")
+    data = expect.ok(reply, "R-58 participant after accept")
+    expect.true(
+        app["attributes"]["course_identifier"] in data["attributes"]["npq_courses"],
+        "R-58 npq_courses",
+        "npq_courses to list the accepted course",
+        str(data["attributes"].get("npq_courses")),
+        reply,
+    )
+
+
+@pytest.mark.rule("R-66", "change-funded-place needs an accepted application")
+def test_r66_change_funded_place_pending(world: World, api: Client) -> None:
+    app = world.application(cohort=CAPPED_COHORT, teacher_catchment="scotland")
+    body = {"data": {"type": "npq-application-change-funded-place", "attributes": {"funded_place": True}}}
+    expect.error(
+        api.put(f"{APPS}/{app['id']}/change-funded-place", body),
+        422,
+        "application",
+        "You must accept the application before attempting to change the '#/funded_place' setting.",
+        "R-66 change-funded-place on pending",
+    )

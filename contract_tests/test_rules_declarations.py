@@ -1,0 +1,234 @@
+"""Declaration rules: who can be declared for, when, how often, and voiding (R-79..R-112)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from contract_tests import expect
+from contract_tests.capabilities import (
+    BEFORE_SCHEDULE,
+    CAPPED_COHORT,
+    CLOCK,
+    FUTURE,
+    IN_SCHEDULE,
+    World,
+    action_body,
+    declaration_body,
+)
+from contract_tests.client import Client
+
+pytestmark = [pytest.mark.writes]
+DECLS = "/api/v1/participant-declarations"
+UNRECOGNISED = (
+    "Your update cannot be made as the '#/participant_id' is not recognised. "
+    "Check participant details and try again."
+)
+DUPLICATE = "A declaration has already been submitted that will be, or has been, paid for this event"
+TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+ATTRIBUTES = [
+    "participant_id",
+    "declaration_type",
+    "course_identifier",
+    "declaration_date",
+    "state",
+    "has_passed",
+    "voided",
+    "eligible_for_payment",
+    "updated_at",
+]
+
+
+def _person(world: World) -> str:
+    return world.participant()["attributes"]["participant_id"]
+
+
+@pytest.mark.quick
+@pytest.mark.rule("R-104", "declaration created: 200, participant-declaration, fundable -> eligible")
+def test_r104_create(world: World, api: Client) -> None:
+    person = _person(world)
+    # An offset date is stored in UTC (R-23): 11:00+01:00 comes back as 10:00Z.
+    reply = api.post(DECLS, declaration_body(person, declaration_date="2023-11-01T11:00:00+01:00"))
+    data = expect.ok(reply, "R-04 declaration create answers 200")
+    expect.equal(data["type"], "participant-declaration", "R-22 declaration type", "data.type", reply)
+    attrs = data["attributes"]
+    expect.equal(
+        sorted(attrs), sorted(ATTRIBUTES), "R-21 declaration attributes (v1 view)", "attribute names", reply
+    )
+    expect.equal(
+        attrs["declaration_date"], "2023-11-01T10:00:00Z", "R-23 declaration_date in UTC", "date", reply
+    )
+    expect.equal(attrs["state"], "eligible", "R-104 fundable declaration is eligible", "state", reply)
+    expect.equal(
+        attrs["eligible_for_payment"], True, "R-29 eligible_for_payment", "eligible_for_payment", reply
+    )
+    expect.equal(attrs["voided"], False, "R-29 voided flag", "voided", reply)
+    shown = expect.ok(api.get(f"{DECLS}/{data['id']}"), "R-108 show declaration")
+    expect.equal(
+        shown["attributes"]["state"], "eligible", "R-104 declaration persisted", "state after GET", reply
+    )
+
+
+@pytest.mark.quick
+@pytest.mark.rule("R-102", "duplicate declaration refused (no idempotent replay)")
+def test_r102_duplicate(world: World, api: Client) -> None:
+    person = _person(world)
+    expect.ok(api.post(DECLS, declaration_body(person)), "R-104 first declaration")
+    expect.error(
+        api.post(DECLS, declaration_body(person)), 422, "base", DUPLICATE, "R-102 duplicate declaration"
+    )
+
+
+@pytest.mark.quick
+@pytest.mark.rule("R-81", "no declaration for an applicant whose application is not accepted")
+def test_r81_pending_applicant(world: World, api: Client) -> None:
+    person = world.application()["attributes"]["participant_id"]
+    expect.error(
+        api.post(DECLS, declaration_body(person)),
+        422,
+        "participant_id",
+        UNRECOGNISED,
+        "R-81 pending applicant",
+    )
+
+
+@pytest.mark.rule("R-82", "no declaration dated at/after a withdrawal; earlier dates allowed")
+def test_r82_withdrawn(world: World, api: Client) -> None:
+    person = _person(world)
+    expect.ok(api.post(DECLS, declaration_body(person)), "R-104 started declaration")
+    # Withdrawn at the suite's clock; a declaration dated at that very instant is refused (R-82 says
+    # "at or before"), one dated earlier is accepted. (Back-dating the withdrawal with the R-18 header
+    # would put it before the accept's own "active" record, so it would not be the latest state.)
+    reply = api.put(
+        f"/api/v1/participants/npq/{person}/withdraw", action_body(reason="personal-reason-other")
+    )
+    expect.ok(reply, "R-78 withdraw")
+    expect.error(
+        api.post(DECLS, declaration_body(person, "retained-1", declaration_date=CLOCK)),
+        422,
+        "participant_id",
+        f"This participant withdrew from this course on {CLOCK}. "
+        "Enter a '#/declaration_date' that's on or before the withdrawal date.",
+        "R-82 declaration after withdrawal",
+    )
+    reply = api.post(DECLS, declaration_body(person, "retained-1", declaration_date="2024-02-01T10:00:00Z"))
+    expect.ok(reply, "R-82 declaration dated before the withdrawal is accepted")
+
+
+@pytest.mark.quick
+@pytest.mark.rule("R-84", "declaration_date on/after the schedule start and not in the future")
+def test_r84_r103_dates(world: World, api: Client) -> None:
+    person = _person(world)
+    expect.error(
+        api.post(DECLS, declaration_body(person, declaration_date=BEFORE_SCHEDULE)),
+        422,
+        "declaration_date",
+        "Enter a '#/declaration_date' that's on or after the schedule start.",
+        "R-84 before schedule start",
+    )
+    expect.error(
+        api.post(DECLS, declaration_body(person, declaration_date=FUTURE)),
+        422,
+        "declaration_date",
+        "The '#/declaration_date' value cannot be a future date. Check the date and try again.",
+        "R-103 future declaration_date",
+    )
+    expect.error(
+        api.post(DECLS, declaration_body(person, declaration_date="2023-11-01")),
+        422,
+        "declaration_date",
+        "Enter a valid RFC3339 '#/declaration_date'.",
+        "R-84 date-only declaration_date",
+    )
+
+
+@pytest.mark.rule("R-86", "declaration_type must be one of the four")
+def test_r86_type(world: World, api: Client) -> None:
+    person = _person(world)
+    expect.error(
+        api.post(DECLS, declaration_body(person, "retained-9")),
+        422,
+        "declaration_type",
+        "The entered '#/declaration_type' is not recognised.",
+        "R-86 unknown declaration_type",
+    )
+
+
+@pytest.mark.quick
+@pytest.mark.rule("R-101", "completed on a leadership course needs has_passed")
+def test_r101_has_passed(world: World, api: Client) -> None:
+    person = _person(world)
+    expect.error(
+        api.post(DECLS, declaration_body(person, "completed", declaration_date="2024-05-01T10:00:00Z")),
+        422,
+        "has_passed",
+        "Enter 'true' or 'false' in the '#/has_passed' field to indicate whether this participant has passed "
+        "or failed their course.",
+        "R-101 completed without has_passed",
+    )
+
+
+@pytest.mark.rule("R-79", "declaration body without data.attributes: 400")
+def test_r79_structure(api: Client) -> None:
+    expect.error(api.post(DECLS, {"data": {}}), 400, "Bad request", expect.BAD_STRUCTURE, "R-79 empty data")
+
+
+@pytest.mark.rule("R-103", "delivery-partner rule: England 2024+ declarations refused in v1")
+def test_r103_delivery_partner(world: World, api: Client) -> None:
+    person = world.participant(cohort=CAPPED_COHORT, teacher_catchment="england", funded_place=True)
+    pid = person["attributes"]["participant_id"]
+    # The 2024 autumn schedule starts on 2024-10-01, after the suite's clock: declare "as of" 2025 (R-18).
+    body = declaration_body(pid, declaration_date="2024-11-01T10:00:00Z")
+    reply = api.post(DECLS, body, headers={"X-With-Server-Date": "2025-01-15T12:00:00Z"})
+    expect.error(
+        reply,
+        422,
+        "delivery_partner_id",
+        "The property '#/delivery_partner_id' must be present",
+        "R-103 delivery partner required",
+    )
+
+
+@pytest.mark.quick
+@pytest.mark.rule("R-110", "void once: voided, then 422 already voided")
+def test_r109_r110_void_once(world: World, api: Client) -> None:
+    person = _person(world)
+    decl = expect.ok(api.post(DECLS, declaration_body(person)), "R-104 declaration")
+    reply = api.put(f"{DECLS}/{decl['id']}/void")
+    data = expect.ok(reply, "R-109 void")
+    expect.equal(data["attributes"]["state"], "voided", "R-109 void sets state voided", "state", reply)
+    expect.equal(data["attributes"]["voided"], True, "R-29 voided flag", "voided", reply)
+    shown = api.get(f"{DECLS}/{decl['id']}")
+    expect.equal(
+        expect.ok(shown, "R-108")["attributes"]["state"], "voided", "R-109 void persists", "state", shown
+    )
+    expect.error(
+        api.put(f"{DECLS}/{decl['id']}/void"),
+        422,
+        "declaration",
+        "This declaration has already been voided.",
+        "R-110 void twice",
+    )
+    # A voided declaration frees the slot for a new one of the same type (R-102).
+    expect.ok(api.post(DECLS, declaration_body(person)), "R-102 voided declaration frees the slot")
+
+
+@pytest.mark.rule("R-111", "void a paid declaration: awaiting-clawback")
+def test_r111_clawback(world: World, api: Client) -> None:
+    person = _person(world)
+    decl = expect.ok(api.post(DECLS, declaration_body(person, declaration_date=IN_SCHEDULE)), "R-104")
+    world.set_declaration_state(decl["id"], "paid")
+    reply = api.put(f"{DECLS}/{decl['id']}/void")
+    data = expect.ok(reply, "R-111 claw back paid declaration")
+    expect.equal(
+        data["attributes"]["state"], "awaiting-clawback", "R-111/R-26 awaiting-clawback", "state", reply
+    )
+    expect.equal(data["attributes"]["voided"], False, "R-29 voided only for voided", "voided", reply)
+    expect.error(
+        api.put(f"{DECLS}/{decl['id']}/void"),
+        422,
+        "declaration",
+        "The declaration will or has been be refunded.",
+        "R-111 claw back twice",
+    )

@@ -1,0 +1,83 @@
+"""Journeys along the document's links (application -> accept -> participant -> declaration -> void).
+
+The built-in stateful checks do not fire under pytest (notes §4), so the rules are asserted in after_call.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from contract_tests.checks import RULE_CHECKS  # noqa: F401  (registers the rule checks)
+from contract_tests.conformance import load_schema
+from contract_tests.settings import CURRENT
+
+schema = load_schema()
+ACCEPTED = "This NPQ application has already been accepted"
+VOIDED = "This declaration has already been voided."
+
+
+def _details(response: Any) -> list[str]:
+    try:
+        return [e.get("detail") for e in response.json().get("errors", [])]
+    except Exception:  # non-JSON body: the schema checks report it
+        return []
+
+
+class Journeys(schema.as_state_machine()):  # type: ignore[misc]
+    """Remembers what each step did and checks later steps agree with it."""
+
+    def setup(self) -> None:
+        self.app_status: dict[str, str] = {}
+        self.voided: set[str] = set()
+
+    def after_call(self, response: Any, case: Any) -> None:
+        path, method = case.operation.path, case.method.upper()
+        rid = (case.path_parameters or {}).get("id")
+        code = response.status_code
+        assert code < 500, f"no 5xx: {method} {case.formatted_path} answered {code}"
+        if rid is None:
+            return
+        if path.endswith("/accept"):
+            if self.app_status.get(rid) == "accepted":
+                assert code == 422 and ACCEPTED in _details(response), (
+                    f"R-51: accepting application {rid} a second time must be 422 {ACCEPTED!r}; got {code}"
+                )
+            elif code == 200:
+                self.app_status[rid] = "accepted"
+        elif path.endswith("/reject") and code == 200:
+            assert self.app_status.get(rid) != "accepted", (
+                f"R-61: accepted application {rid} was rejected (200)"
+            )
+            self.app_status[rid] = "rejected"
+        elif path == "/api/v1/npq-applications/{id}" and code == 200 and rid in self.app_status:
+            got = response.json()["data"]["attributes"]["status"]
+            assert got == self.app_status[rid], (
+                f"R-56/R-62: application {rid} shows {got!r}, expected {self.app_status[rid]!r}"
+            )
+        elif path.endswith("/void"):
+            if rid in self.voided:
+                assert code == 422 and VOIDED in _details(response), (
+                    f"R-110: voiding declaration {rid} twice must be 422 {VOIDED!r}; got {code}"
+                )
+            elif code == 200 and response.json()["data"]["attributes"]["state"] == "voided":
+                self.voided.add(rid)
+        elif path == "/api/v1/participant-declarations/{id}" and method == "GET" and rid in self.voided:
+            state = response.json()["data"]["attributes"]["state"]
+            assert state == "voided", f"R-109: voided declaration {rid} shows state {state!r}"
+
+
+Journeys.TestCase.settings = settings(
+    Journeys.TestCase.settings,
+    max_examples=25 if CURRENT.max_examples is None else max(1, CURRENT.max_examples),
+    stateful_step_count=6,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+TestJourneys = pytest.mark.slow(
+    pytest.mark.writes(pytest.mark.rule("STATEFUL", "journeys along the links")(Journeys.TestCase))
+)

@@ -1,0 +1,95 @@
+"""Records as the rules see them; timestamps are UTC strings 'YYYY-MM-DDTHH:MM:SSZ' (text order = time)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+BILLABLE_OR_CHANGEABLE = frozenset({"submitted", "eligible", "payable", "paid"})
+OUTCOME_DECLARATION_STATES = BILLABLE_OR_CHANGEABLE | {"ineligible"}
+
+
+class _Missing:
+    """An attribute absent from the request body (distinct from JSON null)."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING = _Missing()
+CATCHMENT_UK = frozenset({"england", "scotland", "wales", "northern_ireland", "jersey_guernsey_isle_of_man"})
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A schedule row of one cohort."""
+
+    cohort: int
+    identifier: str
+    course_group: str
+    applies_from: date
+    declaration_types: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class User:
+    """A person; their id is the participant_id."""
+
+    id: str
+    full_name: str
+    email: str
+    trn: str | None
+    trn_verified: bool
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class Application:
+    """An NPQ application with the fields the rules read."""
+
+    id: str
+    user_id: str
+    lead_provider_id: str
+    course_identifier: str
+    cohort: int | None
+    status: str
+    training_status: str | None
+    schedule_cohort: int | None
+    schedule_identifier: str | None
+    funded_place: bool | None
+    eligible_for_funding: bool
+    funding_eligibility_status_code: str | None
+    teacher_catchment: str | None
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """A participant declaration."""
+
+    id: str
+    application_id: str
+    user_id: str
+    lead_provider_id: str
+    cohort: int
+    declaration_type: str
+    declaration_date: str
+    state: str
+    superseded_by_id: str | None
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A participant outcome (append-only)."""
+
+    id: str
+    declaration_id: str
+    lead_provider_id: str
+    user_id: str
+    state: str
+    completion_date: str  # YYYY-MM-DD
+    created_at: str

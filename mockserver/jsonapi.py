@@ -1,0 +1,142 @@
+"""HTTP envelopes and parameters: {"data": ...} (R-21), page (R-33), filter (R-36..R-39), CSV (R-30/31)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import orjson
+from werkzeug.datastructures import MultiDict
+
+from mockserver.domain.models import MISSING
+from mockserver.domain.timeparse import parse_filter_time, ruby_to_i
+from mockserver.domain.uuids import is_uuid
+from mockserver.errors import ApiError
+
+DEFAULT_PER_PAGE = 100
+MAX_PER_PAGE = 3000
+JSON_TYPE = "application/json"
+CSV_TYPE = "text/csv"
+
+
+class NotScalar:
+    """A nested or array query value where a plain string was expected (e.g. filter[participant_id][x]=)."""
+
+
+NOT_SCALAR = NotScalar()
+
+
+def nested_param(args: MultiDict, group: str, name: str) -> str | NotScalar | None:
+    """The value of `group[name]` as Rails parses nested query keys; the last one wins."""
+    key = f"{group}[{name}]"
+    if any(k.startswith(key + "[") for k in args):
+        return NOT_SCALAR
+    values = args.getlist(key)
+    return values[-1] if values else None
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def page_params(args: MultiDict) -> tuple[int, int]:
+    """R-33: (page, per_page) with leading-integer conversion, default 100, cap 3000; 400 below 1."""
+    raw_page, raw_per_page = nested_param(args, "page", "page"), nested_param(args, "page", "per_page")
+    if isinstance(raw_page, NotScalar) or isinstance(raw_per_page, NotScalar):
+        raise ApiError.of("page.invalid")
+    page = 1 if raw_page is None else ruby_to_i(raw_page)
+    per_page = DEFAULT_PER_PAGE if raw_per_page is None else ruby_to_i(raw_per_page)
+    if page < 1 or per_page < 1:
+        raise ApiError.of("page.invalid")
+    return page, min(per_page, MAX_PER_PAGE)
+
+
+def time_filter(args: MultiDict, name: str) -> str | None:
+    """R-37: filter[updated_since] / filter[created_since] as a comparable stamp, None when blank."""
+    raw = nested_param(args, "filter", name)
+    if raw is None or (isinstance(raw, str) and _blank(raw)):
+        return None
+    code = "filter.updated_since_invalid" if name == "updated_since" else "filter.created_since_invalid"
+    if isinstance(raw, NotScalar):
+        raise ApiError.of(code)
+    try:
+        return parse_filter_time(raw)
+    except (ValueError, OverflowError):
+        raise ApiError.of(code) from None
+
+
+def cohort_filter(args: MultiDict) -> list[int] | None:
+    """R-36: comma-separated start years; blank means no filter, unknown years match nothing."""
+    raw = nested_param(args, "filter", "cohort")
+    if raw is None or isinstance(raw, NotScalar) or _blank(raw):
+        return None
+    return [ruby_to_i(part) for part in raw.split(",") if part.strip()]
+
+
+def participant_filter(args: MultiDict) -> list[str] | None:
+    """R-39: comma-separated UUIDs, 400 for anything else; blank means no filter."""
+    raw = nested_param(args, "filter", "participant_id")
+    if raw is None or (isinstance(raw, str) and _blank(raw)):
+        return None
+    parts = ruby_split(raw) if isinstance(raw, str) else []
+    if isinstance(raw, NotScalar) or not all(is_uuid(part) for part in parts):
+        raise ApiError.of("filter.participant_id_invalid")
+    return [part.lower() for part in parts]
+
+
+def ruby_split(value: str, separator: str = ",") -> list[str]:
+    """Ruby's String#split: trailing empty fields are dropped."""
+    parts = value.split(separator)
+    while parts and parts[-1] == "":
+        parts.pop()
+    return parts
+
+
+def dump(payload: Any) -> bytes:
+    """Compact JSON as the real service writes it."""
+    return orjson.dumps(payload)
+
+
+def envelope(data: Any) -> bytes:
+    """R-21: {"data": ...} and nothing else."""
+    return orjson.dumps({"data": data})
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def render_csv(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], *, header_when_empty: bool = True
+) -> bytes:
+    """CSV with true/false booleans and empty nulls; no rows and not header_when_empty: empty body."""
+    rows = list(rows)
+    if not rows and not header_when_empty:
+        return b""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([_cell(v) for v in row] for row in rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def data_attributes(body: object, *, optional: bool) -> Mapping[str, Any] | None:
+    """`data.attributes`; None when optional and `data` is absent; 400 when malformed or empty."""
+    if optional and (not isinstance(body, Mapping) or "data" not in body):
+        return None
+    data = body.get("data") if isinstance(body, Mapping) else None
+    attributes = data.get("attributes") if isinstance(data, Mapping) else None
+    if not isinstance(attributes, Mapping) or not attributes:
+        raise ApiError.of("request.bad_json_structure")
+    return attributes
+
+
+def attribute(attributes: Mapping[str, Any] | None, name: str) -> object:
+    """One attribute value, MISSING when absent."""
+    return MISSING if attributes is None or name not in attributes else attributes[name]

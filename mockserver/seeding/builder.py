@@ -1,0 +1,136 @@
+"""Row builder for seeded worlds: people, applications and approval decisions as plain dicts, no SQL."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from mockserver.reference import ReferenceData, ScheduleTemplate
+from mockserver.seeding.pools import Pools, catchment_place, new_uuid, trn, ukprn, urn
+from mockserver.seeding.timeline import WORLD_NOW, between, iso, midnight
+
+Row = dict[str, object]
+LEADERS = {"npq-headship", "npq-senior-leadership", "npq-executive-leadership"}
+
+
+@dataclass
+class Rows:
+    """Rows waiting to be written, table by table; drained in batches by the bulk writer."""
+
+    users: list[Row] = field(default_factory=list)
+    applications: list[Row] = field(default_factory=list)
+    application_states: list[Row] = field(default_factory=list)
+    declarations: list[Row] = field(default_factory=list)
+    outcomes: list[Row] = field(default_factory=list)
+
+    def drain(self) -> Rows:
+        """Hand over the collected rows and start empty again."""
+        taken = Rows(self.users, self.applications, self.application_states, self.declarations, self.outcomes)
+        self.users, self.applications, self.application_states = [], [], []
+        self.declarations, self.outcomes = [], []
+        return taken
+
+
+class WorldBuilder:
+    """Makes consistent records from reference data; every choice comes from the rng it is given."""
+
+    def __init__(self, ref: ReferenceData, schedule_ids: dict[tuple[int, str], int],
+                 rng: random.Random, pools: Pools) -> None:
+        self.ref, self.schedule_ids, self.rng, self.pools = ref, schedule_ids, rng, pools
+        self.rows = Rows()
+        self.serial = 0
+        self.capped = {c.start_year: c.funding_cap for c in ref.cohorts}
+
+    def registration_time(self, cohort: int) -> datetime:
+        """A moment in the cohort's registration window (April to September of its start year)."""
+        start = midnight(self.ref.cohort(cohort).registration_start_date)
+        return between(self.rng, start, min(start + timedelta(days=170), WORLD_NOW - timedelta(days=1)))
+
+    def person(self, at: datetime, *, teacher_reference_number: str | None = None,
+               verified: bool | None = None) -> Row:
+        """A new user (participant) registered at `at`."""
+        rng = self.rng
+        self.serial += 1
+        name = self.pools.full_name(rng)
+        has_trn = teacher_reference_number is not None or rng.random() < 0.93
+        user = {
+            "id": new_uuid(rng), "full_name": name, "email": self.pools.email(rng, name, self.serial),
+            "trn": teacher_reference_number or (trn(rng) if has_trn else None),
+            "trn_verified": int(verified if verified is not None else has_trn and rng.random() < 0.88),
+            "created_at": iso(at), "updated_at": iso(at),
+        }
+        self.rows.users.append(user)
+        return user
+
+    def apply(self, user: Row, provider_id: str, cohort: int, course: str, at: datetime, *,
+              catchment: str = "england", eligible: bool | None = None) -> Row:
+        """A pending application by `user` to `provider_id`."""
+        rng = self.rng
+        eligible = rng.random() < 0.8 if eligible is None else eligible
+        in_school = course != "npq-early-years-leadership" or rng.random() < 0.3
+        employer, role = (None, None) if in_school else self.pools.employer(rng)
+        country, iso_code = catchment_place(rng, catchment)
+        app = {
+            "id": new_uuid(rng), "user_id": user["id"], "lead_provider_id": provider_id,
+            "course_identifier": course, "cohort": cohort, "status": "pending", "training_status": None,
+            "schedule_id": None, "funded_place": None, "eligible_for_funding": int(eligible),
+            "funding_eligibility_status_code": "funded" if eligible else "ineligible_establishment_type",
+            "employer_name": employer, "employment_role": role,
+            "funding_choice": None if eligible else rng.choice(self.ref.funding_choices),
+            "headteacher_status": rng.choice(self.ref.headteacher_statuses) if course in LEADERS else None,
+            "private_childcare_provider_urn": None if in_school else f"EY{rng.randint(100000, 999999)}",
+            "school_urn": urn(rng) if in_school else None, "school_ukprn": ukprn(rng) if in_school else None,
+            "works_in_school": int(in_school),
+            "targeted_delivery_funding_eligibility": int(rng.random() < 0.1),
+            "teacher_catchment": catchment, "teacher_catchment_country": country,
+            "teacher_catchment_iso_country_code": iso_code,
+            "itt_provider": rng.choice(("University of Southampton", "Teach First", None, None)),
+            "lead_mentor": int(rng.random() < 0.05), "accepted_at": None,
+            "created_at": iso(at), "updated_at": iso(at),
+        }
+        self.rows.applications.append(app)
+        return app
+
+    def touch(self, row: Row, at: datetime) -> None:
+        """Move a row's updated_at forward to `at` (never backwards)."""
+        row["updated_at"] = max(str(row["updated_at"]), iso(at))
+
+    def accept(self, app: Row, user: Row, at: datetime, schedule: ScheduleTemplate, *,
+               funded_place: bool | None = None) -> None:
+        """Accept as R-56 does: schedule, training status active with its history record, funded place."""
+        app.update(status="accepted", training_status="active", accepted_at=iso(at),
+                   schedule_id=self.schedule_ids[(int(app["cohort"]), schedule.identifier)])
+        if self.capped[int(app["cohort"])]:
+            wanted = self.rng.random() < 0.9 if funded_place is None else funded_place
+            app["funded_place"] = int(bool(wanted and app["eligible_for_funding"]))
+        self.touch(app, at)
+        self.touch(user, at)  # R-58: status changes touch the user
+        self.record_state(app, "active", None, at)
+
+    def reject(self, app: Row, user: Row, at: datetime) -> None:
+        """Reject a pending application (by the provider or as an accepted sibling's side effect, R-57)."""
+        app["status"] = "rejected"
+        self.touch(app, at)
+        self.touch(user, at)
+
+    def record_state(self, app: Row, state: str, reason: str | None, at: datetime) -> None:
+        """Append a training-status history record (section 7.2) and set the status."""
+        app["training_status"] = state
+        self.touch(app, at)
+        self.rows.application_states.append({
+            "application_id": app["id"], "lead_provider_id": app["lead_provider_id"],
+            "state": state, "reason": reason, "created_at": iso(at)})
+
+    def courses_for(self, cohort: int, groups: tuple[str, ...]) -> list[str]:
+        """Courses of the given groups with a contract and an acceptable schedule in the cohort."""
+        found = {s.course_group for s in self.ref.schedules_for(cohort)}
+        return [c for c, g in self.ref.course_groups.items()
+                if g in groups and g in found and self.ref.has_contract(cohort, c)]
+
+    def schedule_for(self, cohort: int, course: str, before: datetime = WORLD_NOW) -> ScheduleTemplate:
+        """A schedule of the course's group in the cohort, preferring ones that started before `before`."""
+        group = self.ref.course_groups[course]
+        options = [s for s in self.ref.schedules_for(cohort) if s.course_group == group]
+        started = [s for s in options if midnight(s.applies_from(cohort)) < before]
+        return self.rng.choice(started or options)

@@ -1,0 +1,166 @@
+"""Application factory for the testing API: validated attributes, Faker for the rest, consistent effects."""
+
+from __future__ import annotations
+
+import random
+import re
+import sqlite3
+from datetime import datetime
+from typing import Any
+
+from mockserver.domain.schedules import accept_schedule_identifier
+from mockserver.reference import ReferenceData
+from mockserver.seeding.builder import WorldBuilder
+from mockserver.seeding.pools import Pools, catchment_place
+from mockserver.seeding.timeline import iso, parse_iso
+from mockserver.store import bulk, testing_rows
+
+RFC3339 = re.compile(r"\A\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})\Z", re.I | re.A)
+UUID = re.compile(r"\A[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z", re.I)
+PERSON = ("full_name", "email", "teacher_reference_number", "teacher_reference_number_validated")
+
+
+class InvalidAttribute(ValueError):
+    """A testing-API attribute with a bad value; the title of the 422 is the attribute's name."""
+
+    def __init__(self, attribute: str, detail: str) -> None:
+        super().__init__(f"{attribute}: {detail}")
+        self.attribute, self.detail = attribute, detail
+
+
+def rfc3339(attribute: str, value: object) -> datetime:
+    """Parse an RFC 3339 timestamp or raise InvalidAttribute naming the attribute."""
+    if not isinstance(value, str) or not RFC3339.match(value):
+        raise InvalidAttribute(attribute, "must be an RFC 3339 date-time, e.g. 2025-03-15T12:00:00Z")
+    try:
+        return parse_iso(value).replace(microsecond=0)
+    except ValueError:
+        raise InvalidAttribute(attribute, "is not a real date-time") from None
+
+
+def _one_of(attributes: dict[str, Any], name: str, allowed: tuple, default: object) -> Any:
+    value = attributes.get(name, default)
+    # Type-strict membership: JSON 1 is not true, "true" is not true.
+    if not any(type(value) is type(a) and value == a for a in allowed):
+        shown = ", ".join("null" if a is None else str(a) for a in allowed)
+        raise InvalidAttribute(name, f"must be one of: {shown}")
+    return value
+
+
+def _text(attributes: dict[str, Any], name: str, pattern: str = r".+", nullable: bool = False) -> Any:
+    value = attributes[name]
+    if value is None and nullable:
+        return None
+    if not isinstance(value, str) or not re.fullmatch(pattern, value.strip()):
+        suffix = " or null" if nullable else ""
+        raise InvalidAttribute(name, f"must be a string matching {pattern}{suffix}")
+    return value.strip()
+
+
+def _cohort(ref: ReferenceData, attributes: dict[str, Any], rng: random.Random) -> int:
+    raw = attributes.get("cohort")
+    if raw is None:
+        return rng.choice((2024, 2025, 2025))
+    year = int(raw) if (isinstance(raw, int) and not isinstance(raw, bool)) or \
+        (isinstance(raw, str) and raw.strip().isdigit()) else None
+    if year is None or ref.cohort(year) is None:
+        raise InvalidAttribute("cohort", "must be the start year of a known cohort, e.g. 2024")
+    return year
+
+
+def make_application(conn: sqlite3.Connection, rng: random.Random, provider_id: str, *, ref: ReferenceData,
+                     pools: Pools, now: datetime, **attributes: Any) -> str:
+    """Create one application owned by provider_id (caller's transaction); returns its id."""
+    b = WorldBuilder(ref, bulk.schedule_ids(conn), rng, pools)
+    bools = (True, False)
+    cohort = _cohort(ref, attributes, rng)
+    course = _one_of(attributes, "course_identifier", ref.courses,
+                     rng.choice(b.courses_for(cohort, ("leadership", "specialist"))))
+    status = _one_of(attributes, "status", ("pending", "accepted", "rejected"), "pending")
+    for name in ("schedule_identifier", "training_status"):
+        if name in attributes and status != "accepted":
+            raise InvalidAttribute(name, "can only be given with status accepted")
+    eligible = _one_of(attributes, "eligible_for_funding", bools, rng.random() < 0.8)
+    catchment = _one_of(attributes, "teacher_catchment", ref.teacher_catchments, "england")
+    at = rfc3339("created_at", attributes["created_at"]) if "created_at" in attributes else now
+    user = _person(conn, b, attributes, at)
+    app = b.apply(user, provider_id, cohort, course, at, catchment=catchment, eligible=eligible)
+    if catchment != "england":
+        place = catchment_place(rng, catchment)
+        app["teacher_catchment_country"], app["teacher_catchment_iso_country_code"] = place
+    if "funding_choice" in attributes:
+        app["funding_choice"] = _one_of(attributes, "funding_choice", (*ref.funding_choices, None), None)
+    if "school_urn" in attributes:
+        app["school_urn"] = _text(attributes, "school_urn", r"\d{5,7}", nullable=True)
+    funded = _funded_place(ref, attributes, cohort, status, eligible)
+    if status == "accepted":
+        _accept(conn, b, app, user, now, attributes, funded)
+    elif status == "rejected":
+        b.reject(app, user, at)
+    tables = ("applications", "application_states") if "participant_id" in attributes else bulk.COLUMNS
+    for table in tables:
+        bulk.insert_rows(conn, table, getattr(b.rows, table))
+    if "participant_id" in attributes:
+        testing_rows.touch_user(conn, str(user["id"]), str(user["updated_at"]))
+    return str(app["id"])
+
+
+def _person(conn: sqlite3.Connection, b: WorldBuilder, attributes: dict[str, Any], at: datetime) -> dict:
+    if "participant_id" in attributes:
+        given = [name for name in PERSON if name in attributes]
+        if given:
+            raise InvalidAttribute(given[0], "cannot be given with participant_id (the person exists)")
+        raw = attributes["participant_id"]
+        user = testing_rows.user_row(conn, raw) if isinstance(raw, str) and UUID.match(raw) else None
+        if user is None:
+            raise InvalidAttribute("participant_id", "must be the id of an existing participant")
+        return user
+    trn = _text(attributes, "teacher_reference_number", r"\d{5,10}", nullable=True) \
+        if "teacher_reference_number" in attributes else None
+    verified = _one_of(attributes, "teacher_reference_number_validated", (True, False), False) \
+        if "teacher_reference_number_validated" in attributes else None
+    user = b.person(at, teacher_reference_number=trn, verified=verified)
+    if "teacher_reference_number" in attributes and trn is None:
+        user["trn"], user["trn_verified"] = None, int(bool(verified))
+    if "full_name" in attributes:
+        user["full_name"] = _text(attributes, "full_name")
+    if "email" in attributes:
+        user["email"] = _text(attributes, "email", r"[^@\s]+@[^@\s]+")
+    return user
+
+
+def _funded_place(ref: ReferenceData, attributes: dict[str, Any], cohort: int, status: str,
+                  eligible: bool) -> bool | None:
+    if "funded_place" not in attributes:
+        return None
+    value = _one_of(attributes, "funded_place", (True, False, None), None)
+    if value is not None and (status != "accepted" or not ref.cohort(cohort).funding_cap):
+        raise InvalidAttribute("funded_place", "is only set on accepted applications of capped cohorts")
+    if value and not eligible:
+        raise InvalidAttribute("funded_place", "cannot be true when eligible_for_funding is false")
+    return value
+
+
+def _accept(conn: sqlite3.Connection, b: WorldBuilder, app: dict, user: dict, now: datetime,
+            attributes: dict[str, Any], funded: bool | None) -> None:
+    ref, cohort, course = b.ref, int(app["cohort"]), str(app["course_identifier"])
+    if testing_rows.accepted_for_course(conn, str(user["id"]), cohort, ref.same_course(course)):
+        raise InvalidAttribute("status", "the participant already has an accepted application for this "
+                                         "course and cohort")
+    group = ref.course_groups[course]
+    in_cohort = {s.identifier: s for s in ref.schedules_for(cohort)}
+    default = accept_schedule_identifier(group, cohort, now.date(),
+                                         [s for s in in_cohort if s.startswith("npq-ehco")])
+    name = attributes.get("schedule_identifier", default)
+    schedule = in_cohort.get(name) if isinstance(name, str) else None
+    if schedule is None or schedule.course_group != group:
+        raise InvalidAttribute("schedule_identifier", f"must name a {group} schedule of cohort {cohort}: "
+                               + ", ".join(s for s, t in in_cohort.items() if t.course_group == group))
+    training = _one_of(attributes, "training_status", ("active", "deferred", "withdrawn"), "active")
+    at = parse_iso(str(app["created_at"]))
+    funded = bool(app["eligible_for_funding"]) if funded is None else funded
+    b.accept(app, user, at, schedule, funded_place=funded)
+    if training != "active":
+        reasons = ref.deferral_reasons if training == "deferred" else ref.withdrawal_reasons
+        b.record_state(app, training, "other" if "other" in reasons else reasons[0], at)
+    testing_rows.reject_siblings(conn, str(app["id"]), str(user["id"]), course, cohort, iso(at))

@@ -1,0 +1,84 @@
+"""The world plan: a showcase of every state for each provider, then weighted random stories up to N."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+
+from mockserver.seeding import stories
+from mockserver.seeding.builder import Rows, WorldBuilder
+
+DEFAULT_APPLICATIONS = 400  # 50 a provider: every list, filter and state, small enough to read
+
+# Per provider, in this order, while its share of applications lasts.
+SHOWCASE: tuple[str, ...] = (
+    "pending:2025", "pending:2024", "pending:2023", "rejected:2025", "rejected:2022",
+    "fresh", "in_progress", "paid", "unfunded", "no_funded_place", "voided", "awaiting_clawback",
+    "clawed_back", "passed", "failed", "outcome_voided", "deferred", "withdrawn", "resumed", "overseas",
+    "two_providers", "shared_trn", "previously_funded",
+)
+# Weighted single-application stories for the rest of the world.
+FILLER: dict[str, int] = {
+    "pending": 22, "rejected": 8, "fresh": 8, "in_progress": 20, "paid": 18, "unfunded": 4,
+    "no_funded_place": 3, "voided": 3, "awaiting_clawback": 1, "clawed_back": 1, "passed": 5, "failed": 1,
+    "outcome_voided": 1, "deferred": 2, "withdrawn": 3, "resumed": 1, "overseas": 2,
+}
+Progress = Callable[[int, int], None]
+
+
+def shares(total: int, providers: list[str]) -> dict[str, int]:
+    """Split `total` applications between providers as evenly as possible."""
+    base, extra = divmod(total, len(providers))
+    return {p: base + (1 if i < extra else 0) for i, p in enumerate(providers)}
+
+
+def run(b: WorldBuilder, name: str, provider_id: str, other_id: str) -> Counter[str]:
+    """Play one story by name ('pending:2025' fixes the cohort)."""
+    story, _, arg = name.partition(":")
+    if story in ("pending", "rejected"):
+        return getattr(stories, story)(b, provider_id, int(arg) if arg else None)
+    if story == "two_providers":
+        return stories.two_providers(b, provider_id, other_id)
+    if story in ("shared_trn", "previously_funded"):
+        return getattr(stories, story)(b, provider_id)
+    return stories.accepted(b, provider_id, story)
+
+
+SIZES = {"two_providers": 2, "shared_trn": 2, "previously_funded": 2}
+
+
+def build(b: WorldBuilder, total: int, batch: int = 5000, progress: Progress | None = None) -> Iterator[Rows]:
+    """Yield the world's rows in batches of roughly `batch` applications (so writing can stream)."""
+    providers = [p.id for p in b.ref.lead_providers]
+    left = shares(total, providers)
+    done = pending_rows = 0
+    names, weights = list(FILLER), list(FILLER.values())
+    for index, provider_id in enumerate(providers):
+        other_id = providers[(index + 1) % len(providers)]
+        for name in SHOWCASE:
+            size = SIZES.get(name, 1)
+            if left[provider_id] < size or (name == "two_providers" and left[other_id] < size):
+                continue
+            made = run(b, name, provider_id, other_id)
+            _subtract(left, made)
+            done += sum(made.values())
+    pending_rows = done
+    for provider_id in providers:
+        while left[provider_id] > 0:
+            made = run(b, b.rng.choices(names, weights)[0], provider_id, provider_id)
+            _subtract(left, made)
+            done += 1
+            pending_rows += 1
+            if pending_rows >= batch:
+                pending_rows = 0
+                if progress:
+                    progress(done, total)
+                yield b.rows.drain()
+    if progress:
+        progress(done, total)
+    yield b.rows.drain()
+
+
+def _subtract(left: dict[str, int], made: Counter[str]) -> None:
+    for provider_id, count in made.items():
+        left[provider_id] -= count

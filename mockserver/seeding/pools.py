@@ -1,0 +1,82 @@
+"""Precomputed Faker pools: Faker is slow per call, so a seeded Faker fills pools once and rng picks."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass
+
+from faker import Faker
+
+# Stored catchment -> (teacher_catchment_country, ISO 3166-1 alpha-3), as registration records them.
+UK = ("United Kingdom of Great Britain and Northern Ireland", "GBR")
+CATCHMENT_COUNTRIES: dict[str, tuple[str, str]] = {
+    "england": UK,
+    "scotland": UK,
+    "wales": UK,
+    "northern_ireland": UK,
+    "jersey_guernsey_isle_of_man": ("Jersey", "JEY"),
+}
+ABROAD = [("France", "FRA"), ("Spain", "ESP"), ("United Arab Emirates", "ARE"), ("Ireland", "IRL"),
+          ("Hong Kong", "HKG"), ("Germany", "DEU")]
+
+ROLES = ["Headteacher", "Deputy headteacher", "Assistant headteacher", "Head of department", "Class teacher",
+         "SENCO", "Trust leader", "Early years lead"]
+
+
+def new_uuid(rng: random.Random) -> str:
+    """A version-4 UUID drawn from rng (uuid4() would read the OS and break determinism)."""
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+@dataclass
+class Pools:
+    """Name parts and employer names drawn once from a seeded Faker."""
+
+    first_names: list[str]
+    last_names: list[str]
+    companies: list[str]
+    domains: list[str]
+
+    @classmethod
+    def build(cls, faker: Faker, size: int = 300) -> Pools:
+        """Fill the pools from faker (about 40 ms at the default size)."""
+        return cls(
+            first_names=[faker.first_name() for _ in range(size)],
+            last_names=[faker.last_name() for _ in range(size)],
+            companies=[faker.company() for _ in range(size // 3)],
+            domains=sorted({faker.free_email_domain() for _ in range(20)}),
+        )
+
+    def full_name(self, rng: random.Random) -> str:
+        """A plausible British full name."""
+        return f"{rng.choice(self.first_names)} {rng.choice(self.last_names)}"
+
+    def email(self, rng: random.Random, full_name: str, serial: int) -> str:
+        """An email derived from the name; the serial keeps it unique in big worlds."""
+        local = ".".join(part.lower() for part in full_name.replace("'", "").split())
+        return f"{local}{serial}@{rng.choice(self.domains)}"
+
+    def employer(self, rng: random.Random) -> tuple[str | None, str | None]:
+        """(employer_name, employment_role): set for people outside schools, else both null."""
+        return (rng.choice(self.companies), rng.choice(ROLES)) if rng.random() < 0.2 else (None, None)
+
+
+def trn(rng: random.Random) -> str:
+    """A seven-digit teacher reference number."""
+    return str(rng.randint(1_000_000, 9_999_999))
+
+
+def urn(rng: random.Random) -> str:
+    """A six-digit school URN."""
+    return str(rng.randint(100_000, 149_999))
+
+
+def ukprn(rng: random.Random) -> str:
+    """An eight-digit UK provider reference number."""
+    return str(rng.randint(10_000_000, 10_099_999))
+
+
+def catchment_place(rng: random.Random, catchment: str) -> tuple[str, str]:
+    """(country, ISO code) for a stored catchment value; `another` picks a country abroad."""
+    return CATCHMENT_COUNTRIES.get(catchment) or rng.choice(ABROAD)

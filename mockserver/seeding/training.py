@@ -1,0 +1,109 @@
+"""Training histories for accepted applications: declarations, DfE payment states, outcomes, deferrals."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from mockserver.reference import ScheduleTemplate
+from mockserver.seeding.builder import Row, WorldBuilder
+from mockserver.seeding.pools import new_uuid
+from mockserver.seeding.timeline import WORLD_NOW, after, iso, midnight
+
+# Days after applies_from by which each declaration is usually made (guidance milestones, roughly).
+DUE_DAYS = {"started": (5, 60), "retained-1": (160, 220), "retained-2": (300, 370), "completed": (480, 560)}
+SPECIALIST_COMPLETED = (330, 400)  # specialist courses have no retained-2
+MARGIN = timedelta(days=2)  # keep seeded events clear of WORLD_NOW
+
+
+def is_fundable(app: Row) -> bool:
+    """R-41 on the seeded record (seeded people are never previously funded unless a story says so)."""
+    return bool(app["eligible_for_funding"]) and app["funded_place"] in (None, 1) and not app.get("_prev")
+
+
+def declaration_dates(b: WorldBuilder, app: Row, schedule: ScheduleTemplate) -> list[tuple[str, datetime]]:
+    """(type, date) for each milestone of the schedule reached before WORLD_NOW, in order."""
+    start = midnight(schedule.applies_from(int(app["cohort"])))
+    found = []
+    for kind in schedule.declaration_types:
+        low, high = SPECIALIST_COMPLETED if kind == "completed" and "retained-2" not in \
+            schedule.declaration_types else DUE_DAYS[kind]
+        moment = after(b.rng, start, low, high)
+        if moment >= WORLD_NOW - MARGIN:
+            break
+        found.append((kind, moment))
+    return found
+
+
+def declare(b: WorldBuilder, app: Row, kind: str, when: datetime, *, state: str | None = None) -> Row:
+    """A declaration as R-104 leaves it, then moved along by DfE's payment runs according to its age."""
+    created = min(after(b.rng, when, 0, 4), WORLD_NOW - MARGIN)
+    if state is None:
+        state = "eligible" if is_fundable(app) else "submitted"
+        age = (WORLD_NOW - created).days
+        if state == "eligible" and age > 150:
+            state = "paid"
+        elif state == "eligible" and age > 45:
+            state = "payable"
+    updated = created if state in ("submitted", "eligible", "ineligible") else \
+        min(after(b.rng, created, 20, 45), WORLD_NOW - MARGIN)
+    row = {
+        "id": new_uuid(b.rng), "application_id": app["id"], "user_id": app["user_id"],
+        "lead_provider_id": app["lead_provider_id"], "cohort": app["cohort"], "declaration_type": kind,
+        "declaration_date": iso(when), "state": state, "superseded_by_id": None,
+        "created_at": iso(created), "updated_at": iso(max(created, updated)),
+    }
+    b.rows.declarations.append(row)
+    return row
+
+
+def change_state(b: WorldBuilder, decl: Row, state: str) -> datetime:
+    """Void, claw back or otherwise move a declaration later on; returns when it happened."""
+    at = min(after(b.rng, datetime.fromisoformat(str(decl["updated_at"]).replace("Z", "+00:00")), 1, 30),
+             WORLD_NOW - timedelta(hours=1))
+    decl["state"] = state
+    b.touch(decl, at)
+    return at
+
+
+def outcome(b: WorldBuilder, decl: Row, state: str, at: datetime) -> Row:
+    """An outcome on a completed declaration; completion_date is the declaration's date (R-106)."""
+    row = {
+        "id": new_uuid(b.rng), "declaration_id": decl["id"], "lead_provider_id": decl["lead_provider_id"],
+        "user_id": decl["user_id"], "state": state, "completion_date": str(decl["declaration_date"])[:10],
+        "created_at": iso(at),
+    }
+    b.rows.outcomes.append(row)
+    return row
+
+
+def train(b: WorldBuilder, app: Row, schedule: ScheduleTemplate, *, depth: int | None = None,
+          ending: str | None = None, passed: bool | None = None) -> list[Row]:
+    """Declarations up to `depth` milestones; `ending` voids or claws back the last; outcomes if completed."""
+    made = []
+    for kind, when in declaration_dates(b, app, schedule)[:depth]:
+        decl = declare(b, app, kind, when)
+        made.append(decl)
+        if kind == "completed" and b.ref.has_outcomes(str(app["course_identifier"])):
+            ok = b.rng.random() < 0.85 if passed is None else passed
+            outcome(b, decl, "passed" if ok else "failed", datetime.fromisoformat(
+                str(decl["created_at"]).replace("Z", "+00:00")))
+    if made and ending:
+        last = made[-1]
+        if ending in ("awaiting_clawback", "clawed_back"):
+            last["state"] = "paid"  # claw-backs start from a paid declaration (R-111)
+        elif last["state"] == "paid":
+            last["state"] = "payable"  # a paid declaration would be clawed back, not voided
+        at = change_state(b, last, ending)
+        if last["declaration_type"] == "completed" and b.ref.has_outcomes(str(app["course_identifier"])):
+            outcome(b, last, "voided", at)  # R-112: voiding a completed declaration voids its outcome
+    return made
+
+
+def pause(b: WorldBuilder, app: Row, made: list[Row], state: str, *, resume: bool = False) -> None:
+    """Defer or withdraw after the last declaration (R-76, R-78), optionally resuming afterwards."""
+    last = datetime.fromisoformat(str(made[-1]["declaration_date"]).replace("Z", "+00:00"))
+    at = min(after(b.rng, last, 5, 60), WORLD_NOW - MARGIN)
+    reasons = b.ref.deferral_reasons if state == "deferred" else b.ref.withdrawal_reasons
+    b.record_state(app, state, b.rng.choice(reasons), at)
+    if resume:
+        b.record_state(app, "active", None, min(after(b.rng, at, 1, 40), WORLD_NOW - timedelta(days=1)))

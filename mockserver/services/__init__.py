@@ -1,0 +1,1 @@
+"""Use cases: load facts through the store, decide with the domain rules, write in one transaction."""

@@ -1,0 +1,128 @@
+"""Application use cases: list, show, CSV, accept, reject, change-funded-place."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+from mockserver.domain import applications as rules
+from mockserver.domain.models import MISSING
+from mockserver.domain.schedules import accept_schedule_identifier
+from mockserver.errors import ApiError
+from mockserver.serializers import application_csv_row, serialize_application
+from mockserver.services.context import Context
+from mockserver.store import applications as store
+from mockserver.store import records
+from mockserver.store.db import read_transaction, write_transaction
+from mockserver.store.paging import fetch_all, fetch_page
+
+
+def list_applications(
+    ctx: Context, *, cohorts: Sequence[int] | None, updated_since: str | None, page: int, per_page: int
+) -> list[dict[str, Any]]:
+    """R-45: one page of the provider's applications."""
+    query = store.list_query(ctx.catalog.pairs, ctx.provider_id, cohorts, updated_since)
+    with read_transaction(ctx.conn):
+        return [serialize_application(row) for row in fetch_page(ctx.conn, query, page, per_page)]
+
+
+def applications_csv(
+    ctx: Context, *, cohorts: Sequence[int] | None, updated_since: str | None
+) -> list[list[Any]]:
+    """R-30: every matching application as CSV rows."""
+    query = store.list_query(ctx.catalog.pairs, ctx.provider_id, cohorts, updated_since)
+    with read_transaction(ctx.conn):
+        return [application_csv_row(row) for row in fetch_all(ctx.conn, query)]
+
+
+def _load(ctx: Context, app_id: str) -> sqlite3.Row:
+    row = store.get(ctx.conn, ctx.catalog.pairs, app_id, ctx.provider_id)
+    if row is None:
+        raise ApiError.of("resource.not_found")
+    return row
+
+
+def show_application(ctx: Context, app_id: str) -> dict[str, Any]:
+    """R-46."""
+    return serialize_application(_load(ctx, app_id))
+
+
+def accept_application(ctx: Context, app_id: str, funded_place: object = MISSING) -> dict[str, Any]:
+    """R-50..R-58 in one transaction."""
+    catalog = ctx.catalog
+    with write_transaction(ctx.conn):
+        row = _load(ctx, app_id)
+        app = records.application(row)
+        people = [app.user_id]
+        if row["trn_verified"] and row["trn"]:
+            people = list(dict.fromkeys([app.user_id, *store.people_with_trn(ctx.conn, row["trn"])]))
+        candidates = [records.application(r) for r in store.of_people(ctx.conn, people)]
+        capped = catalog.capped(app.cohort)
+        errors = rules.validate_accept(
+            app,
+            capped=capped,
+            funded_place=funded_place,
+            candidates=candidates,
+            same_course=frozenset(catalog.same_course(app.course_identifier)),
+            ignore_withdrawn=bool(ctx.settings["drift_accept_ignores_withdrawn"]),
+        )
+        group = catalog.group(app.course_identifier) or ""
+        cohort = app.cohort if app.cohort is not None else 0
+        ehco = [
+            s.identifier
+            for s in catalog.schedules.values()
+            if s.cohort == cohort and s.course_group == "ehco"
+        ]
+        identifier = accept_schedule_identifier(group, cohort, ctx.now.date(), ehco)
+        schedule = store.schedule_id(ctx.conn, app.cohort, identifier)
+        if schedule is None:
+            raise ApiError.of("application.schedule_not_found")
+        if errors:
+            raise ApiError(errors)
+        now = ctx.now_stamp
+        store.accept(
+            ctx.conn,
+            app.id,
+            schedule=schedule,
+            funded_place=funded_place if capped else None,
+            store_funded_place=capped,
+            provider_id=ctx.provider_id,
+            now=now,
+        )
+        own = [a for a in candidates if a.user_id == app.user_id]
+        store.reject_ids(ctx.conn, rules.siblings_to_reject(app, own), now)
+        store.touch_user(ctx.conn, app.user_id, now)
+        return serialize_application(_load(ctx, app_id))
+
+
+def reject_application(ctx: Context, app_id: str) -> dict[str, Any]:
+    """R-60..R-62 (or D1 when switched on)."""
+    with write_transaction(ctx.conn):
+        app = records.application(_load(ctx, app_id))
+        errors = rules.validate_reject(
+            app,
+            drift_requires_reason=bool(ctx.settings["drift_reject_requires_reason"]),
+            has_billable_declarations=store.has_billable_declarations(ctx.conn, app.id),
+        )
+        if errors:
+            raise ApiError(errors)
+        store.reject_ids(ctx.conn, [app.id], ctx.now_stamp)
+        store.touch_user(ctx.conn, app.user_id, ctx.now_stamp)
+        return serialize_application(_load(ctx, app_id))
+
+
+def change_funded_place(ctx: Context, app_id: str, funded_place: object = MISSING) -> dict[str, Any]:
+    """R-65..R-69."""
+    with write_transaction(ctx.conn):
+        app = records.application(_load(ctx, app_id))
+        errors = rules.validate_change_funded_place(
+            app,
+            capped=ctx.catalog.capped(app.cohort),
+            funded_place=funded_place,
+            has_billable_declarations=store.has_billable_declarations(ctx.conn, app.id),
+        )
+        if errors:
+            raise ApiError(errors)
+        store.set_funded_place(ctx.conn, app.id, bool(funded_place), ctx.now_stamp)
+        return serialize_application(_load(ctx, app_id))

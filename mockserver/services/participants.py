@@ -1,0 +1,174 @@
+"""Participant use cases: list, show, defer, resume, withdraw, change-schedule (R-70..R-97)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping
+from typing import Any
+
+from mockserver.domain import participants as rules
+from mockserver.domain.states import transition
+from mockserver.domain.timeparse import ruby_to_i
+from mockserver.errors import ApiError, Violation
+from mockserver.serializers import serialize_participant
+from mockserver.services.context import Context
+from mockserver.store import applications as app_store
+from mockserver.store import declarations as declaration_store
+from mockserver.store import participants as store
+from mockserver.store import records
+from mockserver.store.db import read_transaction, write_transaction
+from mockserver.store.paging import fetch_page
+
+
+def _serialize(ctx: Context, user: sqlite3.Row) -> dict[str, Any]:
+    accepted = store.accepted_applications(ctx.conn, [user["id"]], ctx.provider_id)[user["id"]]
+    return serialize_participant(user, accepted)
+
+
+def list_participants(
+    ctx: Context, *, updated_since: str | None, page: int, per_page: int
+) -> list[dict[str, Any]]:
+    """R-70: one page of the provider's participants."""
+    with read_transaction(ctx.conn):
+        users = fetch_page(ctx.conn, store.list_query(ctx.provider_id, updated_since), page, per_page)
+        accepted = store.accepted_applications(ctx.conn, [u["id"] for u in users], ctx.provider_id)
+        return [serialize_participant(u, accepted[u["id"]]) for u in users]
+
+
+def find_participant(ctx: Context, user_id: str) -> sqlite3.Row:
+    """R-14/R-71/R-73: the visible participant or 404."""
+    user = store.visible(ctx.conn, user_id, ctx.provider_id)
+    if user is None:
+        raise ApiError.of("resource.not_found")
+    return user
+
+
+def show_participant(ctx: Context, user_id: str) -> dict[str, Any]:
+    """R-71."""
+    return _serialize(ctx, find_participant(ctx, user_id))
+
+
+def _common(ctx: Context, user_id: str, attrs: Mapping[str, Any]) -> tuple[list[Violation], Any]:
+    course = attrs.get("course_identifier")
+    row = None
+    if isinstance(course, str) and course in ctx.catalog.courses:
+        row = store.accepted_for(ctx.conn, user_id, ctx.provider_id, [course])
+    target = records.application(row) if row is not None else None
+    errors = rules.validate_common(
+        retired_to=store.retired_to(ctx.conn, user_id),
+        user_id=user_id,
+        course_identifier=course,
+        courses=ctx.catalog.courses,
+        target=target,
+    )
+    return errors, target
+
+
+def _finish(ctx: Context, user: sqlite3.Row, errors: list[Violation]) -> dict[str, Any]:
+    if errors:
+        raise ApiError(errors)
+    return _serialize(ctx, store.visible(ctx.conn, user["id"], ctx.provider_id) or user)
+
+
+def _move(ctx: Context, target: Any, event: str, reason: str | None) -> None:
+    status = transition("training_status", target.training_status, event)
+    app_store.set_training_status(ctx.conn, target.id, status, ctx.now_stamp)
+    app_store.add_state(ctx.conn, target.id, ctx.provider_id, status, reason, ctx.now_stamp)
+
+
+def defer(ctx: Context, user_id: str, attrs: Mapping[str, Any]) -> dict[str, Any]:
+    """R-76."""
+    with write_transaction(ctx.conn):
+        user = find_participant(ctx, user_id)
+        errors, target = _common(ctx, user_id, attrs)
+        count = len(declaration_store.of_application(ctx.conn, target.id)) if target else 0
+        errors = rules.validate_defer(
+            errors,
+            reason=attrs.get("reason"),
+            reasons=ctx.catalog.ref.deferral_reasons,
+            target=target,
+            declaration_count=count,
+        )
+        if not errors:
+            _move(ctx, target, "defer", attrs["reason"])
+        return _finish(ctx, user, errors)
+
+
+def resume(ctx: Context, user_id: str, attrs: Mapping[str, Any]) -> dict[str, Any]:
+    """R-77."""
+    with write_transaction(ctx.conn):
+        user = find_participant(ctx, user_id)
+        errors, target = _common(ctx, user_id, attrs)
+        errors = rules.validate_resume(errors, target=target)
+        if not errors:
+            _move(ctx, target, "resume", None)
+        return _finish(ctx, user, errors)
+
+
+def withdraw(ctx: Context, user_id: str, attrs: Mapping[str, Any]) -> dict[str, Any]:
+    """R-78."""
+    with write_transaction(ctx.conn):
+        user = find_participant(ctx, user_id)
+        errors, target = _common(ctx, user_id, attrs)
+        declarations = declaration_store.of_application(ctx.conn, target.id) if target else []
+        errors = rules.validate_withdraw(
+            errors,
+            reason=attrs.get("reason"),
+            reasons=ctx.catalog.ref.withdrawal_reasons,
+            target=target,
+            has_started_declaration=any(d["declaration_type"] == "started" for d in declarations),
+        )
+        if not errors:
+            _move(ctx, target, "withdraw", attrs["reason"])
+        return _finish(ctx, user, errors)
+
+
+def _target_cohort(ctx: Context, target: Any, raw: object) -> int | None:
+    if raw is not None and not (isinstance(raw, str) and not raw.strip()):
+        return ruby_to_i(raw)
+    if target is not None and target.schedule_cohort is not None:
+        return target.schedule_cohort
+    return ctx.catalog.current_cohort(ctx.now.date())
+
+
+def change_schedule(ctx: Context, user_id: str, attrs: Mapping[str, Any]) -> dict[str, Any]:
+    """R-90..R-97."""
+    catalog = ctx.catalog
+    with write_transaction(ctx.conn):
+        user = find_participant(ctx, user_id)
+        errors, target = _common(ctx, user_id, attrs)
+        course = attrs.get("course_identifier")
+        cohort = _target_cohort(ctx, target, attrs.get("cohort"))
+        cohort_exists = cohort in catalog.cohorts
+        new = catalog.schedule(cohort, attrs.get("schedule_identifier")) if cohort_exists else None
+        current = catalog.schedule(target.schedule_cohort, target.schedule_identifier) if target else None
+        declarations = declaration_store.of_application(ctx.conn, target.id) if target else []
+        change = rules.ScheduleChange(
+            course_identifier=str(course),
+            course_group=catalog.group(course),
+            target=target,
+            new_schedule=new,
+            current_schedule=current,
+            target_cohort=cohort,
+            has_contract=cohort_exists
+            and isinstance(course, str)
+            and catalog.ref.has_contract(cohort, course),
+            declarations=[records.declaration(d) for d in declarations],
+            app_cohort_capped=catalog.capped(target.cohort) if target else False,
+            target_cohort_capped=catalog.capped(cohort) or not cohort_exists,  # unknown year: R-90 only
+        )
+        errors = rules.validate_change_schedule(errors, change)
+        if not errors:
+            funded_place = target.funded_place
+            if target.cohort != cohort and not catalog.capped(target.cohort) and catalog.capped(cohort):
+                funded_place = target.eligible_for_funding
+            schedule_id = app_store.schedule_id(ctx.conn, cohort, new.identifier)
+            app_store.change_schedule(
+                ctx.conn,
+                target.id,
+                schedule=schedule_id,
+                cohort=cohort,
+                funded_place=funded_place,
+                now=ctx.now_stamp,
+            )
+        return _finish(ctx, user, errors)

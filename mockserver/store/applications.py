@@ -1,0 +1,160 @@
+"""SQL for applications: lookups, pages, CSV rows and the writes of accept, reject and change-funded-place."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+
+from mockserver.store.paging import PageQuery
+from mockserver.store.records import APPLICATION_COLUMNS, APPLICATION_FROM, previously_funded_sql
+
+BILLABLE = "('submitted', 'eligible', 'payable', 'paid')"
+
+
+def _select(pairs: tuple[tuple[str, str], ...]) -> str:
+    return f"SELECT {APPLICATION_COLUMNS}, {previously_funded_sql(pairs)} AS previously_funded FROM {APPLICATION_FROM}"
+
+
+def get(
+    conn: sqlite3.Connection, pairs: tuple[tuple[str, str], ...], app_id: str, provider_id: str | None = None
+) -> sqlite3.Row | None:
+    """One application with its person, schedule and R-40 flag; scoped to a provider when given."""
+    sql = _select(pairs) + " WHERE a.id = ?"
+    params: tuple[object, ...] = (app_id,)
+    if provider_id is not None:
+        sql += " AND a.lead_provider_id = ?"
+        params += (provider_id,)
+    return conn.execute(sql, params).fetchone()
+
+
+def list_query(
+    pairs: tuple[tuple[str, str], ...],
+    provider_id: str,
+    cohorts: Sequence[int] | None,
+    updated_since: str | None,
+) -> PageQuery:
+    """The provider's applications, filtered by cohort start years and R-38 'updated since'."""
+    where = "a.lead_provider_id = ?"
+    params: list[object] = [provider_id]
+    key_from = "applications a"
+    if cohorts is not None:
+        where += f" AND a.cohort IN ({', '.join('?' * len(cohorts))})" if cohorts else " AND 0"
+        params.extend(cohorts)
+    if updated_since is not None:
+        where += " AND (a.updated_at >= ? OR u.updated_at >= ?)"
+        params.extend((updated_since, updated_since))
+        key_from = "applications a JOIN users u ON u.id = a.user_id"
+    return PageQuery(_select(pairs), key_from, where, "a.created_at, a.rowid", params)
+
+
+def of_people(conn: sqlite3.Connection, user_ids: Sequence[str]) -> list[sqlite3.Row]:
+    """Every application of these people (any provider, any status), with schedule."""
+    marks = ", ".join("?" * len(user_ids))
+    return conn.execute(
+        "SELECT a.*, s.cohort AS schedule_cohort, s.identifier AS schedule_identifier FROM applications a "
+        f"LEFT JOIN schedules s ON s.id = a.schedule_id WHERE a.user_id IN ({marks}) ORDER BY "
+        "a.created_at, a.rowid",
+        tuple(user_ids),
+    ).fetchall()
+
+
+def people_with_trn(conn: sqlite3.Connection, trn: str) -> list[str]:
+    """Ids of every person holding this TRN."""
+    return [row[0] for row in conn.execute("SELECT id FROM users WHERE trn = ?", (trn,))]
+
+
+def has_billable_declarations(conn: sqlite3.Connection, app_id: str) -> bool:
+    """Any declaration of the application in submitted/eligible/payable/paid."""
+    sql = f"SELECT 1 FROM declarations WHERE application_id = ? AND state IN {BILLABLE} LIMIT 1"
+    return conn.execute(sql, (app_id,)).fetchone() is not None
+
+
+def schedule_id(conn: sqlite3.Connection, cohort: int | None, identifier: str) -> int | None:
+    """The schedule row id of an identifier within a cohort."""
+    row = conn.execute(
+        "SELECT id FROM schedules WHERE cohort = ? AND identifier = ?", (cohort, identifier)
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def touch_user(conn: sqlite3.Connection, user_id: str, now: str) -> None:
+    """Mark the person significantly updated (R-58)."""
+    conn.execute("UPDATE users SET updated_at = ? WHERE id = ?", (now, user_id))
+
+
+def accept(
+    conn: sqlite3.Connection,
+    app_id: str,
+    *,
+    schedule: int,
+    funded_place: bool | None,
+    store_funded_place: bool,
+    provider_id: str,
+    now: str,
+) -> None:
+    """R-56: accepted, active, scheduled; a training-status record `active`."""
+    conn.execute(
+        "UPDATE applications SET status = 'accepted', accepted_at = ?, training_status = 'active', "
+        "schedule_id = ?, "
+        "funded_place = CASE WHEN ? THEN ? ELSE funded_place END, updated_at = ? WHERE id = ?",
+        (now, schedule, int(store_funded_place), funded_place, now, app_id),
+    )
+    add_state(conn, app_id, provider_id, "active", None, now)
+
+
+def reject_ids(conn: sqlite3.Connection, app_ids: Sequence[str], now: str) -> None:
+    """Set these applications to rejected."""
+    conn.executemany(
+        "UPDATE applications SET status = 'rejected', updated_at = ? WHERE id = ?",
+        [(now, i) for i in app_ids],
+    )
+
+
+def set_funded_place(conn: sqlite3.Connection, app_id: str, value: bool, now: str) -> None:
+    """Store funded_place (R-65..R-69 passed)."""
+    conn.execute(
+        "UPDATE applications SET funded_place = ?, updated_at = ? WHERE id = ?", (int(value), now, app_id)
+    )
+
+
+def set_training_status(conn: sqlite3.Connection, app_id: str, status: str, now: str) -> None:
+    """Change the training status of an accepted application."""
+    conn.execute(
+        "UPDATE applications SET training_status = ?, updated_at = ? WHERE id = ?", (status, now, app_id)
+    )
+
+
+def add_state(
+    conn: sqlite3.Connection, app_id: str, provider_id: str, state: str, reason: str | None, now: str
+) -> None:
+    """Append a training-status history record (7.2)."""
+    conn.execute(
+        "INSERT INTO application_states (application_id, lead_provider_id, state, reason, created_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (app_id, provider_id, state, reason, now),
+    )
+
+
+def latest_state(conn: sqlite3.Connection, app_id: str, provider_id: str) -> sqlite3.Row | None:
+    """The application's most recent training-status record for this provider (R-82)."""
+    return conn.execute(
+        "SELECT state, created_at FROM application_states WHERE application_id = ? AND lead_provider_id = ? "
+        "ORDER BY created_at DESC, id DESC LIMIT 1",
+        (app_id, provider_id),
+    ).fetchone()
+
+
+def change_schedule(
+    conn: sqlite3.Connection,
+    app_id: str,
+    *,
+    schedule: int,
+    cohort: int | None,
+    funded_place: bool | None,
+    now: str,
+) -> None:
+    """Store the new schedule and cohort (and funded_place when moving into a capped cohort)."""
+    conn.execute(
+        "UPDATE applications SET schedule_id = ?, cohort = ?, funded_place = ?, updated_at = ? WHERE id = ?",
+        (schedule, cohort, None if funded_place is None else int(funded_place), now, app_id),
+    )

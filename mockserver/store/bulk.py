@@ -1,0 +1,77 @@
+"""Bulk writes for seeding and reset: wipe the world, stream rows in with executemany, read seed lookups."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Mapping
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "users": ("id", "full_name", "email", "trn", "trn_verified", "created_at", "updated_at"),
+    "applications": (
+        "id", "user_id", "lead_provider_id", "course_identifier", "cohort", "status", "training_status",
+        "schedule_id", "funded_place", "eligible_for_funding", "funding_eligibility_status_code",
+        "employer_name", "employment_role", "funding_choice", "headteacher_status",
+        "private_childcare_provider_urn", "school_urn", "school_ukprn", "works_in_school",
+        "targeted_delivery_funding_eligibility", "teacher_catchment", "teacher_catchment_country",
+        "teacher_catchment_iso_country_code", "itt_provider", "lead_mentor", "accepted_at",
+        "created_at", "updated_at",
+    ),
+    "application_states": ("application_id", "lead_provider_id", "state", "reason", "created_at"),
+    "declarations": (
+        "id", "application_id", "user_id", "lead_provider_id", "cohort", "declaration_type",
+        "declaration_date", "state", "superseded_by_id", "created_at", "updated_at",
+    ),
+    "outcomes": (
+        "id", "declaration_id", "lead_provider_id", "user_id", "state", "completion_date", "created_at",
+    ),
+}
+# Children first, so a wipe never leaves a dangling reference even with foreign keys on.
+WORLD_TABLES = ("outcomes", "declarations", "application_states", "participant_id_changes", "applications",
+                "users")
+_INSERTS = {
+    table: f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})"
+    for table, cols in COLUMNS.items()
+}
+
+
+def wipe_world(conn: sqlite3.Connection) -> None:
+    """Delete every person, record and setting (clock, switches, id sequence), in the caller's transaction."""
+    for table in (*WORLD_TABLES, "settings"):
+        conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+
+
+def insert_rows(conn: sqlite3.Connection, table: str, rows: Iterable[Mapping[str, object]]) -> None:
+    """Insert dict rows into one world table; keys outside the table's columns are ignored."""
+    conn.executemany(_INSERTS[table], rows)
+
+
+def schedule_ids(conn: sqlite3.Connection) -> dict[tuple[int, str], int]:
+    """(cohort, schedule identifier) -> schedule row id."""
+    return {(row[0], row[1]): row[2] for row in conn.execute("SELECT cohort, identifier, id FROM schedules")}
+
+
+def holds_world(conn: sqlite3.Connection) -> bool:
+    """True when the file already has reference data (a world was seeded into it before)."""
+    exists = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'lead_providers'")
+    if exists.fetchone() is None:
+        return False
+    return conn.execute("SELECT 1 FROM lead_providers").fetchone() is not None
+
+
+def world_counts(conn: sqlite3.Connection) -> dict[str, dict[str, int]]:
+    """Counts by state, for the CLI banner, the report and the coverage tests."""
+    queries = {
+        "applications": "SELECT status, COUNT(*) FROM applications GROUP BY status",
+        "training_status": "SELECT training_status, COUNT(*) FROM applications "
+                           "WHERE status = 'accepted' GROUP BY training_status",
+        "declarations": "SELECT state, COUNT(*) FROM declarations GROUP BY state",
+        "outcomes": "SELECT state, COUNT(*) FROM outcomes GROUP BY state",
+        "cohorts": "SELECT CAST(cohort AS TEXT), COUNT(*) FROM applications GROUP BY cohort",
+        "catchments": "SELECT teacher_catchment, COUNT(*) FROM applications GROUP BY teacher_catchment",
+    }
+    return {name: {str(k): v for k, v in conn.execute(sql)} for name, sql in queries.items()}
+
+
+def provider_tokens(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    """(id, name, token) of every lead provider, by name."""
+    return [tuple(row) for row in conn.execute("SELECT id, name, token FROM lead_providers ORDER BY name")]

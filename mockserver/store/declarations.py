@@ -1,0 +1,106 @@
+"""SQL for declarations: lookups, pages, the facts of the create sequence, and writes."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping, Sequence
+
+from mockserver.store.paging import PageQuery
+
+BILLABLE = "('submitted', 'eligible', 'payable', 'paid')"
+LATEST_OUTCOME = "(SELECT o.state FROM outcomes o WHERE o.declaration_id = d.id ORDER BY o.created_at DESC, o.rowid DESC LIMIT 1)"
+SELECT = (
+    "SELECT d.*, d.rowid AS seq, a.course_identifier AS course_identifier, "
+    f"{LATEST_OUTCOME} AS latest_outcome_state FROM declarations d JOIN applications a ON a.id = "
+    "d.application_id"
+)
+
+
+def get(conn: sqlite3.Connection, declaration_id: str, provider_id: str | None = None) -> sqlite3.Row | None:
+    """One declaration with its application's course and latest outcome; scoped when provider given."""
+    sql, params = f"{SELECT} WHERE d.id = ?", (declaration_id,)
+    if provider_id is not None:
+        sql, params = sql + " AND d.lead_provider_id = ?", (declaration_id, provider_id)
+    return conn.execute(sql, params).fetchone()
+
+
+def list_query(
+    provider_id: str, updated_since: str | None, participant_ids: Sequence[str] | None
+) -> PageQuery:
+    """The provider's declarations, by R-38 'updated since' and participant ids (R-39)."""
+    where, params = "d.lead_provider_id = ?", [provider_id]
+    if updated_since is not None:
+        where += " AND d.updated_at >= ?"
+        params.append(updated_since)
+    if participant_ids is not None:
+        where += f" AND d.user_id IN ({', '.join('?' * len(participant_ids))})"
+        params.extend(participant_ids)
+    return PageQuery(SELECT, "declarations d", where, "d.created_at, d.rowid", params)
+
+
+def of_application(conn: sqlite3.Connection, app_id: str) -> list[sqlite3.Row]:
+    """Every declaration of one application."""
+    return conn.execute(
+        "SELECT * FROM declarations WHERE application_id = ? ORDER BY created_at, rowid", (app_id,)
+    ).fetchall()
+
+
+def twin_state(
+    conn: sqlite3.Connection, user_id: str, provider_id: str, course: str, declaration_type: str, date: str
+) -> str | None:
+    """State of a submitted/billable declaration with the same type, date, provider and course (R-100)."""
+    row = conn.execute(
+        "SELECT d.state FROM declarations d JOIN applications a ON a.id = d.application_id "
+        "WHERE d.user_id = ? AND d.lead_provider_id = ? AND a.course_identifier = ? AND "
+        "d.declaration_type = ? "
+        f"AND d.declaration_date = ? AND d.state IN {BILLABLE} ORDER BY d.created_at, d.rowid LIMIT 1",
+        (user_id, provider_id, course, declaration_type, date),
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def same_type_billable(conn: sqlite3.Connection, app_id: str, declaration_type: str) -> bool:
+    """R-102: the application already has a billable-or-changeable declaration of this type."""
+    row = conn.execute(
+        f"SELECT 1 FROM declarations WHERE application_id = ? AND declaration_type = ? AND state "
+        f"IN {BILLABLE}",
+        (app_id, declaration_type),
+    ).fetchone()
+    return row is not None
+
+
+def duplicate_of(
+    conn: sqlite3.Connection, trn: str | None, user_id: str, declaration_type: str, courses: Sequence[str]
+) -> str | None:
+    """R-104: the oldest live declaration of the same type and course by another person with this TRN."""
+    if not trn:
+        return None
+    marks = ", ".join("?" * len(courses))
+    row = conn.execute(
+        "SELECT d.id FROM declarations d JOIN users u ON u.id = d.user_id JOIN applications a ON "
+        "a.id = d.application_id "
+        f"WHERE u.trn = ? AND d.user_id <> ? AND d.declaration_type = ? AND a.course_identifier IN ({marks}) "
+        f"AND d.state IN {BILLABLE} AND d.superseded_by_id IS NULL ORDER BY d.created_at, d.rowid LIMIT 1",
+        (trn, user_id, declaration_type, *courses),
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def insert(conn: sqlite3.Connection, values: Mapping[str, object]) -> None:
+    """Insert one declaration row."""
+    cols = ", ".join(values)
+    conn.execute(
+        f"INSERT INTO declarations ({cols}) VALUES ({', '.join('?' * len(values))})", tuple(values.values())
+    )
+
+
+def set_state(conn: sqlite3.Connection, declaration_id: str, state: str, now: str) -> None:
+    """Move a declaration to another state."""
+    conn.execute(
+        "UPDATE declarations SET state = ?, updated_at = ? WHERE id = ?", (state, now, declaration_id)
+    )
+
+
+def touch(conn: sqlite3.Connection, declaration_id: str, now: str) -> None:
+    """Set a declaration's updated_at (a new outcome changes its has_passed)."""
+    conn.execute("UPDATE declarations SET updated_at = ? WHERE id = ?", (now, declaration_id))

@@ -1,0 +1,50 @@
+"""Pages whose cost does not grow with depth: an index-only anchor lookup, then a keyset range scan."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+MAX_OFFSET = 2**62
+
+
+@dataclass(frozen=True)
+class PageQuery:
+    """One list query split into the parts the two-step page fetch needs.
+
+    `key_from`/`where` must be answerable from a covering index when no filter is set; `key` is the
+    ordering key, e.g. "a.created_at, a.rowid"; `select` is the full SELECT ... FROM ... of the rows.
+    """
+
+    select: str
+    key_from: str
+    where: str
+    key: str
+    params: Sequence[object]
+
+
+def fetch_page(conn: sqlite3.Connection, query: PageQuery, page: int, per_page: int) -> list[sqlite3.Row]:
+    """Rows of one page, ordered by the key; empty past the last page."""
+    offset = (page - 1) * per_page
+    if offset >= MAX_OFFSET:
+        return []
+    order = f"ORDER BY {query.key}"
+    if offset == 0:
+        sql = f"{query.select} WHERE {query.where} {order} LIMIT ?"
+        return conn.execute(sql, (*query.params, per_page)).fetchall()
+    anchor = conn.execute(
+        f"SELECT {query.key} FROM {query.key_from} WHERE {query.where} {order} LIMIT 1 OFFSET ?",
+        (*query.params, offset),
+    ).fetchone()
+    if anchor is None:
+        return []
+    sql = f"{query.select} WHERE {query.where} AND ({query.key}) >= (?, ?) {order} LIMIT ?"
+    return conn.execute(sql, (*query.params, anchor[0], anchor[1], per_page)).fetchall()
+
+
+def fetch_all(conn: sqlite3.Connection, query: PageQuery) -> list[sqlite3.Row]:
+    """Every row of the query (CSV endpoints are not paginated)."""
+    return conn.execute(
+        f"{query.select} WHERE {query.where} ORDER BY {query.key}", tuple(query.params)
+    ).fetchall()

@@ -1,0 +1,95 @@
+"""Testing-API use cases without Flask: DfE's payment processing, settings and clock values, validated."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from collections import deque
+from typing import Any
+
+from mockserver.domain.states import DECLARATION_STATE
+from mockserver.reference import ReferenceData
+from mockserver.seeding.factory import InvalidAttribute, rfc3339
+from mockserver.seeding.pools import new_uuid
+from mockserver.seeding.timeline import iso
+from mockserver.store import testing_rows
+from mockserver.store.db import get_setting, set_setting
+
+DFE_TARGETS = ("eligible", "payable", "paid", "awaiting_clawback", "clawed_back")
+# DfE moves (section 7.3): payment runs, reverts and claw-backs; a provider's own void of an unpaid
+# declaration and the duplicate check are not DfE's to make.
+DFE_EVENTS = {"mark_eligible", "mark_payable", "mark_paid", "revert_to_eligible", "mark_clawed_back"}
+
+
+def dfe_path(start: str, target: str) -> list[str] | None:
+    """The shortest chain of DfE moves from start to target (states after each move), or None."""
+    moves: dict[str, list[str]] = {}
+    for (state, event), after in DECLARATION_STATE.items():
+        if event in DFE_EVENTS or (state, event) == ("paid", "void"):
+            moves.setdefault(str(state), []).append(after)
+    seen, queue = {start: [start]}, deque([start])
+    while queue:
+        state = queue.popleft()
+        if state == target:
+            return seen[state][1:]
+        for after in moves.get(state, []):
+            if after not in seen:
+                seen[after] = [*seen[state], after]
+                queue.append(after)
+    return None
+
+
+def move_declaration(conn: sqlite3.Connection, ref: ReferenceData, declaration_id: str, target: object,
+                     at: str, rng: random.Random) -> bool:
+    """Walk a declaration to `target` along DfE's moves (caller's transaction); False if the id is unknown."""
+    if not isinstance(target, str) or target not in DFE_TARGETS:
+        raise InvalidAttribute("state", "must be one of: " + ", ".join(DFE_TARGETS))
+    decl = testing_rows.declaration_row(conn, declaration_id)
+    if decl is None:
+        return False
+    path = dfe_path(decl["state"], target)
+    if path is None:
+        raise InvalidAttribute("state", f"DfE cannot move a declaration from {decl['state']} to {target}")
+    if not path:
+        return True  # already there: nothing changes, not even updated_at
+    testing_rows.set_declaration_state(conn, declaration_id, target, at)
+    clawed = "awaiting_clawback" in path or (target == "clawed_back" and decl["state"] == "paid")
+    if clawed and decl["declaration_type"] == "completed" and ref.has_outcomes(decl["course_identifier"]) \
+            and testing_rows.latest_outcome_state(conn, declaration_id) not in (None, "voided"):
+        # R-112: a clawed-back completed declaration voids its outcome.
+        testing_rows.add_outcome(conn, {
+            "id": new_uuid(rng), "declaration_id": declaration_id,
+            "lead_provider_id": decl["lead_provider_id"],
+            "user_id": decl["user_id"], "state": "voided", "completion_date": decl["declaration_date"][:10],
+            "created_at": at})
+    return True
+
+
+def current_settings(conn: sqlite3.Connection) -> dict[str, Any]:
+    """The switches of the simulated service, as PUT/GET /__mock__/settings show them."""
+    return {"delivery_partner_rule": bool(get_setting(conn, "delivery_partner_rule", True)),
+            "closed_cohorts": sorted(get_setting(conn, "closed_cohorts", []) or [])}
+
+
+def update_settings(conn: sqlite3.Connection, ref: ReferenceData, body: dict[str, Any]) -> None:
+    """Validate every member, then store them (caller's transaction); unknown members are ignored."""
+    changes: dict[str, Any] = {}
+    if "delivery_partner_rule" in body:
+        if not isinstance(body["delivery_partner_rule"], bool):
+            raise InvalidAttribute("delivery_partner_rule", "must be true or false")
+        changes["delivery_partner_rule"] = body["delivery_partner_rule"]
+    if "closed_cohorts" in body:
+        years = body["closed_cohorts"]
+        known = {c.start_year for c in ref.cohorts}
+        if not isinstance(years, list) or any(type(y) is not int or y not in known for y in years):
+            raise InvalidAttribute("closed_cohorts", "must be a list of cohort start years, e.g. [2021]")
+        changes["closed_cohorts"] = sorted(set(years))
+    for key, value in changes.items():
+        set_setting(conn, key, value)
+
+
+def parse_clock(body: dict[str, Any]) -> str | None:
+    """The stored form of PUT /__mock__/clock's `now`: 'YYYY-MM-DDTHH:MM:SSZ' in UTC, or None."""
+    if "now" not in body:
+        raise InvalidAttribute("now", "is required: an RFC 3339 date-time, or null for real time")
+    return None if body["now"] is None else iso(rfc3339("now", body["now"]))
