@@ -47,42 +47,62 @@ class Msg:
     ALREADY_ACCEPTED = "This NPQ application has already been accepted"
     REJECTED_CANNOT_CHANGE = "Once rejected an application cannot change state"
     OTHER_ACCEPTED = "The participant has already had an application accepted for this course."
-    ACCEPT_NOT_ELIGIBLE = "The participant is not eligible for funding, so '#/funded_place' cannot be set to true."
+    ACCEPT_NOT_ELIGIBLE = (
+        "The participant is not eligible for funding, so '#/funded_place' cannot be set to true."
+    )
     ALREADY_REJECTED = "This NPQ application has already been rejected"
     ACCEPTED_CANNOT_CHANGE = "Once accepted an application cannot change state"
-    CFP_NOT_ACCEPTED = ("You must accept the application before attempting to change the '#/funded_place' "
-                        "setting.")
+    CFP_NOT_ACCEPTED = (
+        "You must accept the application before attempting to change the '#/funded_place' setting."
+    )
     CFP_NOT_ELIGIBLE = "This participant is not eligible for funding. Contact us if you think this is wrong."
-    CFP_UNCAPPED = ("Leave the '#/funded_place' field blank. It's only needed for participants starting NPQs "
-                    "from autumn 2024 onwards.")
-    CFP_DECLARATIONS = ("You cannot change the funded place because declarations have been submitted. You will "
-                        "need to void the existing declarations and resubmit them after changing the funded place.")
+    CFP_UNCAPPED = (
+        "Leave the '#/funded_place' field blank. It's only needed for participants starting NPQs "
+        "from autumn 2024 onwards."
+    )
+    CFP_DECLARATIONS = (
+        "You cannot change the funded place because declarations have been submitted. You will "
+        "need to void the existing declarations and resubmit them after changing the funded place."
+    )
     # participants
-    COURSE_NOT_RECOGNISED = ("The entered '#/course_identifier' is not recognised for the given participant. "
-                             "Check details and try again.")
-    NO_ACCEPTED_APPLICATION = ("Your update cannot be made as an accepted application cannot be found for the "
-                               "given '#/participant_id' and '#/course_identifier'.")
+    COURSE_NOT_RECOGNISED = (
+        "The entered '#/course_identifier' is not recognised for the given participant. "
+        "Check details and try again."
+    )
+    NO_ACCEPTED_APPLICATION = (
+        "Your update cannot be made as an accepted application cannot be found for the "
+        "given '#/participant_id' and '#/course_identifier'."
+    )
     BAD_REASON = "The property '#/reason' must be a valid reason"
     ALREADY_DEFERRED = "The participant is already deferred"
     ALREADY_WITHDRAWN = "The participant is already withdrawn"
     ALREADY_ACTIVE = "The participant is already active"
     DEFER_NO_DECLARATIONS = "You cannot defer an NPQ participant that has no declarations"
-    WITHDRAW_NO_STARTED = ("An NPQ participant who has not got a started declaration cannot be withdrawn. "
-                           "Please contact support for assistance")
+    WITHDRAW_NO_STARTED = (
+        "An NPQ participant who has not got a started declaration cannot be withdrawn. "
+        "Please contact support for assistance"
+    )
     SCHEDULE_MISSING = "The property '#/schedule_identifier' must be present"
-    CS_NO_CONTRACT = ("You cannot change a participant to this cohort as you do not have a contract for the "
-                      "cohort and course. Contact the DfE for assistance.")
+    CS_NO_CONTRACT = (
+        "You cannot change a participant to this cohort as you do not have a contract for the "
+        "cohort and course. Contact the DfE for assistance."
+    )
     CS_INVALIDATES = "Changing schedule would invalidate existing declarations. Please void them first."
     CS_SAME_SCHEDULE = "The participant already has the specified schedule"
     CS_WRONG_COURSE = "The selected schedule is not valid for the course"
-    CS_COHORT_DECLARATIONS = ("You cannot change the '#/cohort' field when there are submitted, eligible, "
-                              "payable, or paid declarations in the new cohort")
-    CS_CAPPED_TO_UNCAPPED = ("You cannot change the '#/cohort' field from one with a funding cap to one "
-                             "without a funding cap")
+    CS_COHORT_DECLARATIONS = (
+        "You cannot change the '#/cohort' field when there are submitted, eligible, "
+        "payable, or paid declarations in the new cohort"
+    )
+    CS_CAPPED_TO_UNCAPPED = (
+        "You cannot change the '#/cohort' field from one with a funding cap to one without a funding cap"
+    )
     # declarations
     PID_MISSING = "The property '#/participant_id' must be present"
-    PID_NOT_RECOGNISED = ("Your update cannot be made as the '#/participant_id' is not recognised. Check "
-                          "participant details and try again.")
+    PID_NOT_RECOGNISED = (
+        "Your update cannot be made as the '#/participant_id' is not recognised. Check "
+        "participant details and try again."
+    )
     DATE_RFC3339 = "Enter a valid RFC3339 '#/declaration_date'."
     DATE_BEFORE_SCHEDULE = "Enter a '#/declaration_date' that's on or after the schedule start."
     DATE_MISSING = "Enter a '#/declaration_date'."
@@ -90,10 +110,14 @@ class Msg:
     TYPE_UNKNOWN = "The entered '#/declaration_type' is not recognised."
     MISSING_SCHEDULE = "The application is missing a schedule."
     TYPE_NOT_IN_SCHEDULE = "The property '#/declaration_type' does not exist for this schedule."
-    DECL_NO_CONTRACT = ("You cannot submit a declaration for this participant as you do not have a contract for "
-                        "the cohort and course. Contact the DfE for assistance.")
-    HAS_PASSED = ("Enter 'true' or 'false' in the '#/has_passed' field to indicate whether this participant has "
-                  "passed or failed their course.")
+    DECL_NO_CONTRACT = (
+        "You cannot submit a declaration for this participant as you do not have a contract for "
+        "the cohort and course. Contact the DfE for assistance."
+    )
+    HAS_PASSED = (
+        "Enter 'true' or 'false' in the '#/has_passed' field to indicate whether this participant has "
+        "passed or failed their course."
+    )
     DUPLICATE = "A declaration has already been submitted that will be, or has been, paid for this event"
     FUTURE_DATE = "The '#/declaration_date' value cannot be a future date. Check the date and try again."
     DELIVERY_PARTNER = "The property '#/delivery_partner_id' must be present"
@@ -102,26 +126,38 @@ class Msg:
     MUST_BE_PAID = "The declaration must be paid before it can be clawed back."
     # outcomes
     OUTCOME_COURSE_MISSING = "Enter a '#/course_identifier' value for this participant."
-    OUTCOME_STATE = ("The attribute '#/state' can only include 'passed' or 'failed' values. If you need to void "
-                     "an outcome, you will need to void the associated 'completed' declaration.")
-    OUTCOME_STATE_MISSING = ("The '#/state' is missing from your request. Please include a 'passed' or 'failed' "
-                             "value and try again.")
-    COMPLETION_MISSING = ("The '#/completion_date' is missing from your request. Please include a "
-                          "completion_date value and try again.")
+    OUTCOME_STATE = (
+        "The attribute '#/state' can only include 'passed' or 'failed' values. If you need to void "
+        "an outcome, you will need to void the associated 'completed' declaration."
+    )
+    OUTCOME_STATE_MISSING = (
+        "The '#/state' is missing from your request. Please include a 'passed' or 'failed' "
+        "value and try again."
+    )
+    COMPLETION_MISSING = (
+        "The '#/completion_date' is missing from your request. Please include a "
+        "completion_date value and try again."
+    )
     COMPLETION_FORMAT = "The '#/completion_date' value must be in the following format: 'yyyy-mm-dd'"
-    NO_COMPLETED = ("The participant has not had a 'completed' declaration submitted for them. Therefore you "
-                    "cannot update their outcome.")
+    NO_COMPLETED = (
+        "The participant has not had a 'completed' declaration submitted for them. Therefore you "
+        "cannot update their outcome."
+    )
     COMPLETION_FUTURE = "The '#/completion_date' value cannot be a future date. Check the date and try again."
 
     @staticmethod
     def closed(year: int) -> str:
-        return (f"You cannot submit or void declarations for the {year} cohort. The funding contract for this "
-                "cohort has ended. Get in touch if you need to discuss this with us.")
+        return (
+            f"You cannot submit or void declarations for the {year} cohort. The funding contract for this "
+            "cohort has ended. Get in touch if you need to discuss this with us."
+        )
 
     @staticmethod
     def withdrew(at: str) -> str:
-        return (f"This participant withdrew from this course on {at}. Enter a '#/declaration_date' that's on or "
-                "before the withdrawal date.")
+        return (
+            f"This participant withdrew from this course on {at}. Enter a '#/declaration_date' that's on or "
+            "before the withdrawal date."
+        )
 
 
 def errors(*pairs: tuple[str, str]) -> dict[str, Any]:
@@ -176,8 +212,15 @@ class Api:
         h.update(extra or {})
         return h
 
-    def request(self, method: str, path: str, body: Any = MISSING, headers: dict[str, str] | None = None,
-                query: Any = None, raw: str | None = None) -> Any:
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: Any = MISSING,
+        headers: dict[str, str] | None = None,
+        query: Any = None,
+        raw: str | None = None,
+    ) -> Any:
         kwargs: dict[str, Any] = {"headers": self.headers(headers)}
         if query is not None:
             kwargs["query_string"] = query
@@ -217,8 +260,9 @@ class Api:
         resp = self.post("/__mock__/applications", {"data": {"attributes": attributes}})
         return expect(resp, 201)["data"]
 
-    def make_participant(self, course: str = "npq-headship", cohort: int = 2023, **attributes: Any
-                         ) -> tuple[str, dict[str, Any]]:
+    def make_participant(
+        self, course: str = "npq-headship", cohort: int = 2023, **attributes: Any
+    ) -> tuple[str, dict[str, Any]]:
         """An accepted application; returns (participant_id, application data)."""
         attributes.setdefault("eligible_for_funding", True)
         app = self.make_application(course_identifier=course, cohort=cohort, status="accepted", **attributes)
@@ -239,8 +283,12 @@ class Api:
 
     def change_funded_place(self, app_id: str, funded_place: Any = MISSING, body: Any = MISSING) -> Any:
         if body is MISSING:
-            body = {"data": {"type": "npq-application-change-funded-place",
-                             "attributes": attrs({"funded_place": funded_place})}}
+            body = {
+                "data": {
+                    "type": "npq-application-change-funded-place",
+                    "attributes": attrs({"funded_place": funded_place}),
+                }
+            }
         return self.put(f"{APP}/{app_id}/change-funded-place", body)
 
     def application(self, app_id: str) -> dict[str, Any]:
@@ -252,33 +300,69 @@ class Api:
             body = {"data": {"type": f"npq-participant-{action}", "attributes": attrs(attributes)}}
         return self.put(f"{PARTICIPANTS}/{pid}/{action}", body)
 
-    def defer(self, pid: str, course: Any = "npq-headship", reason: Any = "bereavement",
-              body: Any = MISSING) -> Any:
+    def defer(
+        self, pid: str, course: Any = "npq-headship", reason: Any = "bereavement", body: Any = MISSING
+    ) -> Any:
         return self._participant_action(pid, "defer", {"course_identifier": course, "reason": reason}, body)
 
     def resume(self, pid: str, course: Any = "npq-headship", body: Any = MISSING) -> Any:
         return self._participant_action(pid, "resume", {"course_identifier": course}, body)
 
-    def withdraw(self, pid: str, course: Any = "npq-headship", reason: Any = "personal-reason-other",
-                 body: Any = MISSING) -> Any:
-        return self._participant_action(pid, "withdraw", {"course_identifier": course, "reason": reason}, body)
+    def withdraw(
+        self,
+        pid: str,
+        course: Any = "npq-headship",
+        reason: Any = "personal-reason-other",
+        body: Any = MISSING,
+    ) -> Any:
+        return self._participant_action(
+            pid, "withdraw", {"course_identifier": course, "reason": reason}, body
+        )
 
-    def change_schedule(self, pid: str, course: Any = "npq-headship", schedule: Any = MISSING,
-                        cohort: Any = MISSING, body: Any = MISSING) -> Any:
-        return self._participant_action(pid, "change-schedule", {
-            "course_identifier": course, "schedule_identifier": schedule, "cohort": cohort}, body)
+    def change_schedule(
+        self,
+        pid: str,
+        course: Any = "npq-headship",
+        schedule: Any = MISSING,
+        cohort: Any = MISSING,
+        body: Any = MISSING,
+    ) -> Any:
+        return self._participant_action(
+            pid,
+            "change-schedule",
+            {"course_identifier": course, "schedule_identifier": schedule, "cohort": cohort},
+            body,
+        )
 
     def participant(self, pid: str) -> dict[str, Any]:
         return self.data(f"{PARTICIPANTS}/{pid}")
 
     # declarations ---------------------------------------------------------------------------------------
-    def declare(self, pid: Any = MISSING, course: Any = "npq-headship", declaration_type: Any = "started",
-                date: Any = "2023-10-02T10:00:00Z", has_passed: Any = MISSING, body: Any = MISSING,
-                **kw: Any) -> Any:
+    def declare(
+        self,
+        pid: Any = MISSING,
+        course: Any = "npq-headship",
+        declaration_type: Any = "started",
+        date: Any = "2023-10-02T10:00:00Z",
+        has_passed: Any = MISSING,
+        body: Any = MISSING,
+        **kw: Any,
+    ) -> Any:
         if body is MISSING:
-            body = {"data": {"type": "participant-declaration", "attributes": attrs({
-                "participant_id": pid, "declaration_type": declaration_type, "declaration_date": date,
-                "course_identifier": course, "has_passed": has_passed})}}
+            body = {
+                "data": {
+                    "type": "participant-declaration",
+                    "attributes": attrs(
+                        {
+                            "participant_id": pid,
+                            "declaration_type": declaration_type,
+                            "declaration_date": date,
+                            "course_identifier": course,
+                            "has_passed": has_passed,
+                        }
+                    ),
+                }
+            }
         return self.post(DECLARATIONS, body, **kw)
 
     def declared(self, *args: Any, **kw: Any) -> dict[str, Any]:
@@ -292,11 +376,23 @@ class Api:
         return self.data(f"{DECLARATIONS}/{declaration_id}")
 
     # outcomes -------------------------------------------------------------------------------------------
-    def outcome(self, pid: str, course: Any = "npq-headship", state: Any = "passed",
-                completion_date: Any = "2024-04-01", body: Any = MISSING) -> Any:
+    def outcome(
+        self,
+        pid: str,
+        course: Any = "npq-headship",
+        state: Any = "passed",
+        completion_date: Any = "2024-04-01",
+        body: Any = MISSING,
+    ) -> Any:
         if body is MISSING:
-            body = {"data": {"type": "npq-outcome-confirmation", "attributes": attrs({
-                "course_identifier": course, "state": state, "completion_date": completion_date})}}
+            body = {
+                "data": {
+                    "type": "npq-outcome-confirmation",
+                    "attributes": attrs(
+                        {"course_identifier": course, "state": state, "completion_date": completion_date}
+                    ),
+                }
+            }
         return self.post(f"{PARTICIPANTS}/{pid}/outcomes", body)
 
 

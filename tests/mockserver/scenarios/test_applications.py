@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import APP, BAD_STRUCTURE, NOT_FOUND, PARTICIPANTS, Api, Msg, bad_request, expect, expect_errors
+from .conftest import (
+    APP,
+    BAD_STRUCTURE,
+    NOT_FOUND,
+    PARTICIPANTS,
+    Api,
+    Msg,
+    bad_request,
+    expect,
+    expect_errors,
+)
 
 # --- accept: body handling --------------------------------------------------------------------------------
 
@@ -29,8 +39,11 @@ def test_accept_data_without_attributes_is_400(api: Api, body: dict) -> None:
 def test_accept_ignores_schedule_identifier_and_unknown_attributes(api: Api) -> None:
     api.clock("2024-05-01T12:00:00Z")  # autumn: a spring-only date must then fail R-84
     app = api.make_application(cohort=2023, course_identifier="npq-headship", eligible_for_funding=True)
-    body = {"data": {"attributes": {"funded_place": True, "schedule_identifier": "npq-leadership-spring",
-                                    "bogus": 1}}}
+    body = {
+        "data": {
+            "attributes": {"funded_place": True, "schedule_identifier": "npq-leadership-spring", "bogus": 1}
+        }
+    }
     expect(api.accept(app["id"], body=body), 200)
     pid = app["attributes"]["participant_id"]
     expect(api.declare(pid, date="2023-10-02T10:00:00Z"), 200)
@@ -76,8 +89,9 @@ def test_r51_accept_twice_says_already_accepted(api: Api) -> None:
 
 def test_r50_r51_funded_place_error_and_already_accepted_accumulate(api: Api) -> None:
     app = api.make_application(cohort=2024, status="accepted", funded_place=True, eligible_for_funding=True)
-    expect_errors(api.accept(app["id"]), 422, ("funded_place", Msg.FUNDED_PLACE),
-                  ("application", Msg.ALREADY_ACCEPTED))
+    expect_errors(
+        api.accept(app["id"]), 422, ("funded_place", Msg.FUNDED_PLACE), ("application", Msg.ALREADY_ACCEPTED)
+    )
 
 
 def test_r52_accepting_a_rejected_application(api: Api) -> None:
@@ -87,8 +101,12 @@ def test_r52_accepting_a_rejected_application(api: Api) -> None:
 
 def test_r50_r52_funded_place_and_rejected_accumulate(api: Api) -> None:
     app = api.make_application(cohort=2024, status="rejected")
-    expect_errors(api.accept(app["id"], funded_place="yes"), 422, ("funded_place", Msg.FUNDED_PLACE),
-                  ("application", Msg.REJECTED_CANNOT_CHANGE))
+    expect_errors(
+        api.accept(app["id"], funded_place="yes"),
+        422,
+        ("funded_place", Msg.FUNDED_PLACE),
+        ("application", Msg.REJECTED_CANNOT_CHANGE),
+    )
 
 
 def test_r53_other_accepted_application_same_course_cohort_any_provider(api: Api, bpn: Api) -> None:
@@ -111,19 +129,31 @@ def test_r53_counts_withdrawn_accepted_applications_baseline_d2(api: Api, bpn: A
 
 def test_r53_aso_and_ehco_are_the_same_course(api: Api, bpn: Api) -> None:
     pid, _ = bpn.make_participant(course="npq-additional-support-offer", cohort=2021)
-    mine = api.make_application(participant_id=pid, course_identifier="npq-early-headship-coaching-offer",
-                                cohort=2021)
+    mine = api.make_application(
+        participant_id=pid, course_identifier="npq-early-headship-coaching-offer", cohort=2021
+    )
     expect_errors(api.accept(mine["id"]), 422, ("application", Msg.OTHER_ACCEPTED))
 
 
 def test_r53_same_trn_of_another_user_counts_when_this_trn_is_verified(api: Api, bpn: Api) -> None:
-    bpn.make_participant(course="npq-headship", cohort=2023, teacher_reference_number="2223334",
-                         teacher_reference_number_validated=False)
-    verified = api.make_application(course_identifier="npq-headship", cohort=2023,
-                                    teacher_reference_number="2223334", teacher_reference_number_validated=True)
-    unverified = api.make_application(course_identifier="npq-headship", cohort=2023,
-                                      teacher_reference_number="2223334",
-                                      teacher_reference_number_validated=False)
+    bpn.make_participant(
+        course="npq-headship",
+        cohort=2023,
+        teacher_reference_number="2223334",
+        teacher_reference_number_validated=False,
+    )
+    verified = api.make_application(
+        course_identifier="npq-headship",
+        cohort=2023,
+        teacher_reference_number="2223334",
+        teacher_reference_number_validated=True,
+    )
+    unverified = api.make_application(
+        course_identifier="npq-headship",
+        cohort=2023,
+        teacher_reference_number="2223334",
+        teacher_reference_number_validated=False,
+    )
     expect_errors(api.accept(verified["id"]), 422, ("application", Msg.OTHER_ACCEPTED))
     expect(api.accept(unverified["id"]), 200)
 
@@ -148,8 +178,12 @@ def test_r54_not_checked_for_uncapped_cohorts(api: Api) -> None:
 def test_r55_missing_schedule_in_cohort_is_404(api: Api) -> None:
     """2024 has only autumn leadership/specialist; on 1 Feb the accept chooses spring (R-120 rule 4)."""
     api.clock("2024-02-01T12:00:00Z")
-    app = api.make_application(cohort=2024, course_identifier="npq-headship", eligible_for_funding=True,
-                               created_at="2024-01-15T10:00:00Z")
+    app = api.make_application(
+        cohort=2024,
+        course_identifier="npq-headship",
+        eligible_for_funding=True,
+        created_at="2024-01-15T10:00:00Z",
+    )
     expect(api.accept(app["id"], funded_place=True), 404, NOT_FOUND)
     assert api.application(app["id"])["attributes"]["status"] == "pending"
 
@@ -157,15 +191,17 @@ def test_r55_missing_schedule_in_cohort_is_404(api: Api) -> None:
 def test_r55_missing_ehco_schedule_is_404(api: Api) -> None:
     """2024 has no ehco-march; on 15 Mar 2025 the 2024 EHCO accept chooses npq-ehco-march."""
     api.clock("2025-03-15T12:00:00Z")
-    app = api.make_application(cohort=2024, course_identifier="npq-early-headship-coaching-offer",
-                               eligible_for_funding=True)
+    app = api.make_application(
+        cohort=2024, course_identifier="npq-early-headship-coaching-offer", eligible_for_funding=True
+    )
     expect(api.accept(app["id"], funded_place=True), 404, NOT_FOUND)
 
 
 def test_r55_schedule_lookup_runs_even_after_errors(api: Api) -> None:
     api.clock("2024-02-01T12:00:00Z")
-    rejected = api.make_application(cohort=2024, course_identifier="npq-headship", status="rejected",
-                                    created_at="2024-01-15T10:00:00Z")
+    rejected = api.make_application(
+        cohort=2024, course_identifier="npq-headship", status="rejected", created_at="2024-01-15T10:00:00Z"
+    )
     expect(api.accept(rejected["id"]), 404, NOT_FOUND)
 
 
@@ -176,8 +212,9 @@ def test_r56_accept_makes_the_participant_visible_with_its_funded_place(api: Api
     expect(api.accept(app["id"], funded_place=True), 200)
     a = api.participant(pid)["attributes"]
     assert a["npq_courses"] == ["npq-headship"]
-    assert a["funded_places"] == [{"npq_course": "npq-headship", "funded_place": True,
-                                   "npq_application_id": app["id"]}]
+    assert a["funded_places"] == [
+        {"npq_course": "npq-headship", "funded_place": True, "npq_application_id": app["id"]}
+    ]
 
 
 def test_r57_accept_rejects_siblings_same_course_and_cohort_only(api: Api, bpn: Api) -> None:
@@ -186,10 +223,12 @@ def test_r57_accept_rejects_siblings_same_course_and_cohort_only(api: Api, bpn: 
     same = bpn.make_application(participant_id=pid, course_identifier="npq-headship", cohort=2023)
     own_same = api.make_application(participant_id=pid, course_identifier="npq-headship", cohort=2023)
     other_cohort = bpn.make_application(participant_id=pid, course_identifier="npq-headship", cohort=2022)
-    other_course = bpn.make_application(participant_id=pid, course_identifier="npq-senior-leadership",
-                                        cohort=2023)
-    ehco = bpn.make_application(participant_id=pid, course_identifier="npq-early-headship-coaching-offer",
-                                cohort=2023)
+    other_course = bpn.make_application(
+        participant_id=pid, course_identifier="npq-senior-leadership", cohort=2023
+    )
+    ehco = bpn.make_application(
+        participant_id=pid, course_identifier="npq-early-headship-coaching-offer", cohort=2023
+    )
     expect(api.accept(mine["id"]), 200)
     assert bpn.application(same["id"])["attributes"]["status"] == "rejected"
     assert api.application(own_same["id"])["attributes"]["status"] == "rejected"
@@ -227,8 +266,11 @@ def test_r62_reject_ignores_the_body(api: Api) -> None:
 def test_r62_reject_touches_the_user(api: Api) -> None:
     api.clock("2024-05-01T10:00:00Z")
     app = api.make_application(cohort=2023)
-    other = api.make_application(participant_id=app["attributes"]["participant_id"], cohort=2023,
-                                 course_identifier="npq-leading-teaching")
+    other = api.make_application(
+        participant_id=app["attributes"]["participant_id"],
+        cohort=2023,
+        course_identifier="npq-leading-teaching",
+    )
     api.clock("2024-05-06T10:00:00Z")
     expect(api.reject(app["id"]), 200)
     assert api.application(other["id"])["attributes"]["updated_at"] == "2024-05-06T10:00:00Z"
@@ -259,8 +301,11 @@ def test_r65_change_funded_place_needs_a_boolean(api: Api) -> None:
     for value in ("true", None, 0):
         expect_errors(api.change_funded_place(app["id"], value), 422, ("funded_place", Msg.FUNDED_PLACE))
     expect_errors(api.change_funded_place(app["id"], body={}), 422, ("funded_place", Msg.FUNDED_PLACE))
-    expect_errors(api.change_funded_place(app["id"], body={"data": {"attributes": {"x": 1}}}), 422,
-                  ("funded_place", Msg.FUNDED_PLACE))
+    expect_errors(
+        api.change_funded_place(app["id"], body={"data": {"attributes": {"x": 1}}}),
+        422,
+        ("funded_place", Msg.FUNDED_PLACE),
+    )
 
 
 def test_r65_change_funded_place_data_without_attributes_is_400(api: Api) -> None:
@@ -271,8 +316,12 @@ def test_r65_change_funded_place_data_without_attributes_is_400(api: Api) -> Non
 def test_r66_change_funded_place_needs_an_accepted_application(api: Api) -> None:
     app = api.make_application(cohort=2024, eligible_for_funding=True)
     expect_errors(api.change_funded_place(app["id"], True), 422, ("application", Msg.CFP_NOT_ACCEPTED))
-    expect_errors(api.change_funded_place(app["id"], "x"), 422, ("funded_place", Msg.FUNDED_PLACE),
-                  ("application", Msg.CFP_NOT_ACCEPTED))
+    expect_errors(
+        api.change_funded_place(app["id"], "x"),
+        422,
+        ("funded_place", Msg.FUNDED_PLACE),
+        ("application", Msg.CFP_NOT_ACCEPTED),
+    )
 
 
 def test_r67_change_funded_place_true_needs_eligibility(api: Api) -> None:
@@ -283,8 +332,12 @@ def test_r67_change_funded_place_true_needs_eligibility(api: Api) -> None:
 
 def test_r66_r67_accumulate_on_one_title(api: Api) -> None:
     app = api.make_application(cohort=2024, eligible_for_funding=False)
-    expect_errors(api.change_funded_place(app["id"], True), 422, ("application", Msg.CFP_NOT_ACCEPTED),
-                  ("application", Msg.CFP_NOT_ELIGIBLE))
+    expect_errors(
+        api.change_funded_place(app["id"], True),
+        422,
+        ("application", Msg.CFP_NOT_ACCEPTED),
+        ("application", Msg.CFP_NOT_ELIGIBLE),
+    )
 
 
 def test_r68_change_funded_place_on_uncapped_cohort(api: Api) -> None:
@@ -299,8 +352,12 @@ def test_r68_skipped_after_an_earlier_error(api: Api) -> None:
 
 def test_r69_change_funded_place_blocked_by_billable_declarations(api: Api) -> None:
     api.clock("2024-11-15T12:00:00Z")
-    app = _accepted_2024(api, teacher_catchment="scotland", course_identifier="npq-headship",
-                         schedule_identifier="npq-leadership-autumn")
+    app = _accepted_2024(
+        api,
+        teacher_catchment="scotland",
+        course_identifier="npq-headship",
+        schedule_identifier="npq-leadership-autumn",
+    )
     pid = app["attributes"]["participant_id"]
     decl = api.declared(pid, date="2024-10-02T10:00:00Z")
     assert decl["attributes"]["state"] == "eligible"
@@ -311,8 +368,12 @@ def test_r69_change_funded_place_blocked_by_billable_declarations(api: Api) -> N
 
 def test_r69_voided_declarations_do_not_block(api: Api) -> None:
     api.clock("2024-11-15T12:00:00Z")
-    app = _accepted_2024(api, teacher_catchment="wales", course_identifier="npq-headship",
-                         schedule_identifier="npq-leadership-autumn")
+    app = _accepted_2024(
+        api,
+        teacher_catchment="wales",
+        course_identifier="npq-headship",
+        schedule_identifier="npq-leadership-autumn",
+    )
     decl = api.declared(app["attributes"]["participant_id"], date="2024-10-02T10:00:00Z")
     expect(api.void(decl["id"]), 200)
     data = expect(api.change_funded_place(app["id"], False), 200)["data"]
@@ -321,11 +382,19 @@ def test_r69_voided_declarations_do_not_block(api: Api) -> None:
 
 def test_r69_accumulates_with_other_errors(api: Api) -> None:
     api.clock("2024-11-15T12:00:00Z")
-    app = _accepted_2024(api, teacher_catchment="wales", course_identifier="npq-headship",
-                         schedule_identifier="npq-leadership-autumn")
+    app = _accepted_2024(
+        api,
+        teacher_catchment="wales",
+        course_identifier="npq-headship",
+        schedule_identifier="npq-leadership-autumn",
+    )
     api.declared(app["attributes"]["participant_id"], date="2024-10-02T10:00:00Z")
-    expect_errors(api.change_funded_place(app["id"], "x"), 422, ("funded_place", Msg.FUNDED_PLACE),
-                  ("application", Msg.CFP_DECLARATIONS))
+    expect_errors(
+        api.change_funded_place(app["id"], "x"),
+        422,
+        ("funded_place", Msg.FUNDED_PLACE),
+        ("application", Msg.CFP_DECLARATIONS),
+    )
 
 
 def test_change_funded_place_success_and_same_value_again(api: Api) -> None:

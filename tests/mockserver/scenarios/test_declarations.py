@@ -17,20 +17,31 @@ from .conftest import (
     expect_errors,
 )
 
-# --- R-79 body -----------------------------------------------------------------------------------------------
+# --- R-79 body ----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("body", [{}, {"data": {}}, {"data": {"attributes": {}}}, {"data": {"type": "x"}},
-                                  {"data": None}])
+@pytest.mark.parametrize(
+    "body", [{}, {"data": {}}, {"data": {"attributes": {}}}, {"data": {"type": "x"}}, {"data": None}]
+)
 def test_r79_missing_data_or_attributes_is_400(api: Api, body: dict) -> None:
     expect(api.declare(body=body), 400, bad_request(BAD_STRUCTURE))
 
 
 def test_r79_unknown_attributes_and_delivery_partner_are_dropped(api: Api) -> None:
     pid, _ = api.make_participant()
-    body = {"data": {"type": "anything", "attributes": {
-        "participant_id": pid, "declaration_type": "started", "declaration_date": "2023-10-02T10:00:00Z",
-        "course_identifier": "npq-headship", "delivery_partner_id": UNKNOWN_ID, "bogus": True}}}
+    body = {
+        "data": {
+            "type": "anything",
+            "attributes": {
+                "participant_id": pid,
+                "declaration_type": "started",
+                "declaration_date": "2023-10-02T10:00:00Z",
+                "course_identifier": "npq-headship",
+                "delivery_partner_id": UNKNOWN_ID,
+                "bogus": True,
+            },
+        }
+    }
     expect(api.declare(body=body), 200)
 
 
@@ -51,23 +62,34 @@ def test_r81_participant_not_visible(api: Api, bpn: Api, kind: str) -> None:
     elif kind == "other-provider":
         pid, _ = bpn.make_participant()
     else:
-        pid = api.make_application(cohort=2023, course_identifier="npq-headship")["attributes"]["participant_id"]
+        pid = api.make_application(cohort=2023, course_identifier="npq-headship")["attributes"][
+            "participant_id"
+        ]
     expect_errors(api.declare(pid), 422, ("participant_id", Msg.PID_NOT_RECOGNISED))
 
 
 def test_r81_unskipped_checks_still_run_after_it(api: Api) -> None:
     """R-84 is skipped; R-85 and R-86 are not."""
-    expect_errors(api.declare(UNKNOWN_ID, declaration_type=None, date=None), 422,
-                  ("participant_id", Msg.PID_NOT_RECOGNISED), ("declaration_date", Msg.DATE_MISSING),
-                  ("declaration_type", Msg.TYPE_MISSING), ("declaration_type", Msg.TYPE_UNKNOWN))
+    expect_errors(
+        api.declare(UNKNOWN_ID, declaration_type=None, date=None),
+        422,
+        ("participant_id", Msg.PID_NOT_RECOGNISED),
+        ("declaration_date", Msg.DATE_MISSING),
+        ("declaration_type", Msg.TYPE_MISSING),
+        ("declaration_type", Msg.TYPE_UNKNOWN),
+    )
 
 
 def test_r80_r85_impossible_date_without_participant(api: Api) -> None:
-    expect_errors(api.declare(None, date="2023-19-01T10:00:00Z"), 422,
-                  ("participant_id", Msg.PID_MISSING), ("declaration_date", Msg.DATE_MISSING))
+    expect_errors(
+        api.declare(None, date="2023-19-01T10:00:00Z"),
+        422,
+        ("participant_id", Msg.PID_MISSING),
+        ("declaration_date", Msg.DATE_MISSING),
+    )
 
 
-# --- R-82 withdrawal -----------------------------------------------------------------------------------------
+# --- R-82 withdrawal ----------------------------------------------------------------------------------------
 
 
 def _withdrawn_at_0930(api: Api) -> str:
@@ -83,14 +105,20 @@ def _withdrawn_at_0930(api: Api) -> str:
 @pytest.mark.parametrize("date", ["2024-02-01T10:00:00Z", "2024-01-10T10:30:01+01:00"])
 def test_r82_declaration_after_withdrawal_time(api: Api, date: str) -> None:
     pid = _withdrawn_at_0930(api)
-    expect_errors(api.declare(pid, declaration_type="retained-1", date=date), 422,
-                  ("participant_id", Msg.withdrew("2024-01-10T09:30:00Z")))
+    expect_errors(
+        api.declare(pid, declaration_type="retained-1", date=date),
+        422,
+        ("participant_id", Msg.withdrew("2024-01-10T09:30:00Z")),
+    )
 
 
 def test_r82_declaration_exactly_at_withdrawal_time_is_refused(api: Api) -> None:
     pid = _withdrawn_at_0930(api)
-    expect_errors(api.declare(pid, declaration_type="retained-1", date="2024-01-10T09:30:00Z"), 422,
-                  ("participant_id", Msg.withdrew("2024-01-10T09:30:00Z")))
+    expect_errors(
+        api.declare(pid, declaration_type="retained-1", date="2024-01-10T09:30:00Z"),
+        422,
+        ("participant_id", Msg.withdrew("2024-01-10T09:30:00Z")),
+    )
 
 
 def test_r82_declaration_before_withdrawal_time_is_accepted(api: Api) -> None:
@@ -101,15 +129,21 @@ def test_r82_declaration_before_withdrawal_time_is_accepted(api: Api) -> None:
 def test_r82_skips_later_skippable_checks(api: Api) -> None:
     pid = _withdrawn_at_0930(api)
     """A date-only value is still parsed (R-85 passes), so R-82 fires and R-84's RFC3339 check is skipped."""
-    expect_errors(api.declare(pid, declaration_type="retained-1", date="2024-02-01"),
-                  422, ("participant_id", Msg.withdrew("2024-01-10T09:30:00Z")))
+    expect_errors(
+        api.declare(pid, declaration_type="retained-1", date="2024-02-01"),
+        422,
+        ("participant_id", Msg.withdrew("2024-01-10T09:30:00Z")),
+    )
 
 
 def test_r82_needs_the_application_of_the_course(api: Api) -> None:
     """With an unknown course there is no application, so no withdrawal record: R-83 answers."""
     pid = _withdrawn_at_0930(api)
-    expect_errors(api.declare(pid, course="npq-foo", declaration_type="retained-1", date="2024-02-01T10:00:00Z"),
-                  422, ("course_identifier", Msg.COURSE_NOT_RECOGNISED))
+    expect_errors(
+        api.declare(pid, course="npq-foo", declaration_type="retained-1", date="2024-02-01T10:00:00Z"),
+        422,
+        ("course_identifier", Msg.COURSE_NOT_RECOGNISED),
+    )
 
 
 def test_r82_deferred_participants_are_not_restricted(api: Api) -> None:
@@ -134,7 +168,7 @@ def test_r82_resumed_participant_is_not_restricted(api: Api) -> None:
     expect(api.declare(pid, declaration_type="retained-1", date="2024-03-01T10:00:00Z"), 200)
 
 
-# --- R-83 course ---------------------------------------------------------------------------------------------
+# --- R-83 course --------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("course", ["npq-senior-leadership", "npq-foo", None, ""])
@@ -145,12 +179,13 @@ def test_r83_course_not_accepted_for_participant(api: Api, course: object) -> No
 
 
 def test_r83_aso_declaration_on_ehco_application(api: Api) -> None:
-    pid, _ = api.make_participant(course="npq-early-headship-coaching-offer", cohort=2023,
-                                  schedule_identifier="npq-ehco-november")
+    pid, _ = api.make_participant(
+        course="npq-early-headship-coaching-offer", cohort=2023, schedule_identifier="npq-ehco-november"
+    )
     expect(api.declare(pid, course="npq-additional-support-offer", date="2023-11-02T10:00:00Z"), 200)
 
 
-# --- R-84 / R-85 declaration_date ----------------------------------------------------------------------------
+# --- R-84 / R-85 declaration_date ---------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("date", ["2023-10-02", "2023-10-02T10:00Z", "2023-10-02 10:00:00Z"])
@@ -159,8 +194,16 @@ def test_r84_not_rfc3339(api: Api, date: str) -> None:
     expect_errors(api.declare(pid, date=date), 422, ("declaration_date", Msg.DATE_RFC3339))
 
 
-@pytest.mark.parametrize("date", ["2023-10-02T10:00:00", "2023-10-02t10:00:00z", "2023-10-02T11:00:00+0100",
-                                  "2023-10-02T11:00:00+01", "2023-10-02T10:00:00.123456Z"])
+@pytest.mark.parametrize(
+    "date",
+    [
+        "2023-10-02T10:00:00",
+        "2023-10-02t10:00:00z",
+        "2023-10-02T11:00:00+0100",
+        "2023-10-02T11:00:00+01",
+        "2023-10-02T10:00:00.123456Z",
+    ],
+)
 def test_r84_accepted_forms(api: Api, date: str) -> None:
     pid, _ = api.make_participant()
     decl = api.declared(pid, date=date)
@@ -176,10 +219,14 @@ def test_r84_r85_convertible_non_rfc3339_date_gives_only_the_rfc3339_message(api
 
 def test_r84_before_schedule_start(api: Api) -> None:
     pid, _ = api.make_participant(schedule_identifier="npq-leadership-autumn")
-    expect_errors(api.declare(pid, date="2023-09-30T23:59:59Z"), 422,
-                  ("declaration_date", Msg.DATE_BEFORE_SCHEDULE))
-    expect_errors(api.declare(pid, date="2023-10-01T00:30:00+01:00"), 422,
-                  ("declaration_date", Msg.DATE_BEFORE_SCHEDULE))
+    expect_errors(
+        api.declare(pid, date="2023-09-30T23:59:59Z"), 422, ("declaration_date", Msg.DATE_BEFORE_SCHEDULE)
+    )
+    expect_errors(
+        api.declare(pid, date="2023-10-01T00:30:00+01:00"),
+        422,
+        ("declaration_date", Msg.DATE_BEFORE_SCHEDULE),
+    )
     expect(api.declare(pid, date="2023-10-01T00:00:00Z"), 200)
 
 
@@ -191,8 +238,12 @@ def test_r85_missing_date(api: Api) -> None:
 @pytest.mark.parametrize("date", ["2023-19-01T10:00:00Z", "2023-10-02T29:00:00Z", "yesterday"])
 def test_r85_impossible_date_gives_both_messages(api: Api, date: str) -> None:
     pid, _ = api.make_participant()
-    expect_errors(api.declare(pid, date=date), 422, ("declaration_date", Msg.DATE_RFC3339),
-                  ("declaration_date", Msg.DATE_MISSING))
+    expect_errors(
+        api.declare(pid, date=date),
+        422,
+        ("declaration_date", Msg.DATE_RFC3339),
+        ("declaration_date", Msg.DATE_MISSING),
+    )
 
 
 def test_r85_day_overflow_rolls_over(api: Api) -> None:
@@ -201,51 +252,72 @@ def test_r85_day_overflow_rolls_over(api: Api) -> None:
     assert decl["attributes"]["declaration_date"] == "2023-12-01T10:00:00Z"
 
 
-# --- R-86 .. R-89 --------------------------------------------------------------------------------------------
+# --- R-86 .. R-89 -------------------------------------------------------------------------------------------
 
 
 def test_r86_missing_type(api: Api) -> None:
     pid, _ = api.make_participant()
-    expect_errors(api.declare(pid, declaration_type=None), 422, ("declaration_type", Msg.TYPE_MISSING),
-                  ("declaration_type", Msg.TYPE_UNKNOWN))
+    expect_errors(
+        api.declare(pid, declaration_type=None),
+        422,
+        ("declaration_type", Msg.TYPE_MISSING),
+        ("declaration_type", Msg.TYPE_UNKNOWN),
+    )
 
 
 @pytest.mark.parametrize("declaration_type", ["retained-3", "Started", "started "])
 def test_r86_unknown_type(api: Api, declaration_type: str) -> None:
     pid, _ = api.make_participant()
-    expect_errors(api.declare(pid, declaration_type=declaration_type), 422,
-                  ("declaration_type", Msg.TYPE_UNKNOWN))
+    expect_errors(
+        api.declare(pid, declaration_type=declaration_type), 422, ("declaration_type", Msg.TYPE_UNKNOWN)
+    )
 
 
 def test_r86_type_error_accumulates_with_date_error(api: Api) -> None:
     pid, _ = api.make_participant()
-    expect_errors(api.declare(pid, declaration_type="x", date="2023-10-02"), 422,
-                  ("declaration_date", Msg.DATE_RFC3339), ("declaration_type", Msg.TYPE_UNKNOWN))
+    expect_errors(
+        api.declare(pid, declaration_type="x", date="2023-10-02"),
+        422,
+        ("declaration_date", Msg.DATE_RFC3339),
+        ("declaration_type", Msg.TYPE_UNKNOWN),
+    )
 
 
 def test_r87_accepted_application_with_another_provider_only(api: Api, bpn: Api) -> None:
     pid, _ = api.make_participant(course="npq-headship")
-    bpn.make_application(participant_id=pid, course_identifier="npq-senior-leadership", cohort=2023,
-                         status="accepted")
-    expect_errors(api.declare(pid, course="npq-senior-leadership"), 422, ("application", Msg.MISSING_SCHEDULE))
+    bpn.make_application(
+        participant_id=pid, course_identifier="npq-senior-leadership", cohort=2023, status="accepted"
+    )
+    expect_errors(
+        api.declare(pid, course="npq-senior-leadership"), 422, ("application", Msg.MISSING_SCHEDULE)
+    )
 
 
 def test_r88_retained_2_not_in_specialist_schedule(api: Api) -> None:
     pid, _ = api.make_participant(course="npq-leading-teaching", schedule_identifier="npq-specialist-autumn")
-    expect_errors(api.declare(pid, course="npq-leading-teaching", declaration_type="retained-2",
-                              date="2024-01-10T10:00:00Z"), 422,
-                  ("declaration_type", Msg.TYPE_NOT_IN_SCHEDULE))
+    expect_errors(
+        api.declare(
+            pid, course="npq-leading-teaching", declaration_type="retained-2", date="2024-01-10T10:00:00Z"
+        ),
+        422,
+        ("declaration_type", Msg.TYPE_NOT_IN_SCHEDULE),
+    )
 
 
-@pytest.mark.parametrize(("course", "cohort"), [("npq-senco", 2023), ("npq-leading-primary-mathematics", 2022)])
+@pytest.mark.parametrize(
+    ("course", "cohort"), [("npq-senco", 2023), ("npq-leading-primary-mathematics", 2022)]
+)
 def test_r89_no_contract_for_cohort_and_course(api: Api, course: str, cohort: int) -> None:
-    pid, _ = api.make_participant(course=course, cohort=cohort, schedule_identifier="npq-leadership-autumn"
-                                  if course == "npq-senco" else "npq-specialist-autumn")
+    pid, _ = api.make_participant(
+        course=course,
+        cohort=cohort,
+        schedule_identifier="npq-leadership-autumn" if course == "npq-senco" else "npq-specialist-autumn",
+    )
     date = f"{cohort}-10-02T10:00:00Z"
     expect_errors(api.declare(pid, course=course, date=date), 422, ("cohort", Msg.DECL_NO_CONTRACT))
 
 
-# --- R-100 closed cohort -------------------------------------------------------------------------------------
+# --- R-100 closed cohort ------------------------------------------------------------------------------------
 
 
 def test_r100_closed_cohort_blocks_fundable_applications(api: Api) -> None:
@@ -266,26 +338,33 @@ def test_r100_other_cohort_closed_does_not_matter(api: Api) -> None:
     expect(api.declare(pid), 200)
 
 
-# --- R-101 has_passed ----------------------------------------------------------------------------------------
+# --- R-101 has_passed ---------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("has_passed", [None, "yes", ""])
 def test_r101_completed_needs_has_passed(api: Api, has_passed: object) -> None:
     pid, _ = api.make_participant()
-    expect_errors(api.declare(pid, declaration_type="completed", date="2024-02-01T10:00:00Z",
-                              has_passed=has_passed), 422, ("has_passed", Msg.HAS_PASSED))
+    expect_errors(
+        api.declare(pid, declaration_type="completed", date="2024-02-01T10:00:00Z", has_passed=has_passed),
+        422,
+        ("has_passed", Msg.HAS_PASSED),
+    )
 
 
 @pytest.mark.parametrize("has_passed", [1, 0, "1", "True"], ids=["int-1", "int-0", "str-1", "str-True"])
 def test_r101_numbers_and_other_strings_are_not_booleans(api: Api, has_passed: object) -> None:
     """Only JSON true/false or the strings "true"/"false" are accepted."""
     pid, _ = api.make_participant()
-    expect_errors(api.declare(pid, declaration_type="completed", date="2024-02-01T10:00:00Z",
-                              has_passed=has_passed), 422, ("has_passed", Msg.HAS_PASSED))
+    expect_errors(
+        api.declare(pid, declaration_type="completed", date="2024-02-01T10:00:00Z", has_passed=has_passed),
+        422,
+        ("has_passed", Msg.HAS_PASSED),
+    )
 
 
-@pytest.mark.parametrize(("has_passed", "expected"), [(True, True), ("true", True), (False, False),
-                                                      ("false", False)])
+@pytest.mark.parametrize(
+    ("has_passed", "expected"), [(True, True), ("true", True), (False, False), ("false", False)]
+)
 def test_r101_boolean_or_string_has_passed(api: Api, has_passed: object, expected: bool) -> None:
     pid, _ = api.make_participant()
     decl = api.declared(pid, declaration_type="completed", date="2024-02-01T10:00:00Z", has_passed=has_passed)
@@ -293,22 +372,33 @@ def test_r101_boolean_or_string_has_passed(api: Api, has_passed: object, expecte
 
 
 def test_r101_not_skipped_by_earlier_errors(api: Api) -> None:
-    expect_errors(api.declare(UNKNOWN_ID, declaration_type="completed"), 422,
-                  ("participant_id", Msg.PID_NOT_RECOGNISED), ("has_passed", Msg.HAS_PASSED))
+    expect_errors(
+        api.declare(UNKNOWN_ID, declaration_type="completed"),
+        422,
+        ("participant_id", Msg.PID_NOT_RECOGNISED),
+        ("has_passed", Msg.HAS_PASSED),
+    )
 
 
 def test_r101_ignored_for_other_types_and_ehco(api: Api) -> None:
     pid, _ = api.make_participant()
-    expect(api.declare(pid, declaration_type="retained-1", date="2024-01-02T10:00:00Z", has_passed="junk"), 200)
-    ehco, _ = api.make_participant(course="npq-early-headship-coaching-offer",
-                                   schedule_identifier="npq-ehco-november")
-    decl = api.declared(ehco, course="npq-early-headship-coaching-offer", declaration_type="completed",
-                        date="2024-02-01T10:00:00Z")
+    expect(
+        api.declare(pid, declaration_type="retained-1", date="2024-01-02T10:00:00Z", has_passed="junk"), 200
+    )
+    ehco, _ = api.make_participant(
+        course="npq-early-headship-coaching-offer", schedule_identifier="npq-ehco-november"
+    )
+    decl = api.declared(
+        ehco,
+        course="npq-early-headship-coaching-offer",
+        declaration_type="completed",
+        date="2024-02-01T10:00:00Z",
+    )
     assert decl["attributes"]["has_passed"] is None
     assert api.data(f"{PARTICIPANTS}/{ehco}/outcomes") == []
 
 
-# --- R-102 duplicates ----------------------------------------------------------------------------------------
+# --- R-102 duplicates ---------------------------------------------------------------------------------------
 
 
 def test_r102_second_identical_declaration_is_refused(api: Api) -> None:
@@ -339,11 +429,12 @@ def test_r102_payable_and_paid_occupy_the_slot(api: Api, state: str) -> None:
 def test_r102_skipped_after_earlier_error(api: Api) -> None:
     pid, _ = api.make_participant()
     api.declared(pid)
-    expect_errors(api.declare(pid, date="2023-09-01T10:00:00Z"), 422,
-                  ("declaration_date", Msg.DATE_BEFORE_SCHEDULE))
+    expect_errors(
+        api.declare(pid, date="2023-09-01T10:00:00Z"), 422, ("declaration_date", Msg.DATE_BEFORE_SCHEDULE)
+    )
 
 
-# --- R-103 future date and delivery partner ------------------------------------------------------------------
+# --- R-103 future date and delivery partner -----------------------------------------------------------------
 
 
 def test_r103_future_declaration_date(api: Api) -> None:
@@ -355,15 +446,20 @@ def test_r103_future_declaration_date(api: Api) -> None:
 def test_r103_delivery_partner_rule_blocks_england_2024(api: Api) -> None:
     api.clock("2024-11-15T12:00:00Z")
     pid, _ = api.make_participant(cohort=2024, funded_place=True, schedule_identifier="npq-leadership-autumn")
-    expect_errors(api.declare(pid, date="2024-10-02T10:00:00Z"), 422,
-                  ("delivery_partner_id", Msg.DELIVERY_PARTNER))
+    expect_errors(
+        api.declare(pid, date="2024-10-02T10:00:00Z"), 422, ("delivery_partner_id", Msg.DELIVERY_PARTNER)
+    )
 
 
 def test_r103_future_and_delivery_partner_together(api: Api) -> None:
     api.clock("2024-11-15T12:00:00Z")
     pid, _ = api.make_participant(cohort=2024, funded_place=True, schedule_identifier="npq-leadership-autumn")
-    expect_errors(api.declare(pid, date="2024-12-02T10:00:00Z"), 422,
-                  ("declaration_date", Msg.FUTURE_DATE), ("delivery_partner_id", Msg.DELIVERY_PARTNER))
+    expect_errors(
+        api.declare(pid, date="2024-12-02T10:00:00Z"),
+        422,
+        ("declaration_date", Msg.FUTURE_DATE),
+        ("delivery_partner_id", Msg.DELIVERY_PARTNER),
+    )
 
 
 def test_r103_delivery_partner_rule_off_via_settings(api: Api) -> None:
@@ -376,8 +472,12 @@ def test_r103_delivery_partner_rule_off_via_settings(api: Api) -> None:
 @pytest.mark.parametrize("catchment", ["scotland", "another", "jersey_guernsey_isle_of_man"])
 def test_r103_delivery_partner_rule_spares_non_england(api: Api, catchment: str) -> None:
     api.clock("2024-11-15T12:00:00Z")
-    pid, _ = api.make_participant(cohort=2024, funded_place=True, schedule_identifier="npq-leadership-autumn",
-                                  teacher_catchment=catchment)
+    pid, _ = api.make_participant(
+        cohort=2024,
+        funded_place=True,
+        schedule_identifier="npq-leadership-autumn",
+        teacher_catchment=catchment,
+    )
     expect(api.declare(pid, date="2024-10-02T10:00:00Z"), 200)
 
 
@@ -389,11 +489,14 @@ def test_r103_delivery_partner_rule_spares_england_2023(api: Api) -> None:
 def test_r103_skipped_after_earlier_error(api: Api) -> None:
     api.clock("2024-11-15T12:00:00Z")
     pid, _ = api.make_participant(cohort=2024, funded_place=True, schedule_identifier="npq-leadership-autumn")
-    expect_errors(api.declare(pid, declaration_type="retained-3", date="2024-12-02T10:00:00Z"), 422,
-                  ("declaration_type", Msg.TYPE_UNKNOWN))
+    expect_errors(
+        api.declare(pid, declaration_type="retained-3", date="2024-12-02T10:00:00Z"),
+        422,
+        ("declaration_type", Msg.TYPE_UNKNOWN),
+    )
 
 
-# --- R-104 states on creation --------------------------------------------------------------------------------
+# --- R-104 states on creation -------------------------------------------------------------------------------
 
 
 def test_r104_fundable_application_gives_eligible(api: Api) -> None:
@@ -408,15 +511,24 @@ def test_r104_not_fundable_stays_submitted(api: Api) -> None:
 
 def test_r104_funded_place_false_stays_submitted(api: Api) -> None:
     api.clock("2024-11-15T12:00:00Z")
-    pid, _ = api.make_participant(cohort=2024, funded_place=False, teacher_catchment="wales",
-                                  schedule_identifier="npq-leadership-autumn")
+    pid, _ = api.make_participant(
+        cohort=2024,
+        funded_place=False,
+        teacher_catchment="wales",
+        schedule_identifier="npq-leadership-autumn",
+    )
     assert api.declared(pid, date="2024-10-02T10:00:00Z")["attributes"]["state"] == "submitted"
 
 
 def test_r104_previously_funded_stays_submitted(api: Api) -> None:
     pid, _ = api.make_participant(course="npq-headship", cohort=2023)
-    api.make_application(participant_id=pid, course_identifier="npq-headship", cohort=2022, status="accepted",
-                         eligible_for_funding=True)
+    api.make_application(
+        participant_id=pid,
+        course_identifier="npq-headship",
+        cohort=2022,
+        status="accepted",
+        eligible_for_funding=True,
+    )
     assert api.declared(pid)["attributes"]["state"] == "submitted"
 
 
@@ -426,8 +538,12 @@ def test_r104_same_trn_other_user_duplicate_is_ineligible(api: Api, bpn: Api) ->
     second, _ = api.make_participant(teacher_reference_number="9998887")
     assert api.declared(second)["attributes"]["state"] == "ineligible"
     # another type is not a duplicate
-    assert api.declared(second, declaration_type="retained-1", date="2023-12-01T10:00:00Z")["attributes"][
-        "state"] == "eligible"
+    assert (
+        api.declared(second, declaration_type="retained-1", date="2023-12-01T10:00:00Z")["attributes"][
+            "state"
+        ]
+        == "eligible"
+    )
 
 
 def test_r104_trn_duplicate_ignores_voided_and_other_courses(api: Api) -> None:
@@ -446,7 +562,7 @@ def test_r104_trn_duplicate_takes_precedence_over_not_fundable(api: Api) -> None
     assert api.declared(second)["attributes"]["state"] == "ineligible"
 
 
-# --- R-106 outcome on completed ------------------------------------------------------------------------------
+# --- R-106 outcome on completed -----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("has_passed", "state"), [(True, "passed"), ("false", "failed")])
@@ -465,7 +581,7 @@ def test_r106_other_types_create_no_outcome(api: Api) -> None:
     assert api.data(f"{PARTICIPANTS}/{pid}/outcomes") == []
 
 
-# --- R-107 / R-108 list and show -----------------------------------------------------------------------------
+# --- R-107 / R-108 list and show ----------------------------------------------------------------------------
 
 
 def test_r107_list_has_every_state_of_own_declarations_only(api: Api, bpn: Api) -> None:
@@ -478,8 +594,11 @@ def test_r107_list_has_every_state_of_own_declarations_only(api: Api, bpn: Api) 
     other, _ = bpn.make_participant()
     bpn.declared(other)
     listed = api.data(DECLARATIONS)
-    assert [(d["id"], d["attributes"]["state"]) for d in listed] == [(d1, "eligible"), (d2, "voided"),
-                                                                     (d3, "paid")]
+    assert [(d["id"], d["attributes"]["state"]) for d in listed] == [
+        (d1, "eligible"),
+        (d2, "voided"),
+        (d3, "paid"),
+    ]
 
 
 def test_r108_show_own_declaration(api: Api) -> None:
@@ -492,12 +611,14 @@ def test_r108_show_unknown_declaration(api: Api) -> None:
     expect(api.get(f"{DECLARATIONS}/{UNKNOWN_ID}"), 404, NOT_FOUND)
 
 
-# --- R-109 .. R-112 void -------------------------------------------------------------------------------------
+# --- R-109 .. R-112 void ------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("state", ["submitted", "eligible", "payable", "ineligible"])
 def test_r109_void_unpaid_states(api: Api, state: str) -> None:
-    pid, _ = api.make_participant(eligible_for_funding=state != "submitted", teacher_reference_number="1112223")
+    pid, _ = api.make_participant(
+        eligible_for_funding=state != "submitted", teacher_reference_number="1112223"
+    )
     if state == "ineligible":
         other, _ = api.make_participant(teacher_reference_number="1112223")
         api.declared(other)
@@ -564,9 +685,13 @@ def test_r112_void_completed_appends_voided_outcome(api: Api) -> None:
     data = expect(api.void(decl["id"]), 200)["data"]
     assert data["attributes"]["has_passed"] is None
     outcomes = api.data(f"{PARTICIPANTS}/{pid}/outcomes")
-    assert [(o["attributes"]["state"], o["attributes"]["completion_date"], o["attributes"]["created_at"])
-            for o in outcomes] == [("passed", "2024-02-01T00:00:00+00:00", "2024-05-01T12:00:00Z"),
-                                   ("voided", "2024-02-01T00:00:00+00:00", "2024-05-02T12:00:00Z")]
+    assert [
+        (o["attributes"]["state"], o["attributes"]["completion_date"], o["attributes"]["created_at"])
+        for o in outcomes
+    ] == [
+        ("passed", "2024-02-01T00:00:00+00:00", "2024-05-01T12:00:00Z"),
+        ("voided", "2024-02-01T00:00:00+00:00", "2024-05-02T12:00:00Z"),
+    ]
 
 
 def test_r112_claw_back_of_paid_completed_appends_voided_outcome(api: Api) -> None:
@@ -580,8 +705,14 @@ def test_r112_claw_back_of_paid_completed_appends_voided_outcome(api: Api) -> No
 
 
 def test_r112_no_outcome_for_ehco_completed_void(api: Api) -> None:
-    pid, _ = api.make_participant(course="npq-early-headship-coaching-offer", schedule_identifier="npq-ehco-november")
-    decl = api.declared(pid, course="npq-early-headship-coaching-offer", declaration_type="completed",
-                        date="2024-02-01T10:00:00Z")
+    pid, _ = api.make_participant(
+        course="npq-early-headship-coaching-offer", schedule_identifier="npq-ehco-november"
+    )
+    decl = api.declared(
+        pid,
+        course="npq-early-headship-coaching-offer",
+        declaration_type="completed",
+        date="2024-02-01T10:00:00Z",
+    )
     expect(api.void(decl["id"]), 200)
     assert api.data(f"{PARTICIPANTS}/{pid}/outcomes") == []

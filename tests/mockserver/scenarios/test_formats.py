@@ -18,30 +18,100 @@ from .conftest import (
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
 APPLICATION_FIELDS = [
-    "course_identifier", "email", "email_validated", "employer_name", "employment_role", "full_name",
-    "funding_choice", "headteacher_status", "ineligible_for_funding_reason", "participant_id",
-    "private_childcare_provider_urn", "teacher_reference_number", "teacher_reference_number_validated",
-    "school_urn", "school_ukprn", "status", "works_in_school", "cohort", "eligible_for_funding",
-    "targeted_delivery_funding_eligibility", "teacher_catchment", "teacher_catchment_country",
-    "teacher_catchment_iso_country_code", "itt_provider", "lead_mentor", "funded_place", "created_at",
+    "course_identifier",
+    "email",
+    "email_validated",
+    "employer_name",
+    "employment_role",
+    "full_name",
+    "funding_choice",
+    "headteacher_status",
+    "ineligible_for_funding_reason",
+    "participant_id",
+    "private_childcare_provider_urn",
+    "teacher_reference_number",
+    "teacher_reference_number_validated",
+    "school_urn",
+    "school_ukprn",
+    "status",
+    "works_in_school",
+    "cohort",
+    "eligible_for_funding",
+    "targeted_delivery_funding_eligibility",
+    "teacher_catchment",
+    "teacher_catchment_country",
+    "teacher_catchment_iso_country_code",
+    "itt_provider",
+    "lead_mentor",
+    "funded_place",
+    "created_at",
     "updated_at",
 ]
-PARTICIPANT_FIELDS = ["participant_id", "full_name", "email", "npq_courses", "funded_places",
-                      "teacher_reference_number", "updated_at"]
-DECLARATION_FIELDS = ["participant_id", "declaration_type", "course_identifier", "declaration_date", "state",
-                      "has_passed", "voided", "eligible_for_payment", "updated_at"]
+PARTICIPANT_FIELDS = [
+    "participant_id",
+    "full_name",
+    "email",
+    "npq_courses",
+    "funded_places",
+    "teacher_reference_number",
+    "updated_at",
+]
+DECLARATION_FIELDS = [
+    "participant_id",
+    "declaration_type",
+    "course_identifier",
+    "declaration_date",
+    "state",
+    "has_passed",
+    "voided",
+    "eligible_for_payment",
+    "updated_at",
+]
 OUTCOME_FIELDS = ["state", "completion_date", "course_identifier", "participant_id", "created_at"]
 
-APPLICATIONS_CSV_HEADER = (
-    "id,participant_id,full_name,email,email_validated,teacher_reference_number,"
-    "teacher_reference_number_validated,school_urn,school_ukprn,private_childcare_provider_urn,"
-    "headteacher_status,eligible_for_funding,funded_place,funding_choice,course_identifier,status,"
-    "works_in_school,employer_name,employment_role,created_at,updated_at,cohort,ineligible_for_funding_reason,"
-    "targeted_delivery_funding_eligibility,teacher_catchment,teacher_catchment_country,"
-    "teacher_catchment_iso_country_code,itt_provider,lead_mentor"
-).split(",")
-DECLARATIONS_CSV_HEADER = ("id,participant_id,declaration_type,course_identifier,declaration_date,state,"
-                           "has_passed,voided,eligible_for_payment,updated_at").split(",")
+APPLICATIONS_CSV_HEADER = [
+    "id",
+    "participant_id",
+    "full_name",
+    "email",
+    "email_validated",
+    "teacher_reference_number",
+    "teacher_reference_number_validated",
+    "school_urn",
+    "school_ukprn",
+    "private_childcare_provider_urn",
+    "headteacher_status",
+    "eligible_for_funding",
+    "funded_place",
+    "funding_choice",
+    "course_identifier",
+    "status",
+    "works_in_school",
+    "employer_name",
+    "employment_role",
+    "created_at",
+    "updated_at",
+    "cohort",
+    "ineligible_for_funding_reason",
+    "targeted_delivery_funding_eligibility",
+    "teacher_catchment",
+    "teacher_catchment_country",
+    "teacher_catchment_iso_country_code",
+    "itt_provider",
+    "lead_mentor",
+]
+DECLARATIONS_CSV_HEADER = [
+    "id",
+    "participant_id",
+    "declaration_type",
+    "course_identifier",
+    "declaration_date",
+    "state",
+    "has_passed",
+    "voided",
+    "eligible_for_payment",
+    "updated_at",
+]
 
 
 def _world_with_everything(api: Api) -> tuple[str, dict, dict]:
@@ -57,13 +127,18 @@ def _world_with_everything(api: Api) -> tuple[str, dict, dict]:
 def test_r20_every_json_response_has_plain_json_type_and_no_store(api: Api) -> None:
     pid, app, decl = _world_with_everything(api)
     responses = [
-        api.get(APP), api.get(f"{APP}/{app['id']}"), api.get(PARTICIPANTS), api.get(f"{PARTICIPANTS}/{pid}"),
-        api.get(DECLARATIONS), api.get(f"{DECLARATIONS}/{decl['id']}"), api.get(OUTCOMES),
+        api.get(APP),
+        api.get(f"{APP}/{app['id']}"),
+        api.get(PARTICIPANTS),
+        api.get(f"{PARTICIPANTS}/{pid}"),
+        api.get(DECLARATIONS),
+        api.get(f"{DECLARATIONS}/{decl['id']}"),
+        api.get(OUTCOMES),
         api.get(f"{PARTICIPANTS}/{pid}/outcomes"),
-        api.get(f"{APP}/{UNKNOWN_ID}"),                       # 404
-        api.get(APP, query={"page[page]": "abc"}),            # 400
-        api.accept(app["id"]),                                # 422
-        api.as_("nope").get(APP),                             # 401
+        api.get(f"{APP}/{UNKNOWN_ID}"),  # 404
+        api.get(APP, query={"page[page]": "abc"}),  # 400
+        api.accept(app["id"]),  # 422
+        api.as_("nope").get(APP),  # 401
     ]
     for resp in responses:
         assert resp.headers["Content-Type"] == "application/json", resp.status_code
@@ -77,8 +152,11 @@ def test_r20_every_json_response_has_plain_json_type_and_no_store(api: Api) -> N
 def test_r21_r22_envelope_has_only_data_and_typed_resources(api: Api) -> None:
     pid, app, decl = _world_with_everything(api)
     expected_types = {
-        APP: "npq_application", PARTICIPANTS: "npq-participant", DECLARATIONS: "participant-declaration",
-        OUTCOMES: "participant-outcome", f"{PARTICIPANTS}/{pid}/outcomes": "participant-outcome",
+        APP: "npq_application",
+        PARTICIPANTS: "npq-participant",
+        DECLARATIONS: "participant-declaration",
+        OUTCOMES: "participant-outcome",
+        f"{PARTICIPANTS}/{pid}/outcomes": "participant-outcome",
     }
     for path, type_ in expected_types.items():
         body = expect(api.get(path), 200)
@@ -87,8 +165,11 @@ def test_r21_r22_envelope_has_only_data_and_typed_resources(api: Api) -> None:
         for item in body["data"]:
             assert list(item) == ["id", "type", "attributes"]
             assert item["type"] == type_
-    for path, type_ in ((f"{APP}/{app['id']}", "npq_application"), (f"{PARTICIPANTS}/{pid}", "npq-participant"),
-                        (f"{DECLARATIONS}/{decl['id']}", "participant-declaration")):
+    for path, type_ in (
+        (f"{APP}/{app['id']}", "npq_application"),
+        (f"{PARTICIPANTS}/{pid}", "npq-participant"),
+        (f"{DECLARATIONS}/{decl['id']}", "participant-declaration"),
+    ):
         body = expect(api.get(path), 200)
         assert list(body) == ["data"]
         assert list(body["data"]) == ["id", "type", "attributes"]
@@ -156,14 +237,22 @@ def test_application_shows_trn_as_stored_and_its_verification(api: Api) -> None:
 def test_ineligible_for_funding_reason_establishment_ineligible_when_stored_flag_false(api: Api) -> None:
     no = api.make_application(cohort=2023, eligible_for_funding=False)["attributes"]
     yes = api.make_application(cohort=2023, eligible_for_funding=True)["attributes"]
-    assert (no["ineligible_for_funding_reason"], no["eligible_for_funding"]) == ("establishment-ineligible", False)
+    assert (no["ineligible_for_funding_reason"], no["eligible_for_funding"]) == (
+        "establishment-ineligible",
+        False,
+    )
     assert (yes["ineligible_for_funding_reason"], yes["eligible_for_funding"]) == (None, True)
 
 
 def test_r40_previously_funded_is_symmetric_between_two_accepted_applications(api: Api, bpn: Api) -> None:
     pid, first = api.make_participant(course="npq-headship", cohort=2022)
-    second = bpn.make_application(participant_id=pid, course_identifier="npq-headship", cohort=2023,
-                                  status="accepted", eligible_for_funding=True)
+    second = bpn.make_application(
+        participant_id=pid,
+        course_identifier="npq-headship",
+        cohort=2023,
+        status="accepted",
+        eligible_for_funding=True,
+    )
     for client, app_id in ((api, first["id"]), (bpn, second["id"])):
         attributes = client.application(app_id)["attributes"]
         assert attributes["ineligible_for_funding_reason"] == "previously-funded"
@@ -172,37 +261,60 @@ def test_r40_previously_funded_is_symmetric_between_two_accepted_applications(ap
 
 def test_r40_pending_application_is_previously_funded_by_an_accepted_one(api: Api) -> None:
     pid, _ = api.make_participant(course="npq-headship", cohort=2022)
-    pending = api.make_application(participant_id=pid, course_identifier="npq-headship", cohort=2023,
-                                   eligible_for_funding=True)
+    pending = api.make_application(
+        participant_id=pid, course_identifier="npq-headship", cohort=2023, eligible_for_funding=True
+    )
     assert pending["attributes"]["ineligible_for_funding_reason"] == "previously-funded"
     assert pending["attributes"]["eligible_for_funding"] is False
 
 
 def test_r40_aso_and_ehco_count_as_the_same_course(api: Api) -> None:
     pid, _ = api.make_participant(course="npq-additional-support-offer", cohort=2021)
-    ehco = api.make_application(participant_id=pid, course_identifier="npq-early-headship-coaching-offer",
-                                cohort=2023, eligible_for_funding=True)
+    ehco = api.make_application(
+        participant_id=pid,
+        course_identifier="npq-early-headship-coaching-offer",
+        cohort=2023,
+        eligible_for_funding=True,
+    )
     assert ehco["attributes"]["ineligible_for_funding_reason"] == "previously-funded"
 
 
 def test_r40_not_previously_funded_by_unfunded_ineligible_or_other_course(api: Api) -> None:
     pid, _ = api.make_participant(course="npq-headship", cohort=2024, funded_place=False)
-    api.make_application(participant_id=pid, course_identifier="npq-senior-leadership", cohort=2023,
-                         status="accepted", eligible_for_funding=True)
-    api.make_application(participant_id=pid, course_identifier="npq-leading-teaching", cohort=2022,
-                         status="accepted", eligible_for_funding=False)
-    probe = api.make_application(participant_id=pid, course_identifier="npq-headship", cohort=2025,
-                                 eligible_for_funding=True)
+    api.make_application(
+        participant_id=pid,
+        course_identifier="npq-senior-leadership",
+        cohort=2023,
+        status="accepted",
+        eligible_for_funding=True,
+    )
+    api.make_application(
+        participant_id=pid,
+        course_identifier="npq-leading-teaching",
+        cohort=2022,
+        status="accepted",
+        eligible_for_funding=False,
+    )
+    probe = api.make_application(
+        participant_id=pid, course_identifier="npq-headship", cohort=2025, eligible_for_funding=True
+    )
     assert probe["attributes"]["ineligible_for_funding_reason"] is None
     assert probe["attributes"]["eligible_for_funding"] is True
-    probe2 = api.make_application(participant_id=pid, course_identifier="npq-leading-teaching", cohort=2023,
-                                  eligible_for_funding=True)
+    probe2 = api.make_application(
+        participant_id=pid, course_identifier="npq-leading-teaching", cohort=2023, eligible_for_funding=True
+    )
     assert probe2["attributes"]["ineligible_for_funding_reason"] is None
 
 
 def test_teacher_catchment_is_a_boolean_of_the_stored_catchment(api: Api) -> None:
-    expected = {"england": True, "scotland": True, "wales": True, "northern_ireland": True,
-                "jersey_guernsey_isle_of_man": True, "another": False}
+    expected = {
+        "england": True,
+        "scotland": True,
+        "wales": True,
+        "northern_ireland": True,
+        "jersey_guernsey_isle_of_man": True,
+        "another": False,
+    }
     for stored, shown in expected.items():
         app = api.make_application(cohort=2023, teacher_catchment=stored)
         assert app["attributes"]["teacher_catchment"] is shown, stored
@@ -212,26 +324,39 @@ def test_teacher_catchment_is_a_boolean_of_the_stored_catchment(api: Api) -> Non
 
 
 def test_participant_fields_and_only_this_providers_accepted_courses(api: Api, bpn: Api) -> None:
-    pid, accepted = api.make_participant(course="npq-headship", cohort=2024, funded_place=True,
-                                         teacher_reference_number="7654321",
-                                         teacher_reference_number_validated=True)
+    pid, accepted = api.make_participant(
+        course="npq-headship",
+        cohort=2024,
+        funded_place=True,
+        teacher_reference_number="7654321",
+        teacher_reference_number_validated=True,
+    )
     api.make_application(participant_id=pid, course_identifier="npq-senior-leadership", cohort=2024)
-    bpn.make_application(participant_id=pid, course_identifier="npq-leading-teaching", cohort=2024,
-                         status="accepted", eligible_for_funding=True, funded_place=False)
+    bpn.make_application(
+        participant_id=pid,
+        course_identifier="npq-leading-teaching",
+        cohort=2024,
+        status="accepted",
+        eligible_for_funding=True,
+        funded_place=False,
+    )
     participant = api.participant(pid)
     a = participant["attributes"]
     assert list(a) == PARTICIPANT_FIELDS
     assert a["participant_id"] == pid
     assert a["npq_courses"] == ["npq-headship"]
-    assert a["funded_places"] == [{"npq_course": "npq-headship", "funded_place": True,
-                                   "npq_application_id": accepted["id"]}]
+    assert a["funded_places"] == [
+        {"npq_course": "npq-headship", "funded_place": True, "npq_application_id": accepted["id"]}
+    ]
     assert a["teacher_reference_number"] == "7654321"
     assert a["full_name"] == accepted["attributes"]["full_name"]
     assert a["email"] == accepted["attributes"]["email"]
 
 
 def test_participant_trn_is_null_unless_verified(api: Api) -> None:
-    pid, _ = api.make_participant(teacher_reference_number="7654321", teacher_reference_number_validated=False)
+    pid, _ = api.make_participant(
+        teacher_reference_number="7654321", teacher_reference_number_validated=False
+    )
     assert api.participant(pid)["attributes"]["teacher_reference_number"] is None
 
 
@@ -253,9 +378,16 @@ def test_declaration_fields_in_reference_order(api: Api) -> None:
     decl = api.declared(pid)
     assert list(decl["attributes"]) == DECLARATION_FIELDS
     assert decl["attributes"] == {
-        "participant_id": pid, "declaration_type": "started", "course_identifier": "npq-headship",
-        "declaration_date": "2023-10-02T10:00:00Z", "state": "eligible", "has_passed": None, "voided": False,
-        "eligible_for_payment": True, "updated_at": "2024-05-01T12:00:00Z"}
+        "participant_id": pid,
+        "declaration_type": "started",
+        "course_identifier": "npq-headship",
+        "declaration_date": "2023-10-02T10:00:00Z",
+        "state": "eligible",
+        "has_passed": None,
+        "voided": False,
+        "eligible_for_payment": True,
+        "updated_at": "2024-05-01T12:00:00Z",
+    }
 
 
 def test_r26_states_are_hyphenated(api: Api) -> None:
@@ -269,8 +401,9 @@ def test_r26_states_are_hyphenated(api: Api) -> None:
 
 
 def test_r27_course_identifier_is_the_applications_course_for_aso_ehco(api: Api) -> None:
-    pid, _ = api.make_participant(course="npq-early-headship-coaching-offer", cohort=2023,
-                                  schedule_identifier="npq-ehco-november")
+    pid, _ = api.make_participant(
+        course="npq-early-headship-coaching-offer", cohort=2023, schedule_identifier="npq-ehco-november"
+    )
     decl = api.declared(pid, course="npq-additional-support-offer", date="2023-11-02T10:00:00Z")
     assert decl["attributes"]["course_identifier"] == "npq-early-headship-coaching-offer"
 
@@ -297,7 +430,10 @@ def test_r29_voided_and_eligible_for_payment_by_state(api: Api) -> None:
         assert (a["voided"], a["eligible_for_payment"]) == (voided, payable), state
     pid2, _ = api.make_participant(eligible_for_funding=False)
     submitted = api.declared(pid2)
-    assert (submitted["attributes"]["state"], submitted["attributes"]["eligible_for_payment"]) == ("submitted", False)
+    assert (submitted["attributes"]["state"], submitted["attributes"]["eligible_for_payment"]) == (
+        "submitted",
+        False,
+    )
     voided = expect(api.void(submitted["id"]), 200)["data"]["attributes"]
     assert (voided["state"], voided["voided"], voided["eligible_for_payment"]) == ("voided", True, False)
 
@@ -309,9 +445,13 @@ def test_outcome_fields_in_reference_order(api: Api) -> None:
     pid, _, _ = _world_with_everything(api)
     outcome = api.data(f"{PARTICIPANTS}/{pid}/outcomes")[0]
     assert list(outcome["attributes"]) == OUTCOME_FIELDS
-    assert outcome["attributes"] == {"state": "passed", "completion_date": "2023-11-01T00:00:00+00:00",
-                                     "course_identifier": "npq-headship", "participant_id": pid,
-                                     "created_at": "2024-05-01T12:00:00Z"}
+    assert outcome["attributes"] == {
+        "state": "passed",
+        "completion_date": "2023-11-01T00:00:00+00:00",
+        "course_identifier": "npq-headship",
+        "participant_id": pid,
+        "created_at": "2024-05-01T12:00:00Z",
+    }
 
 
 # --- CSV ---------------------------------------------------------------------------------------
@@ -325,8 +465,13 @@ def test_r30_applications_csv_has_exact_columns_and_header_when_empty(api: Api) 
 
 
 def test_r30_applications_csv_row_values(api: Api) -> None:
-    app = api.make_application(cohort=2024, eligible_for_funding=False, teacher_reference_number="1234567",
-                               teacher_reference_number_validated=False, teacher_catchment="another")
+    app = api.make_application(
+        cohort=2024,
+        eligible_for_funding=False,
+        teacher_reference_number="1234567",
+        teacher_reference_number_validated=False,
+        teacher_catchment="another",
+    )
     rows = csv_rows(api.get(f"{APP}.csv"))
     assert rows[0] == APPLICATIONS_CSV_HEADER
     row = dict(zip(rows[0], rows[1], strict=True))
@@ -346,14 +491,21 @@ def test_r30_applications_csv_row_values(api: Api) -> None:
     assert row["teacher_catchment"] == "false"
     for name in APPLICATIONS_CSV_HEADER[1:]:
         value = a[name]
-        shown = "" if value is None else ("true" if value is True else "false" if value is False else str(value))
+        shown = (
+            "" if value is None else ("true" if value is True else "false" if value is False else str(value))
+        )
         assert row[name] == shown, name
 
 
 def test_r30_applications_csv_eligible_for_funding_is_the_stored_flag(api: Api) -> None:
     pid, first = api.make_participant(course="npq-headship", cohort=2022)
-    api.make_application(participant_id=pid, course_identifier="npq-headship", cohort=2023, status="accepted",
-                         eligible_for_funding=True)
+    api.make_application(
+        participant_id=pid,
+        course_identifier="npq-headship",
+        cohort=2023,
+        status="accepted",
+        eligible_for_funding=True,
+    )
     assert api.application(first["id"])["attributes"]["eligible_for_funding"] is False
     rows = csv_rows(api.get(f"{APP}.csv"))
     by_id = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
@@ -372,9 +524,21 @@ def test_r31_declarations_csv_columns_and_values(api: Api) -> None:
     pid, _ = api.make_participant()
     decl = api.declared(pid)
     rows = csv_rows(api.get(f"{DECLARATIONS}.csv"))
-    assert rows == [DECLARATIONS_CSV_HEADER,
-                    [decl["id"], pid, "started", "npq-headship", "2023-10-02T10:00:00Z", "eligible", "", "false",
-                     "true", "2024-05-01T12:00:00Z"]]
+    assert rows == [
+        DECLARATIONS_CSV_HEADER,
+        [
+            decl["id"],
+            pid,
+            "started",
+            "npq-headship",
+            "2023-10-02T10:00:00Z",
+            "eligible",
+            "",
+            "false",
+            "true",
+            "2024-05-01T12:00:00Z",
+        ],
+    ]
 
 
 def test_r31_declarations_csv_state_is_hyphenated(api: Api) -> None:
@@ -400,4 +564,3 @@ def test_r32_no_csv_for_participants_or_outcomes(api: Api) -> None:
         resp = api.get(path)
         assert resp.headers["Content-Type"] == "application/json", path
         assert resp.status_code == 200, path
-

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from .conftest import (
@@ -24,8 +26,13 @@ def ids(items: list[dict]) -> list[str]:
     return [item["id"] for item in items]
 
 
+def _at(i: int) -> str:
+    """The i-th second of 2024: distinct created_at values (R-35 names no tie-breaker for applications)."""
+    return (datetime(2024, 1, 1, tzinfo=UTC) + timedelta(seconds=i)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _apps(api: Api, n: int, cohort: int = 2023) -> list[str]:
-    return [api.make_application(cohort=cohort)["id"] for _ in range(n)]
+    return [api.make_application(cohort=cohort, created_at=_at(i))["id"] for i in range(n)]
 
 
 # --- R-33 / R-34 pagination --------------------------------------------------------------------------------
@@ -43,10 +50,17 @@ def test_r33_leading_integer_semantics(api: Api) -> None:
     assert api.data(APP, query={"page[per_page]": "1", "page[page]": "10abc"}) == []
 
 
-@pytest.mark.parametrize("query", [
-    {"page[page]": "abc"}, {"page[per_page]": "abc"}, {"page[page]": "0"}, {"page[per_page]": "0"},
-    {"page[page]": "-1"}, {"page[per_page]": "-5"}
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"page[page]": "abc"},
+        {"page[per_page]": "abc"},
+        {"page[page]": "0"},
+        {"page[per_page]": "0"},
+        {"page[page]": "-1"},
+        {"page[per_page]": "-5"},
+    ],
+)
 @pytest.mark.parametrize("path", [APP, PARTICIPANTS, DECLARATIONS, OUTCOMES])
 def test_r33_non_positive_page_values_are_400(api: Api, query: dict, path: str) -> None:
     expect(api.get(path, query=query), 400, bad_request(BAD_PAGE))
@@ -95,45 +109,55 @@ def test_r35_applications_in_created_at_order_and_sort_ignored(api: Api) -> None
 def test_r35_participants_once_each_in_user_created_at_order(api: Api) -> None:
     late, _ = api.make_participant(created_at="2024-03-01T10:00:00Z")
     early, _ = api.make_participant(created_at="2024-01-01T10:00:00Z")
-    api.make_application(participant_id=early, course_identifier="npq-leading-teaching", cohort=2023,
-                         status="accepted", eligible_for_funding=True)
+    api.make_application(
+        participant_id=early,
+        course_identifier="npq-leading-teaching",
+        cohort=2023,
+        status="accepted",
+        eligible_for_funding=True,
+    )
     assert ids(api.data(PARTICIPANTS)) == [early, late]
 
 
 def test_r35_declarations_and_outcomes_by_created_at_then_creation(api: Api) -> None:
-    """Ties on created_at: "then id" is read as the service's internal (creation-ordered) key, not the UUID."""
+    """Ties on created_at: "then id" read as the internal, creation-ordered key (not the UUID)."""
     api.clock("2024-05-01T12:00:00Z")
     same_second = []
     for _ in range(4):
         pid, _ = api.make_participant()
-        same_second.append(api.declared(pid, declaration_type="completed", date="2023-11-01T10:00:00Z",
-                                        has_passed=True)["id"])
+        same_second.append(
+            api.declared(pid, declaration_type="completed", date="2023-11-01T10:00:00Z", has_passed=True)[
+                "id"
+            ]
+        )
     api.clock("2024-04-30T12:00:00Z")  # the clock may go backwards: later creation, earlier created_at
     pid, _ = api.make_participant()
-    earlier = api.declared(pid, declaration_type="completed", date="2023-11-01T10:00:00Z",
-                           has_passed=True)["id"]
+    earlier = api.declared(pid, declaration_type="completed", date="2023-11-01T10:00:00Z", has_passed=True)[
+        "id"
+    ]
     assert ids(api.data(DECLARATIONS)) == [earlier, *same_second]
     assert [r[0] for r in csv_rows(api.get(f"{DECLARATIONS}.csv"))[1:]] == [earlier, *same_second]
     outcomes = api.data(OUTCOMES)
     assert outcomes[0]["attributes"]["participant_id"] == pid
     assert [o["attributes"]["created_at"] for o in outcomes] == (
-        ["2024-04-30T12:00:00Z"] + ["2024-05-01T12:00:00Z"] * 4)
+        ["2024-04-30T12:00:00Z"] + ["2024-05-01T12:00:00Z"] * 4
+    )
 
 
 # --- R-36 cohort filter ------------------------------------------------------------------------------------
 
 
 def test_r36_cohort_filter_takes_a_comma_list(api: Api) -> None:
-    a22 = api.make_application(cohort=2022)["id"]
-    a23 = api.make_application(cohort=2023)["id"]
-    a24 = api.make_application(cohort=2024)["id"]
+    a22 = api.make_application(cohort=2022, created_at=_at(1))["id"]
+    a23 = api.make_application(cohort=2023, created_at=_at(2))["id"]
+    a24 = api.make_application(cohort=2024, created_at=_at(3))["id"]
     assert ids(api.data(APP, query={"filter[cohort]": "2022,2024"})) == [a22, a24]
     assert ids(api.data(APP, query={"filter[cohort]": "2023"})) == [a23]
     assert [r[0] for r in csv_rows(api.get(f"{APP}.csv", query={"filter[cohort]": "2024"}))[1:]] == [a24]
 
 
 def test_r36_blank_cohort_is_no_filter_and_unknown_values_give_empty_list(api: Api) -> None:
-    made = [api.make_application(cohort=c)["id"] for c in (2022, 2023)]
+    made = [api.make_application(cohort=c, created_at=_at(c))["id"] for c in (2022, 2023)]
     assert ids(api.data(APP, query={"filter[cohort]": ""})) == made
     assert ids(api.data(APP, query={"filter[cohort]": "  "})) == made
     assert api.data(APP, query={"filter[cohort]": "abc"}) == []
@@ -157,10 +181,18 @@ def _two_apps_a_day_apart(api: Api) -> tuple[str, str]:
     return old, new
 
 
-@pytest.mark.parametrize("value", [
-    "2024-05-02T10:00:00Z", "2024-05-02T09:00:00-01:00", "2024-05-02T10:00:00", "2024-05-02T10:00:00.000Z",
-    "2024-05-02t10:00:00z", " 2024-05-02T10:00:00Z ", "2024-05-02T09:00:00-01",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2024-05-02T10:00:00Z",
+        "2024-05-02T09:00:00-01:00",
+        "2024-05-02T10:00:00",
+        "2024-05-02T10:00:00.000Z",
+        "2024-05-02t10:00:00z",
+        " 2024-05-02T10:00:00Z ",
+        "2024-05-02T09:00:00-01",
+    ],
+)
 def test_r37_updated_since_accepted_forms(api: Api, value: str) -> None:
     _, new = _two_apps_a_day_apart(api)
     assert ids(api.data(APP, query={"filter[updated_since]": value})) == [new]
@@ -171,7 +203,9 @@ def test_r37_updated_since_blank_is_no_filter(api: Api) -> None:
     assert ids(api.data(APP, query={"filter[updated_since]": ""})) == list(made)
 
 
-@pytest.mark.parametrize("value", ["2024-05-02T11:00:00+01:00", "2024-05-02", "yesterday", "2024-05-02 10:00:00"])
+@pytest.mark.parametrize(
+    "value", ["2024-05-02T11:00:00+01:00", "2024-05-02", "yesterday", "2024-05-02 10:00:00"]
+)
 @pytest.mark.parametrize("path", [APP, f"{APP}.csv", PARTICIPANTS, DECLARATIONS, f"{DECLARATIONS}.csv"])
 def test_r37_updated_since_rejected_forms(api: Api, value: str, path: str) -> None:
     """`+01:00` (sent as %2B) becomes a space on the second decoding and is rejected."""
@@ -190,9 +224,14 @@ def test_r37_double_encoded_plus_offset_works(api: Api) -> None:
 
 
 def test_r37_created_since_on_outcomes(api: Api) -> None:
-    expect(api.get(OUTCOMES, query={"filter[created_since]": "2024-05-02"}), 400, bad_request(BAD_CREATED_SINCE))
-    expect(api.get(OUTCOMES, query={"filter[created_since]": "2024-05-02T10:00:00+01:00"}), 400,
-           bad_request(BAD_CREATED_SINCE))
+    expect(
+        api.get(OUTCOMES, query={"filter[created_since]": "2024-05-02"}), 400, bad_request(BAD_CREATED_SINCE)
+    )
+    expect(
+        api.get(OUTCOMES, query={"filter[created_since]": "2024-05-02T10:00:00+01:00"}),
+        400,
+        bad_request(BAD_CREATED_SINCE),
+    )
     api.clock("2024-05-01T10:00:00Z")
     p1, _ = api.make_participant()
     api.declared(p1, declaration_type="completed", date="2023-11-01T10:00:00Z", has_passed=True)
@@ -225,25 +264,29 @@ def test_r38_accept_touches_the_user_so_other_applications_move(api: Api) -> Non
     api.clock("2024-05-03T10:00:00Z")
     expect(api.accept(a["id"]), 200)
     since = {"filter[updated_since]": "2024-05-03T10:00:00Z"}
-    assert ids(api.data(APP, query=since)) == [a["id"], b["id"]]
+    assert sorted(ids(api.data(APP, query=since))) == sorted([a["id"], b["id"]])
     assert api.application(b["id"])["attributes"]["updated_at"] == "2024-05-03T10:00:00Z"
     assert untouched not in [r[0] for r in csv_rows(api.get(f"{APP}.csv", query=since))[1:]]
 
 
 def test_r38_participants_updated_by_another_providers_application(api: Api, bpn: Api) -> None:
     api.clock("2024-05-01T10:00:00Z")
-    p1, _ = api.make_participant()
-    p2, _ = api.make_participant()
+    p1, _ = api.make_participant(created_at="2024-04-01T10:00:00Z")
+    p2, _ = api.make_participant(created_at="2024-04-02T10:00:00Z")
     api.clock("2024-05-03T10:00:00Z")
     bpn.make_application(participant_id=p1, cohort=2023, course_identifier="npq-senior-leadership")
     since = {"filter[updated_since]": "2024-05-03T10:00:00Z"}
     assert ids(api.data(PARTICIPANTS, query=since)) == [p1]
-    assert ids(api.data(PARTICIPANTS, query={"filter[updated_since]": "2024-05-01T10:00:00Z"})) == [p1, p2]
+    assert ids(api.data(PARTICIPANTS, query={"filter[updated_since]": "2024-04-01T00:00:00Z"})) == [p1, p2]
 
 
 def test_r38_participants_ignore_other_filters(api: Api) -> None:
     pid, _ = api.make_participant()
-    query = {"filter[training_status]": "withdrawn", "filter[from_participant_id]": "x", "filter[cohort]": "1999"}
+    query = {
+        "filter[training_status]": "withdrawn",
+        "filter[from_participant_id]": "x",
+        "filter[cohort]": "1999",
+    }
     assert ids(api.data(PARTICIPANTS, query=query)) == [pid]
 
 
@@ -279,7 +322,9 @@ def test_r39_participant_id_filter_takes_a_list(api: Api) -> None:
 def test_r39_bad_participant_id_element_is_400(api: Api, path: str) -> None:
     p1, _ = api.make_participant()
     for value in (f"{p1},not-a-uuid", "abc", f"{p1[:-1]}"):
-        expect(api.get(path, query={"filter[participant_id]": value}), 400, bad_request(BAD_PARTICIPANT_FILTER))
+        expect(
+            api.get(path, query={"filter[participant_id]": value}), 400, bad_request(BAD_PARTICIPANT_FILTER)
+        )
 
 
 def test_r39_non_string_participant_id_filter_is_400(api: Api) -> None:

@@ -24,7 +24,7 @@ def _completed(api: Api, has_passed: object = True, **kw: object) -> tuple[str, 
     return pid, decl
 
 
-# --- lists -------------------------------------------------------------------------------------
+# --- lists ------------------------------------------------------------------------------------
 
 
 def test_r113_all_outcomes_of_own_declarations(api: Api, bpn: Api) -> None:
@@ -56,7 +56,7 @@ def test_r114_outcomes_of_invisible_participant_are_404(api: Api) -> None:
     expect(api.outcome(pending), 404, NOT_FOUND)
 
 
-# --- R-115 body and lookup -----------------------------------------------------------------------------------
+# --- R-115 body and lookup ----------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("body", [{}, {"data": {}}, {"data": {"attributes": {}}}, {"data": {"type": "x"}}])
@@ -68,21 +68,32 @@ def test_r115_valid_body_on_unknown_participant_is_404(api: Api) -> None:
     expect(api.outcome(UNKNOWN_ID), 404, NOT_FOUND)
 
 
-# --- R-116 .. R-119 validations ------------------------------------------------------------------------------
+# --- R-116 .. R-119 validations -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("course", ["npq-early-headship-coaching-offer", "npq-additional-support-offer", "npq-foo"])
+@pytest.mark.parametrize(
+    "course", ["npq-early-headship-coaching-offer", "npq-additional-support-offer", "npq-foo"]
+)
 def test_r116_course_not_an_outcome_course(api: Api, course: str) -> None:
     pid, _ = _completed(api)
-    expect_errors(api.outcome(pid, course=course), 422, ("course_identifier", Msg.COURSE_NOT_RECOGNISED),
-                  ("base", Msg.NO_COMPLETED))
+    expect_errors(
+        api.outcome(pid, course=course),
+        422,
+        ("course_identifier", Msg.COURSE_NOT_RECOGNISED),
+        ("base", Msg.NO_COMPLETED),
+    )
 
 
 @pytest.mark.parametrize("course", [None, ""])
 def test_r116_missing_course_gives_both_messages(api: Api, course: object) -> None:
     pid, _ = _completed(api)
-    expect_errors(api.outcome(pid, course=course), 422, ("course_identifier", Msg.COURSE_NOT_RECOGNISED),
-                  ("course_identifier", Msg.OUTCOME_COURSE_MISSING), ("base", Msg.NO_COMPLETED))
+    expect_errors(
+        api.outcome(pid, course=course),
+        422,
+        ("course_identifier", Msg.COURSE_NOT_RECOGNISED),
+        ("course_identifier", Msg.OUTCOME_COURSE_MISSING),
+        ("base", Msg.NO_COMPLETED),
+    )
 
 
 @pytest.mark.parametrize("state", ["voided", "pass", "PASSED"])
@@ -93,14 +104,19 @@ def test_r117_state_only_passed_or_failed(api: Api, state: str) -> None:
 
 def test_r117_missing_state_gives_both_messages(api: Api) -> None:
     pid, _ = _completed(api)
-    expect_errors(api.outcome(pid, state=None), 422, ("state", Msg.OUTCOME_STATE),
-                  ("state", Msg.OUTCOME_STATE_MISSING))
+    expect_errors(
+        api.outcome(pid, state=None), 422, ("state", Msg.OUTCOME_STATE), ("state", Msg.OUTCOME_STATE_MISSING)
+    )
 
 
 def test_r118_missing_completion_date_gives_both_messages(api: Api) -> None:
     pid, _ = _completed(api)
-    expect_errors(api.outcome(pid, completion_date=None), 422, ("completion_date", Msg.COMPLETION_MISSING),
-                  ("completion_date", Msg.COMPLETION_FORMAT))
+    expect_errors(
+        api.outcome(pid, completion_date=None),
+        422,
+        ("completion_date", Msg.COMPLETION_MISSING),
+        ("completion_date", Msg.COMPLETION_FORMAT),
+    )
 
 
 @pytest.mark.parametrize("date", ["01/04/2024", "2024-4-1", "20240401", "2024-13-01"])
@@ -137,23 +153,32 @@ def test_r119_ineligible_completed_declaration_counts(api: Api) -> None:
 
 def test_r119_errors_accumulate_in_order(api: Api) -> None:
     pid, _ = api.make_participant()
-    expect_errors(api.outcome(pid, course="npq-foo", state="voided", completion_date="x"), 422,
-                  ("course_identifier", Msg.COURSE_NOT_RECOGNISED), ("state", Msg.OUTCOME_STATE),
-                  ("completion_date", Msg.COMPLETION_FORMAT), ("base", Msg.NO_COMPLETED))
+    expect_errors(
+        api.outcome(pid, course="npq-foo", state="voided", completion_date="x"),
+        422,
+        ("course_identifier", Msg.COURSE_NOT_RECOGNISED),
+        ("state", Msg.OUTCOME_STATE),
+        ("completion_date", Msg.COMPLETION_FORMAT),
+        ("base", Msg.NO_COMPLETED),
+    )
 
 
 def test_outcome_completion_date_in_the_future(api: Api) -> None:
     pid, _ = _completed(api)
-    expect_errors(api.outcome(pid, completion_date="2024-05-02"), 422, ("completion_date", Msg.COMPLETION_FUTURE))
+    expect_errors(
+        api.outcome(pid, completion_date="2024-05-02"), 422, ("completion_date", Msg.COMPLETION_FUTURE)
+    )
     expect(api.outcome(pid, completion_date="2024-05-01"), 200)
 
 
 def test_outcome_future_check_skipped_after_a_date_error(api: Api) -> None:
     pid, _ = _completed(api)
-    expect_errors(api.outcome(pid, completion_date="2099-13-01"), 422, ("completion_date", Msg.COMPLETION_FORMAT))
+    expect_errors(
+        api.outcome(pid, completion_date="2099-13-01"), 422, ("completion_date", Msg.COMPLETION_FORMAT)
+    )
 
 
-# --- effects ---------------------------------------------------------------------------------------------------
+# --- effects ------------------------------------------------------------------------------------------------
 
 
 def test_outcome_same_state_and_date_is_idempotent(api: Api) -> None:
@@ -170,12 +195,19 @@ def test_outcome_new_state_appends_and_changes_has_passed(api: Api) -> None:
     api.clock("2024-05-02T12:00:00Z")
     data = expect(api.outcome(pid, state="failed", completion_date="2024-03-01"), 200)["data"]
     assert data["type"] == "participant-outcome"
-    assert data["attributes"] == {"state": "failed", "completion_date": "2024-03-01T00:00:00+00:00",
-                                  "course_identifier": "npq-headship", "participant_id": pid,
-                                  "created_at": "2024-05-02T12:00:00Z"}
+    assert data["attributes"] == {
+        "state": "failed",
+        "completion_date": "2024-03-01T00:00:00+00:00",
+        "course_identifier": "npq-headship",
+        "participant_id": pid,
+        "created_at": "2024-05-02T12:00:00Z",
+    }
     shown = api.declaration(decl["id"])["attributes"]
     assert (shown["has_passed"], shown["updated_at"]) == (False, "2024-05-02T12:00:00Z")
-    assert [o["attributes"]["state"] for o in api.data(f"{PARTICIPANTS}/{pid}/outcomes")] == ["passed", "failed"]
+    assert [o["attributes"]["state"] for o in api.data(f"{PARTICIPANTS}/{pid}/outcomes")] == [
+        "passed",
+        "failed",
+    ]
 
 
 def test_outcome_same_state_other_date_appends(api: Api) -> None:

@@ -21,16 +21,19 @@ from .conftest import (
 # --- R-02 routing misses ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("method", "path"), [
-    ("GET", f"{APP}/{UNKNOWN_ID}/accept"),
-    ("GET", f"{APP}/{UNKNOWN_ID}/reject"),
-    ("POST", f"{DECLARATIONS}/{UNKNOWN_ID}/void"),
-    ("DELETE", f"{APP}/{UNKNOWN_ID}"),
-    ("POST", f"{APP}"),
-    ("GET", "/api/v1/unknown-things"),
-    ("GET", f"{PARTICIPANTS}/{UNKNOWN_ID}/defer"),
-    ("PUT", f"{PARTICIPANTS}/outcomes"),
-])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", f"{APP}/{UNKNOWN_ID}/accept"),
+        ("GET", f"{APP}/{UNKNOWN_ID}/reject"),
+        ("POST", f"{DECLARATIONS}/{UNKNOWN_ID}/void"),
+        ("DELETE", f"{APP}/{UNKNOWN_ID}"),
+        ("POST", f"{APP}"),
+        ("GET", "/api/v1/unknown-things"),
+        ("GET", f"{PARTICIPANTS}/{UNKNOWN_ID}/defer"),
+        ("PUT", f"{PARTICIPANTS}/outcomes"),
+    ],
+)
 def test_r02_routing_miss_is_404_before_authentication(api: Api, method: str, path: str) -> None:
     resp = api.as_(None).request(method, path)
     expect(resp, 404, NOT_FOUND)
@@ -71,26 +74,32 @@ def test_r03_csv_extension_404_has_empty_non_json_body(api: Api) -> None:
 # --- authentication ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("header", [
-    "Token ambition-token",
-    'Token token="ambition-token"',
-    "Bearer ambition-token",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Token ambition-token",
+        'Token token="ambition-token"',
+        "Bearer ambition-token",
+    ],
+)
 def test_r10_bearer_and_token_scheme_forms_are_accepted(api: Api, header: str) -> None:
     api.make_application(cohort=2023)
     resp = api.as_(None).get(APP, headers={"Authorization": header})
     assert len(expect(resp, 200)["data"]) == 1
 
 
-@pytest.mark.parametrize("header", [
-    None,
-    "bearer ambition-token",
-    "token ambition-token",
-    "Basic ambition-token",
-    "Bearer not-a-token",
-    "ambition-token",
-    "Bearer ",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        None,
+        "bearer ambition-token",
+        "token ambition-token",
+        "Basic ambition-token",
+        "Bearer not-a-token",
+        "ambition-token",
+        "Bearer ",
+    ],
+)
 @pytest.mark.parametrize("path", [APP, f"{APP}.csv", f"{DECLARATIONS}.csv", PARTICIPANTS, OUTCOMES])
 def test_r12_unauthenticated_is_401_json_even_on_csv_urls(api: Api, header: str | None, path: str) -> None:
     resp = api.as_(None).get(path, headers={"Authorization": header} if header else {})
@@ -145,8 +154,9 @@ def test_r15_other_providers_participant_and_declaration_are_404_everywhere(api:
 def test_r14_participant_with_only_pending_or_rejected_applications_is_invisible(api: Api) -> None:
     pending = api.make_application(cohort=2023, status="pending")
     pid = pending["attributes"]["participant_id"]
-    api.make_application(participant_id=pid, cohort=2023, course_identifier="npq-leading-teaching",
-                         status="rejected")
+    api.make_application(
+        participant_id=pid, cohort=2023, course_identifier="npq-leading-teaching", status="rejected"
+    )
     assert len(api.data(APP)) == 2
     expect(api.get(f"{PARTICIPANTS}/{pid}"), 404, NOT_FOUND)
     expect(api.defer(pid), 404, NOT_FOUND)
@@ -161,8 +171,12 @@ def test_r14_participant_accepted_by_another_provider_only_is_invisible(api: Api
 
 @pytest.mark.parametrize("bad_id", ["not-a-uuid", "123", UNKNOWN_ID])
 def test_r15_unknown_and_non_uuid_ids_are_404(api: Api, bad_id: str) -> None:
-    for path in (f"{APP}/{bad_id}", f"{PARTICIPANTS}/{bad_id}", f"{DECLARATIONS}/{bad_id}",
-                 f"{PARTICIPANTS}/{bad_id}/outcomes"):
+    for path in (
+        f"{APP}/{bad_id}",
+        f"{PARTICIPANTS}/{bad_id}",
+        f"{DECLARATIONS}/{bad_id}",
+        f"{PARTICIPANTS}/{bad_id}/outcomes",
+    ):
         expect(api.get(path), 404, NOT_FOUND)
 
 
@@ -192,5 +206,6 @@ def test_r16_application_action_with_bad_body_on_known_id_is_400(api: Api) -> No
     app = api.make_application(cohort=2024)
     expect(api.accept(app["id"], body={"data": {}}), 400, bad_request(BAD_STRUCTURE))
     expect(api.accept(app["id"], body={"data": {"type": "x"}}), 400, bad_request(BAD_STRUCTURE))
-    expect(api.change_funded_place(app["id"], body={"data": {"attributes": {}}}), 400,
-           bad_request(BAD_STRUCTURE))
+    expect(
+        api.change_funded_place(app["id"], body={"data": {"attributes": {}}}), 400, bad_request(BAD_STRUCTURE)
+    )
