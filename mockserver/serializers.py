@@ -61,14 +61,16 @@ def serialize_application(row: Row) -> dict[str, Any]:
     return {"id": row["id"], "type": "npq_application", "attributes": application_attributes(row)}
 
 
+# fmt: off
 APPLICATION_CSV_COLUMNS = (
-    "id,participant_id,full_name,email,email_validated,teacher_reference_number,"
-    "teacher_reference_number_validated,school_urn,school_ukprn,private_childcare_provider_urn,"
-    "headteacher_status,eligible_for_funding,funded_place,funding_choice,course_identifier,status,"
-    "works_in_school,employer_name,employment_role,created_at,updated_at,cohort,ineligible_for_funding_reason,"
-    "targeted_delivery_funding_eligibility,teacher_catchment,teacher_catchment_country,"
-    "teacher_catchment_iso_country_code,itt_provider,lead_mentor"
-).split(",")  # noqa: SIM905 - the real header, kept readable
+    "id", "participant_id", "full_name", "email", "email_validated", "teacher_reference_number",
+    "teacher_reference_number_validated", "school_urn", "school_ukprn", "private_childcare_provider_urn",
+    "headteacher_status", "eligible_for_funding", "funded_place", "funding_choice", "course_identifier",
+    "status", "works_in_school", "employer_name", "employment_role", "created_at", "updated_at", "cohort",
+    "ineligible_for_funding_reason", "targeted_delivery_funding_eligibility", "teacher_catchment",
+    "teacher_catchment_country", "teacher_catchment_iso_country_code", "itt_provider", "lead_mentor",
+)
+# fmt: on
 
 
 def application_csv_row(row: Row) -> list[Any]:

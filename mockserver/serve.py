@@ -58,6 +58,9 @@ def serve(settings: Settings) -> int:
             # One blocking thread per worker: granian's default pool of hundreds of threads costs a worker
             # two thirds of its throughput on this workload (design/performance-notes.md).
             blocking_threads=1, log_access=False, log_level=LogLevels.warning,
+            # A worker that has not stopped 3 s after the signal is killed: a mock has no work worth
+            # waiting for (every state change is one SQLite transaction), and Ctrl-C must not hang.
+            workers_kill_timeout=3,
         )
         try:
             server.serve()

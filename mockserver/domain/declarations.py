@@ -10,7 +10,6 @@ from mockserver.domain.timeparse import declaration_date_checks, stamp
 from mockserver.errors import Violation
 
 DECLARATION_TYPES = ("started", "retained-1", "retained-2", "completed")
-HAS_PASSED_VALUES = (True, False, "true", "false")
 
 
 @dataclass(frozen=True)
@@ -75,7 +74,7 @@ def validate_create(f: DeclarationFacts) -> tuple[list[Violation], datetime | No
         errors.append(Violation("declaration.no_contract"))
     if not errors and f.cohort_closed and f.schedule and _counts_for_statement(f):
         errors.append(Violation("declaration.funding_contract_ended", {"cohort": str(f.schedule.cohort)}))
-    if declaration_type == "completed" and f.course_has_outcomes and f.has_passed not in HAS_PASSED_VALUES:
+    if declaration_type == "completed" and f.course_has_outcomes and not _valid_has_passed(f.has_passed):
         errors.append(Violation("declaration.has_passed_invalid"))
     if not errors and f.same_type_billable:
         errors.append(Violation("declaration.duplicate"))
@@ -91,6 +90,11 @@ def validate_create(f: DeclarationFacts) -> tuple[list[Violation], datetime | No
         ):
             errors.append(Violation("declaration.delivery_partner_required"))
     return errors, when
+
+
+def _valid_has_passed(value: object) -> bool:
+    """R-101: JSON true/false or the strings "true"/"false" (Ruby's to_s of the value)."""
+    return value is True or value is False or value in ("true", "false")
 
 
 def as_rails_string(value: object) -> str | None:

@@ -12,7 +12,8 @@ BILLABLE = "('submitted', 'eligible', 'payable', 'paid')"
 
 
 def _select(pairs: tuple[tuple[str, str], ...]) -> str:
-    return f"SELECT {APPLICATION_COLUMNS}, {previously_funded_sql(pairs)} AS previously_funded FROM {APPLICATION_FROM}"
+    funded = previously_funded_sql(pairs)
+    return f"SELECT {APPLICATION_COLUMNS}, {funded} AS previously_funded FROM {APPLICATION_FROM}"
 
 
 def get(

@@ -8,7 +8,10 @@ from collections.abc import Mapping, Sequence
 from mockserver.store.paging import PageQuery
 
 BILLABLE = "('submitted', 'eligible', 'payable', 'paid')"
-LATEST_OUTCOME = "(SELECT o.state FROM outcomes o WHERE o.declaration_id = d.id ORDER BY o.created_at DESC, o.rowid DESC LIMIT 1)"
+LATEST_OUTCOME = (
+    "(SELECT o.state FROM outcomes o WHERE o.declaration_id = d.id "
+    "ORDER BY o.created_at DESC, o.rowid DESC LIMIT 1)"
+)
 SELECT = (
     "SELECT d.*, d.rowid AS seq, a.course_identifier AS course_identifier, "
     f"{LATEST_OUTCOME} AS latest_outcome_state FROM declarations d JOIN applications a ON a.id = "

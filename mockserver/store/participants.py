@@ -43,10 +43,7 @@ LIST_SELECT = (
     f"SELECT u.*, u.rowid AS seq, {SHOWN_UPDATED_AT} AS shown_updated_at "
     "FROM provider_participants pp JOIN users u ON u.id = pp.user_id"
 )
-LIST_VISIBLE = (
-    "pp.lead_provider_id = ? AND EXISTS (SELECT 1 FROM applications p WHERE p.user_id = pp.user_id "
-    "AND p.lead_provider_id = pp.lead_provider_id AND p.status = 'accepted')"
-)
+LIST_VISIBLE = "pp.lead_provider_id = ?"  # the pairs are kept exact by triggers (schema.sql)
 
 
 def list_query(provider_id: str, updated_since: str | None) -> PageQuery:
@@ -60,7 +57,11 @@ def list_query(provider_id: str, updated_since: str | None) -> PageQuery:
             "OR EXISTS (SELECT 1 FROM participant_id_changes c WHERE c.user_id = u.id AND c.updated_at >= ?))"
         )
         params.extend((updated_since,) * 3)
-    key_from = "provider_participants pp JOIN users u ON u.id = pp.user_id" if updated_since else "provider_participants pp"
+    key_from = (
+        "provider_participants pp JOIN users u ON u.id = pp.user_id"
+        if updated_since
+        else "provider_participants pp"
+    )
     return PageQuery(LIST_SELECT, key_from, where, "pp.user_created_at, pp.user_id", params)
 
 
@@ -74,7 +75,7 @@ def accepted_applications(
     marks = ", ".join("?" * len(user_ids))
     rows = conn.execute(
         "SELECT user_id, id, course_identifier, funded_place FROM applications "
-        f"WHERE user_id IN ({marks}) AND lead_provider_id = ? AND status = 'accepted' ORDER BY "
+        f"WHERE user_id IN ({marks}) AND +lead_provider_id = ? AND status = 'accepted' ORDER BY "
         "created_at, rowid",
         (*user_ids, provider_id),
     )

@@ -147,8 +147,8 @@ CREATE INDEX IF NOT EXISTS participant_id_changes_by_user ON participant_id_chan
 CREATE INDEX IF NOT EXISTS participant_id_changes_by_from ON participant_id_changes (from_participant_id);
 
 -- Participants list (R-70) without scanning every user: (provider, person) pairs with an accepted application,
--- kept by triggers so every writer (seeding, testing API, the API) maintains it. Pairs are only ever added;
--- the list query re-checks the accepted application, and replacing the providers (seed, reset) clears them.
+-- kept by triggers so every writer (seeding, testing API, the API) maintains it; replacing the providers
+-- (seed, reset) clears them.
 CREATE TABLE IF NOT EXISTS provider_participants (
     lead_provider_id TEXT NOT NULL,
     user_id TEXT NOT NULL,
@@ -157,6 +157,7 @@ CREATE TABLE IF NOT EXISTS provider_participants (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS provider_participants_page
     ON provider_participants (lead_provider_id, user_created_at, user_id);
+CREATE INDEX IF NOT EXISTS provider_participants_by_user ON provider_participants (user_id);
 CREATE TRIGGER IF NOT EXISTS provider_participants_on_insert AFTER INSERT ON applications
 WHEN NEW.status = 'accepted' BEGIN
     INSERT OR IGNORE INTO provider_participants (lead_provider_id, user_id, user_created_at)
@@ -166,6 +167,18 @@ CREATE TRIGGER IF NOT EXISTS provider_participants_on_update AFTER UPDATE OF sta
 WHEN NEW.status = 'accepted' BEGIN
     INSERT OR IGNORE INTO provider_participants (lead_provider_id, user_id, user_created_at)
     VALUES (NEW.lead_provider_id, NEW.user_id, (SELECT created_at FROM users WHERE id = NEW.user_id));
+END;
+CREATE TRIGGER IF NOT EXISTS provider_participants_on_unaccept AFTER UPDATE OF status, lead_provider_id ON applications
+WHEN OLD.status = 'accepted' BEGIN
+    DELETE FROM provider_participants WHERE lead_provider_id = OLD.lead_provider_id AND user_id = OLD.user_id
+    AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.user_id = OLD.user_id
+                    AND a.lead_provider_id = OLD.lead_provider_id AND a.status = 'accepted');
+END;
+CREATE TRIGGER IF NOT EXISTS provider_participants_on_delete AFTER DELETE ON applications
+WHEN OLD.status = 'accepted' BEGIN
+    DELETE FROM provider_participants WHERE lead_provider_id = OLD.lead_provider_id AND user_id = OLD.user_id
+    AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.user_id = OLD.user_id
+                    AND a.lead_provider_id = OLD.lead_provider_id AND a.status = 'accepted');
 END;
 CREATE TRIGGER IF NOT EXISTS provider_participants_user_created AFTER INSERT ON users BEGIN
     UPDATE provider_participants SET user_created_at = NEW.created_at WHERE user_id = NEW.id;

@@ -58,13 +58,14 @@ def test_accepted_applications_follow_the_rules(db: sqlite3.Connection) -> None:
     bad = rows(db, """
         SELECT a.id FROM applications a LEFT JOIN schedules s ON s.id = a.schedule_id
         JOIN courses c ON c.identifier = a.course_identifier JOIN cohorts k ON k.start_year = a.cohort
-        WHERE a.status = 'accepted' AND (s.id IS NULL OR s.cohort != a.cohort OR s.course_group != c.course_group
+        WHERE a.status = 'accepted'
+              AND (s.id IS NULL OR s.cohort != a.cohort OR s.course_group != c.course_group
               OR a.training_status IS NULL OR a.accepted_at IS NULL
               OR (k.funding_cap = 1) != (a.funded_place IS NOT NULL)
               OR (a.funded_place = 1 AND a.eligible_for_funding = 0))""")
     assert bad == []
-    undecided = rows(db, "SELECT id FROM applications WHERE status != 'accepted' AND (schedule_id IS NOT NULL "
-                         "OR training_status IS NOT NULL OR funded_place IS NOT NULL)")
+    undecided = rows(db, "SELECT id FROM applications WHERE status != 'accepted' AND (schedule_id IS NOT "
+                         "NULL OR training_status IS NOT NULL OR funded_place IS NOT NULL)")
     assert undecided == []
 
 

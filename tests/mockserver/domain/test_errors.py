@@ -18,13 +18,21 @@ def test_single_message_envelopes() -> None:
 
 
 def test_errors_group_by_attribute_in_first_seen_order_and_collapse() -> None:
-    error = ApiError([
-        Violation("participant.already_withdrawn"), Violation("participant.invalid_reason"),
-        Violation("participant.defer_without_declarations"), Violation("participant.already_withdrawn"),
-    ])
+    error = ApiError(
+        [
+            Violation("participant.already_withdrawn"),
+            Violation("participant.invalid_reason"),
+            Violation("participant.defer_without_declarations"),
+            Violation("participant.already_withdrawn"),
+        ]
+    )
     status, body, headers = render_error(error)
     assert status == 422
-    assert [e["title"] for e in orjson.loads(body)["errors"]] == ["participant_id", "participant_id", "reason"]
+    assert [e["title"] for e in orjson.loads(body)["errors"]] == [
+        "participant_id",
+        "participant_id",
+        "reason",
+    ]
     assert headers["X-NPQ-Mock-Rule"] == (
         "participant.already_withdrawn,participant.invalid_reason,participant.defer_without_declarations"
     )

@@ -22,5 +22,7 @@ def test_declaration_void_and_clawback() -> None:
 
 def test_application_status_has_no_way_back_to_pending() -> None:
     assert transition("application_status", "pending", "accept") == "accepted"
-    assert not any(target == "pending" for target in
-                   __import__("mockserver.domain.states", fromlist=["x"]).APPLICATION_STATUS.values())
+    assert not any(
+        target == "pending"
+        for target in __import__("mockserver.domain.states", fromlist=["x"]).APPLICATION_STATUS.values()
+    )
