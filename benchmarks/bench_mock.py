@@ -49,22 +49,26 @@ def targets(path: Path) -> dict[str, str]:
     count, app_id = conn.execute("SELECT COUNT(*), MAX(id) FROM applications WHERE lead_provider_id = ?",
                                  (provider,)).fetchone()
     conn.close()
-    last = max(1, -(-count // 100))
+    deep = max(1, count // 100)  # the last full page: as many rows as the first, the deepest offset
     return {"one application": f"/api/v1/npq-applications/{app_id}",
             "first page of 100": "/api/v1/npq-applications?page[per_page]=100&page[page]=1",
-            f"last page (page {last})": f"/api/v1/npq-applications?page[per_page]=100&page[page]={last}"}
+            f"last full page ({deep})": f"/api/v1/npq-applications?page[per_page]=100&page[page]={deep}"}
 
 
 def in_process(path: Path, calls: int) -> dict[str, tuple[float, float]]:
     """Median and p99 (ms) of direct WSGI calls on the app, per target."""
-    from mockserver.app import create_app
     from werkzeug.test import EnvironBuilder
+
+    from mockserver.app import create_app
 
     app = create_app(Settings(db_path=path))
     figures = {}
     for name, url in targets(path).items():
         base_path, _, query = url.partition("?")
         environ = EnvironBuilder(path=base_path, query_string=query, headers=HEADERS).get_environ()
+        statuses: list[str] = []
+        body = app(dict(environ), lambda status, headers, exc_info=None, seen=statuses: seen.append(status))
+        assert statuses == ["200 OK"] and b"".join(body).count(b'"type"') in (1, 100), (name, statuses)
         times = []
         for _ in range(calls):
             started = time.perf_counter()

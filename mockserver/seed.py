@@ -42,9 +42,11 @@ def seed_world(conn: sqlite3.Connection, ref: ReferenceData, *, seed: int, appli
         bulk.wipe_world(conn)
         write_reference(conn, ref, delivery_partner_rule=delivery_partner_rule)
         builder = WorldBuilder(ref, bulk.schedule_ids(conn), random.Random(seed), pools_for(seed))
-        for rows in build(builder, total, progress=progress) if total else ():
+        for rows, done in build(builder, total) if total else ():
             for table in bulk.COLUMNS:
                 bulk.insert_rows(conn, table, getattr(rows, table))
+            if progress:
+                progress(done, total)
         set_setting(conn, WORLD_KEY, {
             "seed": seed, "applications": applications, "empty": empty,
             "delivery_partner_rule": delivery_partner_rule,

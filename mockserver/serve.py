@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from mockserver.config import Settings
-from mockserver.seed import prepare_database, remove_database
+from mockserver.seed import prepare_database, remove_database, world_info
 from mockserver.store import bulk
 from mockserver.store.db import connect
 
@@ -20,13 +20,14 @@ def banner(settings: Settings, path: Path, temporary: bool, seconds: float) -> s
     try:
         providers = bulk.provider_tokens(conn)
         total = conn.execute("SELECT COUNT(*) FROM applications").fetchone()[0]
+        seed = world_info(conn).get("seed", settings.seed)  # a reopened file keeps the seed it was made with
     finally:
         conn.close()
     base = f"http://{settings.host}:{settings.port}"
     where = "temporary file, deleted on exit" if temporary else "kept after exit"
     lines = [
         "npq-mock: stateful mock of the DfE NPQ lead provider API v1",
-        f"  world    {total:,} applications, seed {settings.seed}, ready in {seconds:.2f} s",
+        f"  world    {total:,} applications, seed {seed}, ready in {seconds:.2f} s",
         f"           {path} ({where})",
         f"  API      {base}/api/v1/npq-applications",
         f"  testing  {base}/__mock__/lead-providers  (reset, clock, applications, declarations, settings)",

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, request
 from mockserver import app as mock_app
 from mockserver.auth import provider_for_token, token_from_header
 from mockserver.seed import pools_for, reset_world, world_info
-from mockserver.seeding.factory import InvalidAttribute, make_application
+from mockserver.seeding.factory import ATTRIBUTES, InvalidAttribute, make_application
 from mockserver.seeding.timeline import iso
 from mockserver.services.applications import show_application
 from mockserver.services.context import Context
@@ -19,6 +19,7 @@ from mockserver.services.declarations import show_declaration
 from mockserver.store import bulk, testing_rows
 from mockserver.store.db import get_setting, set_setting, write_transaction
 from mockserver.testing_hooks import current_settings, move_declaration, parse_clock, update_settings
+from npq_lead_provider_kit.resources import openapi_dir
 
 blueprint = Blueprint("testing_api", __name__, url_prefix="/__mock__")
 BAD_STRUCTURE = "correct json data structure required. See API docs for reference"
@@ -131,6 +132,16 @@ def world() -> Response:
     return _json({**world_info(conn), "counts": bulk.world_counts(conn)})
 
 
+@blueprint.get("/openapi/<name>")
+def openapi_document(name: str) -> Response:
+    """The kit's OpenAPI documents (the v1 contract, this testing API), e.g. for Schemathesis."""
+    documents = {path.name: path for path in openapi_dir().glob("*.yaml")}
+    if name not in documents:
+        return _json({"error": "Resource not found"}, 404)
+    return Response(documents[name].read_bytes(), content_type="application/yaml",
+                    headers={"Cache-Control": "no-store"})
+
+
 @blueprint.post("/applications")
 def create_application() -> Response:
     """Create an application owned by the bearer token's provider; 201 with it as v1 shows it."""
@@ -151,7 +162,8 @@ def create_application() -> Response:
         # reset give the same records whichever worker process answers them.
         rng = random.Random(f"{seed}:application:{serial}")
         app_id = make_application(conn, rng, provider_id, ref=mock_app.state().reference,
-                                  pools=pools_for(seed), now=now, **attributes)
+                                  pools=pools_for(seed), now=now,
+                                  **{k: v for k, v in attributes.items() if k in ATTRIBUTES})
         set_setting(conn, "world", {**info, "created": serial + 1})
     return _document(show_application(_context(provider_id), app_id), 201)
 

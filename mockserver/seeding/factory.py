@@ -18,6 +18,10 @@ from mockserver.store import bulk, testing_rows
 RFC3339 = re.compile(r"\A\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})\Z", re.I | re.A)
 UUID = re.compile(r"\A[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z", re.I)
 PERSON = ("full_name", "email", "teacher_reference_number", "teacher_reference_number_validated")
+# Every attribute make_application reads (design/testing-api.md); callers drop the rest, as v1 does.
+ATTRIBUTES = ("participant_id", *PERSON, "course_identifier", "cohort", "status", "eligible_for_funding",
+              "funded_place", "teacher_catchment", "funding_choice", "school_urn", "created_at",
+              "schedule_identifier", "training_status")
 
 
 class InvalidAttribute(ValueError):

@@ -15,13 +15,14 @@ SHOWCASE: tuple[str, ...] = (
     "pending:2025", "pending:2024", "pending:2023", "rejected:2025", "rejected:2022",
     "fresh", "in_progress", "paid", "unfunded", "no_funded_place", "voided", "awaiting_clawback",
     "clawed_back", "passed", "failed", "outcome_voided", "deferred", "withdrawn", "resumed", "overseas",
-    "two_providers", "shared_trn", "previously_funded",
+    "elsewhere_uk", "two_providers", "shared_trn", "previously_funded",
 )
 # Weighted single-application stories for the rest of the world.
 FILLER: dict[str, int] = {
     "pending": 22, "rejected": 8, "fresh": 8, "in_progress": 20, "paid": 18, "unfunded": 4,
     "no_funded_place": 3, "voided": 3, "awaiting_clawback": 1, "clawed_back": 1, "passed": 5, "failed": 1,
-    "outcome_voided": 1, "deferred": 2, "withdrawn": 3, "resumed": 1, "overseas": 2,
+    "outcome_voided": 1, "deferred": 2, "withdrawn": 3, "resumed": 1, "overseas": 1,
+    "elsewhere_uk": 1,
 }
 Progress = Callable[[int, int], None]
 
@@ -47,11 +48,11 @@ def run(b: WorldBuilder, name: str, provider_id: str, other_id: str) -> Counter[
 SIZES = {"two_providers": 2, "shared_trn": 2, "previously_funded": 2}
 
 
-def build(b: WorldBuilder, total: int, batch: int = 5000, progress: Progress | None = None) -> Iterator[Rows]:
-    """Yield the world's rows in batches of roughly `batch` applications (so writing can stream)."""
+def build(b: WorldBuilder, total: int, batch: int = 5000) -> Iterator[tuple[Rows, int]]:
+    """Yield (rows, applications made so far) in batches of about `batch` applications, so writing streams."""
     providers = [p.id for p in b.ref.lead_providers]
     left = shares(total, providers)
-    done = pending_rows = 0
+    done = 0
     names, weights = list(FILLER), list(FILLER.values())
     for index, provider_id in enumerate(providers):
         other_id = providers[(index + 1) % len(providers)]
@@ -62,21 +63,14 @@ def build(b: WorldBuilder, total: int, batch: int = 5000, progress: Progress | N
             made = run(b, name, provider_id, other_id)
             _subtract(left, made)
             done += sum(made.values())
-    pending_rows = done
     for provider_id in providers:
         while left[provider_id] > 0:
-            made = run(b, b.rng.choices(names, weights)[0], provider_id, provider_id)
-            _subtract(left, made)
+            _subtract(left, run(b, b.rng.choices(names, weights)[0], provider_id, provider_id))
             done += 1
-            pending_rows += 1
-            if pending_rows >= batch:
-                pending_rows = 0
-                if progress:
-                    progress(done, total)
-                yield b.rows.drain()
-    if progress:
-        progress(done, total)
-    yield b.rows.drain()
+            if len(b.rows.applications) >= batch:
+                yield b.rows.drain(), done
+    if b.rows.applications:
+        yield b.rows.drain(), done
 
 
 def _subtract(left: dict[str, int], made: Counter[str]) -> None:

@@ -44,8 +44,9 @@ KINDS: dict[str, Kind] = {
     "deferred": Kind((2022, 2023, 2024, 2025), depth=(1, 2), pause="deferred"),
     "withdrawn": Kind((2021, 2022, 2023, 2024), depth=(1, 3), pause="withdrawn"),
     "resumed": Kind((2023, 2024), depth=(1, 2), pause="resumed"),
-    "overseas": Kind((2022, 2023, 2024, 2025), catchments=("another", "scotland", "wales",
-                                                           "jersey_guernsey_isle_of_man")),
+    "overseas": Kind((2022, 2023, 2024, 2025), catchments=("another",)),
+    "elsewhere_uk": Kind((2022, 2023, 2024, 2025), catchments=("scotland", "wales", "northern_ireland",
+                                                               "jersey_guernsey_isle_of_man")),
 }
 NEEDS_DECLARATIONS = timedelta(days=62)
 

@@ -186,3 +186,63 @@ def test_ten_thousand_applications_seed_quickly(tmp_path: Path) -> None:
     seed_world(conn, load_reference(), seed=3, applications=10_000)
     assert time.perf_counter() - started < 10  # ~1.3 s on a 2-core machine; 100,000 take ~13 s
     assert conn.execute("SELECT COUNT(*) FROM applications").fetchone()[0] == 10_000
+
+
+# --- Through the API: what a newcomer sees, and byte-identical worlds from one seed -----------------------
+TOKENS = ("ambition-token", "best-practice-token", "coe-token", "llse-token", "niot-token",
+          "school-led-token", "teach-first-token", "ucl-token")
+ALL = "?page[per_page]=3000"
+LISTS = (f"/api/v1/npq-applications{ALL}", "/api/v1/npq-applications.csv", f"/api/v1/participants/npq{ALL}",
+         f"/api/v1/participant-declarations{ALL}", "/api/v1/participant-declarations.csv",
+         f"/api/v1/participants/npq/outcomes{ALL}")
+
+
+def every_list(path: Path) -> dict[tuple[str, str], bytes]:
+    from mockserver.app import create_app
+
+    client = create_app(Settings(db_path=path)).test_client()
+    answers = {}
+    for token in TOKENS:
+        for url in LISTS:
+            reply = client.get(url, headers={"Authorization": f"Bearer {token}"})
+            assert reply.status_code == 200
+            answers[(token, url)] = reply.data
+    return answers
+
+
+def test_two_worlds_from_one_seed_answer_every_list_identically(tmp_path: Path) -> None:
+    first = every_list(prepare_database(Settings(db_path=tmp_path / "a.sqlite3")))
+    second = every_list(prepare_database(Settings(db_path=tmp_path / "b.sqlite3")))
+    other = every_list(prepare_database(Settings(db_path=tmp_path / "c.sqlite3", seed=2)))
+    assert first == second
+    assert all(first[key] != other[key] for key in first)
+
+
+def test_the_api_shows_every_state_to_a_newcomer(ops_client: object) -> None:
+    def data(token: str, url: str) -> list[dict]:
+        reply = ops_client.get(url, headers={"Authorization": f"Bearer {token}"})  # type: ignore[attr-defined]
+        return reply.json["data"]
+
+    people: dict[str, set[str]] = {}
+    states, outcomes, passed, trns = set(), set(), set(), {}
+    for token in TOKENS:
+        apps = [a["attributes"] for a in data(token, LISTS[0])]
+        assert {a["status"] for a in apps} == {"pending", "accepted", "rejected"}
+        assert {a["cohort"] for a in apps} == {"2021", "2022", "2023", "2024", "2025"}
+        assert any(a["teacher_catchment"] is False and a["teacher_catchment_iso_country_code"] for a in apps)
+        assert any(a["ineligible_for_funding_reason"] == "previously-funded" for a in apps)
+        assert {a["funded_place"] for a in apps} == {True, False, None}
+        assert data(token, LISTS[2]), "every provider has participants"
+        for a in apps:
+            people.setdefault(a["participant_id"], set()).add(token)
+            if a["teacher_reference_number"]:
+                trns.setdefault(a["teacher_reference_number"], set()).add(a["participant_id"])
+        declarations = [d["attributes"] for d in data(token, LISTS[3])]
+        states |= {d["state"] for d in declarations}
+        passed |= {d["has_passed"] for d in declarations}
+        outcomes |= {o["attributes"]["state"] for o in data(token, LISTS[5])}
+    assert states == {"submitted", "eligible", "payable", "paid", "voided", "ineligible", "awaiting-clawback",
+                      "clawed-back"}
+    assert outcomes == {"passed", "failed", "voided"} and passed == {True, False, None}
+    assert sum(len(tokens) > 1 for tokens in people.values()) >= 16, "people who applied to two providers"
+    assert any(len(ids) > 1 for ids in trns.values()), "two people share a TRN"

@@ -113,6 +113,7 @@ def test_creating_needs_a_valid_token_and_a_json_object(ops_client: Any) -> None
                           content_type="application/json")
     assert bad.status_code == 400 and bad.json["errors"][0]["title"] == "Bad request"
     assert ops_client.post("/__mock__/applications", headers=TOKEN).status_code == 201  # no body at all
+    assert create(ops_client, now="x", ref=1, colour="red").status_code == 201  # unknown attributes ignored
 
 
 def test_clock_freezes_now_for_new_records_and_the_header_overrides_it(ops_client: Any) -> None:
@@ -208,9 +209,10 @@ def test_reset_restores_the_seeded_world_or_an_empty_one(ops_client: Any) -> Non
 
 
 def test_created_records_repeat_after_a_reset_with_the_same_seed(ops_client: Any) -> None:
-    first = [create(ops_client).data for _ in range(3)]
+    at = {**TOKEN, "X-With-Server-Date": "2025-05-05T05:05:05Z"}  # created_at defaults to "now"
+    first = [create(ops_client, at).data for _ in range(3)]
     ops_client.post("/__mock__/reset")
-    assert [create(ops_client).data for _ in range(3)] == first
+    assert [create(ops_client, at).data for _ in range(3)] == first
 
 
 def test_world_endpoint_counts_records(ops_client: Any) -> None:
@@ -226,3 +228,11 @@ def test_settings_object_matches_the_configured_default(tmp_path: Any) -> None:
                                      delivery_partner_rule=False))
     client = create_app(Settings(db_path=path)).test_client()
     assert client.get("/__mock__/settings").json["delivery_partner_rule"] is False
+
+
+def test_openapi_documents_are_served(ops_client: Any) -> None:
+    reply = ops_client.get("/__mock__/openapi/npq-lead-provider-v1.yaml")
+    assert reply.status_code == 200 and b"openapi:" in reply.data
+    assert ops_client.get("/__mock__/openapi/npq-mock-testing-api.yaml").status_code == 200
+    assert ops_client.get("/__mock__/openapi/../pyproject.toml").status_code == 404
+    assert ops_client.get("/__mock__/openapi/nothing.yaml").json == {"error": "Resource not found"}
