@@ -12,8 +12,12 @@ from mockserver.reference import ReferenceData
 from mockserver.seeding.factory import InvalidAttribute, rfc3339
 from mockserver.seeding.pools import new_uuid
 from mockserver.seeding.timeline import iso
+from mockserver.services.context import DEFAULT_SETTINGS
 from mockserver.store import testing_rows
 from mockserver.store.db import get_setting, set_setting
+
+# The rule switches (D1-D4) a tester may flip: every boolean setting, with its baseline default.
+SWITCHES = {key: value for key, value in DEFAULT_SETTINGS.items() if isinstance(value, bool)}
 
 DFE_TARGETS = ("eligible", "payable", "paid", "awaiting_clawback", "clawed_back")
 # DfE moves (section 7.3): payment runs, reverts and claw-backs; a provider's own void of an unpaid
@@ -67,17 +71,17 @@ def move_declaration(conn: sqlite3.Connection, ref: ReferenceData, declaration_i
 
 def current_settings(conn: sqlite3.Connection) -> dict[str, Any]:
     """The switches of the simulated service, as PUT/GET /__mock__/settings show them."""
-    return {"delivery_partner_rule": bool(get_setting(conn, "delivery_partner_rule", True)),
-            "closed_cohorts": sorted(get_setting(conn, "closed_cohorts", []) or [])}
+    shown = {key: bool(get_setting(conn, key, default)) for key, default in SWITCHES.items()}
+    return {**shown, "closed_cohorts": sorted(get_setting(conn, "closed_cohorts", []) or [])}
 
 
 def update_settings(conn: sqlite3.Connection, ref: ReferenceData, body: dict[str, Any]) -> None:
     """Validate every member, then store them (caller's transaction); unknown members are ignored."""
     changes: dict[str, Any] = {}
-    if "delivery_partner_rule" in body:
-        if not isinstance(body["delivery_partner_rule"], bool):
-            raise InvalidAttribute("delivery_partner_rule", "must be true or false")
-        changes["delivery_partner_rule"] = body["delivery_partner_rule"]
+    for key in SWITCHES.keys() & body.keys():
+        if not isinstance(body[key], bool):
+            raise InvalidAttribute(key, "must be true or false")
+        changes[key] = body[key]
     if "closed_cohorts" in body:
         years = body["closed_cohorts"]
         known = {c.start_year for c in ref.cohorts}

@@ -131,19 +131,34 @@ def test_clock_freezes_now_for_new_records_and_the_header_overrides_it(ops_clien
     assert ops_client.put("/__mock__/clock", json={"now": None}).json == {"now": None}
 
 
+BASELINE = {"delivery_partner_rule": True, "drift_reject_requires_reason": False,
+            "drift_accept_ignores_withdrawn": False, "drift_outcome_invalid_date_400": False}
+
+
 def test_settings_change_only_what_is_sent_and_answer_with_all(ops_client: Any) -> None:
-    assert ops_client.get("/__mock__/settings").json == {"delivery_partner_rule": True, "closed_cohorts": []}
+    assert ops_client.get("/__mock__/settings").json == {**BASELINE, "closed_cohorts": []}
     reply = ops_client.put("/__mock__/settings", json={"closed_cohorts": [2022, 2021]})
-    assert reply.status_code == 200 and reply.json == {"delivery_partner_rule": True,
-                                                        "closed_cohorts": [2021, 2022]}
+    assert reply.status_code == 200 and reply.json == {**BASELINE, "closed_cohorts": [2021, 2022]}
     reply = ops_client.put("/__mock__/settings", json={"delivery_partner_rule": False})
-    assert reply.json == {"delivery_partner_rule": False, "closed_cohorts": [2021, 2022]}
+    assert reply.json == {**BASELINE, "delivery_partner_rule": False, "closed_cohorts": [2021, 2022]}
     for bad in ({"delivery_partner_rule": "no"}, {"closed_cohorts": [1800]}, {"closed_cohorts": "2021"},
-                {"delivery_partner_rule": True, "closed_cohorts": ["2021"]}):
+                {"delivery_partner_rule": True, "closed_cohorts": ["2021"]},
+                {"drift_reject_requires_reason": 1}):
         reply = ops_client.put("/__mock__/settings", json=bad)
         assert reply.status_code == 422 and reply.json["errors"][0]["title"] in bad
-    assert ops_client.get("/__mock__/settings").json == {"delivery_partner_rule": False,
-                                                         "closed_cohorts": [2021, 2022]}
+    assert ops_client.get("/__mock__/settings").json == {
+        **BASELINE, "delivery_partner_rule": False, "closed_cohorts": [2021, 2022]}
+
+
+def test_drift_switch_d1_makes_every_v1_reject_need_a_reason(ops_client: Any) -> None:
+    pending = ops_client.post("/__mock__/applications", headers=TOKEN, json={}).json["data"]["id"]
+    ops_client.put("/__mock__/settings", json={"drift_reject_requires_reason": True})
+    reply = ops_client.post(f"/api/v1/npq-applications/{pending}/reject", headers=TOKEN)
+    assert reply.status_code == 422
+    assert reply.json == {"errors": [{"title": "reason_for_rejection",
+                                      "detail": "The reason_for_rejection cannot be blank."}]}
+    ops_client.put("/__mock__/settings", json={"drift_reject_requires_reason": False})
+    assert ops_client.post(f"/api/v1/npq-applications/{pending}/reject", headers=TOKEN).status_code == 200
 
 
 def declaration_in(client: Any, state: str, completed: bool = False) -> dict:
