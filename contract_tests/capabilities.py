@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,6 +103,33 @@ class World:
     def participant(self, **attrs: Any) -> dict[str, Any]:
         """An accepted, active application of a new person in cohort 2023 (our provider)."""
         return self.application(status="accepted", **attrs)
+
+    def accepted(self, token: str | None = None, **attrs: Any) -> tuple[str, str]:
+        """(participant id, application id) of a new accepted application (our provider by default)."""
+        app = self.application(token, status="accepted", **attrs)
+        return app["attributes"]["participant_id"], app["id"]
+
+    # --- DfE-side settings (testing API only) -----------------------------------------------------
+    def settings(self, what: str) -> dict[str, Any]:
+        """The simulated service's switches; skips when the server cannot say (no GET /__mock__/settings)."""
+        self.need_testing_api(what)
+        reply = self.api.get("/__mock__/settings")
+        body = reply.json() if reply.status == 200 and reply.media_type == "application/json" else None
+        if not isinstance(body, dict):
+            pytest.skip(f"cannot check {what}: the server does not report its settings (/__mock__/settings)")
+        return body
+
+    @contextmanager
+    def closed_cohorts(self, years: list[int]) -> Iterator[None]:
+        """Close these cohorts' funding contracts for the block, then put the previous list back."""
+        before = self.settings("a closed funding contract").get("closed_cohorts", [])
+        reply = self.api.put("/__mock__/settings", {"closed_cohorts": sorted(set(before) | set(years))})
+        if reply.status != 200:
+            pytest.fail(f"testing API refused to close cohorts {years}: {reply.short()}")
+        try:
+            yield
+        finally:
+            self.api.put("/__mock__/settings", {"closed_cohorts": before})
 
     def set_declaration_state(self, declaration_id: str, state: str) -> Reply:
         self.need_testing_api("a paid declaration")

@@ -83,6 +83,21 @@ def r21_json_api_envelope(ctx: Any, response: Any, case: Any) -> None:
 
 
 @schemathesis.check
+def r20_json_headers(ctx: Any, response: Any, case: Any) -> None:
+    """R-20: a JSON answer says application/json (charset tolerated) and Cache-Control: no-store."""
+    ctype = _header(response, "Content-Type")
+    if _is_csv_url(case) or _json(response) is None or response.status_code >= 500:
+        return None
+    media = ctype.split(";")[0].strip().lower()
+    assert media == "application/json", f"R-20: JSON body must be served as application/json, got {ctype!r}"
+    directives = {d.strip().lower() for d in _header(response, "Cache-Control").split(",")}
+    assert "no-store" in directives, (
+        f"R-20: JSON answers carry Cache-Control: no-store, got {_header(response, 'Cache-Control')!r}"
+    )
+    return None
+
+
+@schemathesis.check
 def r04_writes_answer_200(ctx: Any, response: Any, case: Any) -> None:
     """R-04: successful writes answer 200 (never 201/204)."""
     if case.method.upper() in ("POST", "PUT") and 200 <= response.status_code < 300:
@@ -97,5 +112,6 @@ RULE_CHECKS = [
     r15_not_found_body,
     r3_2_error_envelope,
     r21_json_api_envelope,
+    r20_json_headers,
     r04_writes_answer_200,
 ]

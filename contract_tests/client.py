@@ -99,7 +99,7 @@ class Client:
         if raw_auth is not None:
             if raw_auth:
                 hdrs["Authorization"] = raw_auth
-                auth_shown = raw_auth
+                auth_shown = raw_auth.replace(self.token, self.token_label) if self.token else raw_auth
         elif self.token is not None:
             hdrs["Authorization"] = f"Bearer {self.token}"
             auth_shown = f"Bearer {self.token_label}"
@@ -132,6 +132,8 @@ def _curl(method: str, url: str, headers: dict[str, str], data: str | None, auth
             continue
         shown = auth_shown if name == "Authorization" else value
         quote = '"' if name == "Authorization" and auth_shown and "$" in auth_shown else "'"
+        if quote == '"':
+            shown = (shown or "").replace('"', '\\"')
         parts += ["-H", f"{quote}{name}: {shown}{quote}"]
     if data is not None:
         parts += ["--data", shlex.quote(data)]

@@ -9,6 +9,10 @@ from contract_tests.client import ContractFailure, Reply
 NOT_FOUND = {"error": "Resource not found"}
 DENIED = {"error": "HTTP Token: Access denied"}
 BAD_STRUCTURE = "correct json data structure required. See API docs for reference"
+UNKNOWN_COURSE = (
+    "The entered '#/course_identifier' is not recognised for the given participant. "
+    "Check details and try again."
+)
 
 
 def fail(rule: str, expected: str, got: str, reply: Reply | None = None) -> None:

@@ -55,6 +55,14 @@ def test_r12_wrong_token(api: Client, method: str, path: str) -> None:
         expect.denied(_probe(api, method, path, raw), "R-12 wrong token or scheme")  # type: ignore[arg-type]
 
 
+@pytest.mark.rule("R-10", "the Token scheme is accepted as well as Bearer", per_case=True)
+@pytest.mark.parametrize("scheme", ["Token {t}", 'Token token="{t}"'], ids=["token", "token-token"])
+def test_r10_token_scheme(api: Client, scheme: str) -> None:
+    for path in (LISTS["applications"][0], LISTS["participants"][0]):
+        reply = api.get(path, params={"page[per_page]": 1}, raw_auth=scheme.format(t=api.token))
+        expect.ok(reply, f"R-10 Authorization: {scheme.format(t='<token>')} accepted")
+
+
 @pytest.mark.rule("R-14", "lists never mix providers", per_case=True)
 @pytest.mark.parametrize("kind", ["applications", "declarations", "outcomes"])
 def test_r14_lists_do_not_mix(world: World, api: Client, other: Client, kind: str) -> None:

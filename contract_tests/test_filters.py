@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from contract_tests import expect
@@ -104,3 +106,47 @@ def test_r58_change_moves_record(world: World, api: Client, kind: str) -> None:
     expect.ok(change, "R-56 accept")
     target = pending["id"] if kind == "applications" else pending["attributes"]["participant_id"]
     _moved_in(api, kind, change, since, target)
+
+
+def _since_name(kind: str) -> str:
+    return "created_since" if kind == "outcomes" else "updated_since"
+
+
+@pytest.mark.rule(
+    "R-37", "since filters: date-only and positive offsets are 400; Z and negative offsets work"
+)
+@pytest.mark.parametrize("kind", sorted(LISTS))
+def test_r37_offsets(api: Client, kind: str) -> None:
+    path, _, field = LISTS[kind]
+    name = _since_name(kind)
+    for bad in ("2024-01-01", "2024-01-01T10:00:00+01:00"):
+        reply = api.get(path, params={f"filter[{name}]": bad})
+        expect.error(reply, 400, "Bad request", SINCE_ERROR.format(name=name), f"R-37 filter[{name}]={bad}")
+    everything = all_records(api, path)
+    stamps = sorted({r["attributes"][field] for r in everything}, key=parse_ts)
+    pivot = parse_ts(stamps[len(stamps) // 2] if stamps else "2024-01-01T10:00:00Z")
+    negative = (pivot - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S-01:00")
+    got = all_records(api, path, {f"filter[{name}]": negative})
+    want = [r["id"] for r in everything if parse_ts(r["attributes"][field]) >= pivot]
+    expect.equal(
+        sorted(ids(got)), sorted(want), f"R-37 negative offset {negative}", f"ids with {field} >= it"
+    )
+
+
+@pytest.mark.rule("R-36", "a blank filter value is no filter", per_case=True)
+@pytest.mark.parametrize(
+    ("kind", "name", "value"),
+    [
+        ("applications", "cohort", ""),
+        ("applications", "cohort", " "),
+        ("applications", "updated_since", ""),
+        ("participants", "updated_since", ""),
+        ("declarations", "updated_since", ""),
+        ("declarations", "participant_id", ""),
+        ("outcomes", "created_since", ""),
+    ],
+)
+def test_r36_blank_filter(api: Client, kind: str, name: str, value: str) -> None:
+    path = LISTS[kind][0]
+    got = all_records(api, path, {f"filter[{name}]": value})
+    expect.equal(ids(got), ids(all_records(api, path)), f"R-36/R-37/R-39 blank filter[{name}]", "ids")

@@ -9,7 +9,6 @@ import pytest
 from contract_tests import expect
 from contract_tests.capabilities import (
     BEFORE_SCHEDULE,
-    CAPPED_COHORT,
     CLOCK,
     FUTURE,
     IN_SCHEDULE,
@@ -172,22 +171,6 @@ def test_r101_has_passed(world: World, api: Client) -> None:
 @pytest.mark.rule("R-79", "declaration body without data.attributes: 400")
 def test_r79_structure(api: Client) -> None:
     expect.error(api.post(DECLS, {"data": {}}), 400, "Bad request", expect.BAD_STRUCTURE, "R-79 empty data")
-
-
-@pytest.mark.rule("R-103", "delivery-partner rule: England 2024+ declarations refused in v1")
-def test_r103_delivery_partner(world: World, api: Client) -> None:
-    person = world.participant(cohort=CAPPED_COHORT, teacher_catchment="england", funded_place=True)
-    pid = person["attributes"]["participant_id"]
-    # The 2024 autumn schedule starts on 2024-10-01, after the suite's clock: declare "as of" 2025.
-    body = declaration_body(pid, declaration_date="2024-11-01T10:00:00Z")
-    reply = api.post(DECLS, body, headers={"X-With-Server-Date": "2025-01-15T12:00:00Z"})
-    expect.error(
-        reply,
-        422,
-        "delivery_partner_id",
-        "The property '#/delivery_partner_id' must be present",
-        "R-103 delivery partner required",
-    )
 
 
 @pytest.mark.quick

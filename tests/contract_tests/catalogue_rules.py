@@ -8,14 +8,13 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote
 
-from tests.contract_tests.catalogue import APPS, DECLS, _attrs, _headers, _on, _query
+from tests.contract_tests.catalogue import APPS, _attrs, _on
 from tests.contract_tests.faults import (
     UUID,
     WSGIApp,
     call,
     edit_json,
     json_response,
-    middleware,
     path_is,
     records,
     request_json,
@@ -181,9 +180,6 @@ def funded_place_echoed(app: WSGIApp, environ: dict) -> Any:
         return payload
 
     return edit_json(resp, echo)
-
-
-__all__ = ["DECLS", "_headers", "_query", "middleware"]
 
 
 def siblings_kept(app: WSGIApp, environ: dict, hidden: set[str] | None = None) -> Any:
