@@ -10,6 +10,7 @@ from mockserver.store import tokens
 
 _SCHEME = re.compile(r"^(Token|Bearer)\s+")
 _DELIMITERS = re.compile(r"(?:,|;|\t)")
+_QUOTES = re.compile(r'^"|"$')  # compiled once: this runs on every request
 
 
 def token_from_header(value: str | None) -> str | None:
@@ -21,7 +22,7 @@ def token_from_header(value: str | None) -> str | None:
     if not first.startswith("token="):
         first = "token=" + first
     _, _, token = first.partition("=")
-    token = re.sub(r'^"|"$', "", token)
+    token = _QUOTES.sub("", token)
     return token or None
 
 

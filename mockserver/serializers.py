@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from mockserver.domain.funding import ineligible_for_funding_reason, shown_eligible_for_funding
+from mockserver.domain.funding import shown_funding
 from mockserver.domain.models import CATCHMENT_UK
-from mockserver.store import records
 
 Row = Mapping[str, Any]
 
@@ -21,9 +20,16 @@ def _cohort(value: int | None) -> str | None:
 
 
 def application_attributes(row: Row) -> dict[str, Any]:
-    """The v1 application attributes (3.3), in the real order, from an applications query row."""
-    app = records.application(row)  # type: ignore[arg-type]
-    funded_before = bool(row["previously_funded"])
+    """The v1 application attributes (3.3), in the real order, from an applications query row.
+
+    Runs for every row of a page, so it reads the row directly (no Application record) and calls
+    the funding rule once for both of the values it decides.
+    """
+    eligible, ineligible_reason = shown_funding(
+        bool(row["eligible_for_funding"]),
+        row["funding_eligibility_status_code"],
+        bool(row["previously_funded"]),
+    )
     return {
         "course_identifier": row["course_identifier"],
         "email": row["email"],
@@ -33,7 +39,7 @@ def application_attributes(row: Row) -> dict[str, Any]:
         "full_name": row["full_name"],
         "funding_choice": row["funding_choice"],
         "headteacher_status": row["headteacher_status"],
-        "ineligible_for_funding_reason": ineligible_for_funding_reason(app, funded_before),
+        "ineligible_for_funding_reason": ineligible_reason,
         "participant_id": row["user_id"],
         "private_childcare_provider_urn": row["private_childcare_provider_urn"],
         "teacher_reference_number": row["trn"],
@@ -43,7 +49,7 @@ def application_attributes(row: Row) -> dict[str, Any]:
         "status": row["status"],
         "works_in_school": _bool(row["works_in_school"]),
         "cohort": _cohort(row["cohort"]),
-        "eligible_for_funding": shown_eligible_for_funding(app, funded_before),
+        "eligible_for_funding": eligible,
         "targeted_delivery_funding_eligibility": bool(row["targeted_delivery_funding_eligibility"]),
         "teacher_catchment": row["teacher_catchment"] in CATCHMENT_UK,
         "teacher_catchment_country": row["teacher_catchment_country"],

@@ -24,18 +24,26 @@ def previously_funded(
     )
 
 
+def shown_funding(
+    eligible_for_funding: bool, status_code: str | None, was_previously_funded: bool
+) -> tuple[bool, str | None]:
+    """The JSON (eligible_for_funding, ineligible_for_funding_reason) from the stored flag, the funding
+    eligibility status code and R-40. Takes plain values so a page of rows needs no Application each."""
+    if was_previously_funded:
+        return status_code == MARKED_FUNDED_BY_POLICY and eligible_for_funding, "previously-funded"
+    return eligible_for_funding, None if eligible_for_funding else "establishment-ineligible"
+
+
 def shown_eligible_for_funding(app: Application, was_previously_funded: bool) -> bool:
     """The JSON eligible_for_funding: false when previously funded, unless marked funded by policy."""
-    if was_previously_funded and app.funding_eligibility_status_code != MARKED_FUNDED_BY_POLICY:
-        return False
-    return app.eligible_for_funding
+    code = app.funding_eligibility_status_code
+    return shown_funding(app.eligible_for_funding, code, was_previously_funded)[0]
 
 
 def ineligible_for_funding_reason(app: Application, was_previously_funded: bool) -> str | None:
     """previously-funded, establishment-ineligible or None."""
-    if was_previously_funded:
-        return "previously-funded"
-    return None if app.eligible_for_funding else "establishment-ineligible"
+    code = app.funding_eligibility_status_code
+    return shown_funding(app.eligible_for_funding, code, was_previously_funded)[1]
 
 
 def fundable(app: Application, was_previously_funded: bool) -> bool:

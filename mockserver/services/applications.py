@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
@@ -36,7 +35,7 @@ def applications_csv(
         return [application_csv_row(row) for row in fetch_all(ctx.conn, query)]
 
 
-def _load(ctx: Context, app_id: str) -> sqlite3.Row:
+def _load(ctx: Context, app_id: str) -> dict[str, Any]:
     row = store.get(ctx.conn, ctx.catalog.pairs, app_id, ctx.provider_id)
     if row is None:
         raise ApiError.of("resource.not_found")

@@ -4,28 +4,34 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
 
+from mockserver.store.db import fetch_dict
 from mockserver.store.paging import PageQuery
 from mockserver.store.records import APPLICATION_COLUMNS, APPLICATION_FROM, previously_funded_sql
 
 BILLABLE = "('submitted', 'eligible', 'payable', 'paid')"
 
 
+@lru_cache(maxsize=8)  # built once per reference data, not once a request
 def _select(pairs: tuple[tuple[str, str], ...]) -> str:
     funded = previously_funded_sql(pairs)
     return f"SELECT {APPLICATION_COLUMNS}, {funded} AS previously_funded FROM {APPLICATION_FROM}"
 
 
+@lru_cache(maxsize=16)
+def _get_sql(pairs: tuple[tuple[str, str], ...], scoped: bool) -> str:
+    return _select(pairs) + " WHERE a.id = ?" + (" AND a.lead_provider_id = ?" if scoped else "")
+
+
 def get(
     conn: sqlite3.Connection, pairs: tuple[tuple[str, str], ...], app_id: str, provider_id: str | None = None
-) -> sqlite3.Row | None:
+) -> dict[str, Any] | None:
     """One application with its person, schedule and R-40 flag; scoped to a provider when given."""
-    sql = _select(pairs) + " WHERE a.id = ?"
-    params: tuple[object, ...] = (app_id,)
-    if provider_id is not None:
-        sql += " AND a.lead_provider_id = ?"
-        params += (provider_id,)
-    return conn.execute(sql, params).fetchone()
+    if provider_id is None:
+        return fetch_dict(conn, _get_sql(pairs, False), (app_id,))
+    return fetch_dict(conn, _get_sql(pairs, True), (app_id, provider_id))
 
 
 def list_query(

@@ -5,6 +5,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from mockserver.store.db import fetch_dicts
 
 MAX_OFFSET = 2**62
 
@@ -24,7 +27,9 @@ class PageQuery:
     params: Sequence[object]
 
 
-def fetch_page(conn: sqlite3.Connection, query: PageQuery, page: int, per_page: int) -> list[sqlite3.Row]:
+def fetch_page(
+    conn: sqlite3.Connection, query: PageQuery, page: int, per_page: int
+) -> list[dict[str, Any]]:
     """Rows of one page, ordered by the key; empty past the last page."""
     offset = (page - 1) * per_page
     if offset >= MAX_OFFSET:
@@ -32,7 +37,7 @@ def fetch_page(conn: sqlite3.Connection, query: PageQuery, page: int, per_page: 
     order = f"ORDER BY {query.key}"
     if offset == 0:
         sql = f"{query.select} WHERE {query.where} {order} LIMIT ?"
-        return conn.execute(sql, (*query.params, per_page)).fetchall()
+        return fetch_dicts(conn, sql, (*query.params, per_page))
     anchor = conn.execute(
         f"SELECT {query.key} FROM {query.key_from} WHERE {query.where} {order} LIMIT 1 OFFSET ?",
         (*query.params, offset),
@@ -40,11 +45,9 @@ def fetch_page(conn: sqlite3.Connection, query: PageQuery, page: int, per_page: 
     if anchor is None:
         return []
     sql = f"{query.select} WHERE {query.where} AND ({query.key}) >= (?, ?) {order} LIMIT ?"
-    return conn.execute(sql, (*query.params, anchor[0], anchor[1], per_page)).fetchall()
+    return fetch_dicts(conn, sql, (*query.params, anchor[0], anchor[1], per_page))
 
 
-def fetch_all(conn: sqlite3.Connection, query: PageQuery) -> list[sqlite3.Row]:
+def fetch_all(conn: sqlite3.Connection, query: PageQuery) -> list[dict[str, Any]]:
     """Every row of the query (CSV endpoints are not paginated)."""
-    return conn.execute(
-        f"{query.select} WHERE {query.where} ORDER BY {query.key}", tuple(query.params)
-    ).fetchall()
+    return fetch_dicts(conn, f"{query.select} WHERE {query.where} ORDER BY {query.key}", query.params)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping
 from functools import lru_cache
+from typing import Any
 
 from mockserver.domain.models import Application, Declaration, Outcome, User
 
@@ -49,7 +50,7 @@ def _bool(value: object) -> bool | None:
     return None if value is None else bool(value)
 
 
-def application(row: sqlite3.Row) -> Application:
+def application(row: Mapping[str, Any]) -> Application:
     """An Application from a row selected with APPLICATION_COLUMNS (or at least the same names)."""
     keys = row.keys()
     return Application(
