@@ -6,7 +6,7 @@ import pytest
 
 from contract_tests import expect
 from contract_tests.capabilities import CAPPED_COHORT, OTHER_COURSE, World
-from contract_tests.client import Client
+from contract_tests.client import Client, Reply
 
 pytestmark = [pytest.mark.writes, pytest.mark.quick]
 APPS = "/api/v1/npq-applications"
@@ -23,20 +23,45 @@ def _pending(world: World, api: Client) -> dict:
     return pending[-1]
 
 
+def _accept(world: World, api: Client, app: dict) -> dict:
+    """Accept `app`, returning its record. R-50: a capped cohort needs funded_place; R-54: true if eligible.
+
+    Against a server without the testing API the application was found, not made, so v1 cannot show every
+    fact that may block it: another provider's acceptance of the course (R-53) or a schedule missing from
+    its cohort (R-55). Those two answers skip the check instead of failing a server that may be right.
+    """
+    attributes = app["attributes"]
+    body = None
+    if attributes.get("cohort") and int(attributes["cohort"]) >= CAPPED_COHORT:
+        funded = attributes.get("eligible_for_funding") is True
+        body = {"data": {"type": "npq-application-accept", "attributes": {"funded_place": funded}}}
+    reply = api.post(f"{APPS}/{app['id']}/accept", body)
+    if not world.testing_api and _hidden_block(reply):
+        pytest.skip(f"the found application {app['id']} cannot be accepted for a reason v1 does not show "
+                    f"(R-53/R-55): {reply.status} {reply.text[:200]}")
+    return expect.ok(reply, "R-56 accept pending")
+
+
+def _hidden_block(reply: Reply) -> bool:
+    return (reply.status == 422 and "already had an application accepted" in reply.text) or (
+        reply.status == 404 and "Resource not found" in reply.text
+    )
+
+
 @pytest.mark.rule("R-56", "accept a pending application: 200 with status accepted")
 def test_r56_accept_pending(world: World, api: Client) -> None:
     app = _pending(world, api)
-    reply = api.post(f"{APPS}/{app['id']}/accept")
-    data = expect.ok(reply, "R-56 accept pending")
+    data = _accept(world, api, app)
+    reply = api.get(f"{APPS}/{app['id']}")
     expect.equal(data["attributes"]["status"], "accepted", "R-56 accept pending", "status", reply)
-    shown = expect.ok(api.get(f"{APPS}/{app['id']}"), "R-46 show application")
+    shown = expect.ok(reply, "R-46 show application")
     expect.equal(shown["attributes"]["status"], "accepted", "R-56 accept persists", "status after GET", reply)
 
 
 @pytest.mark.rule("R-51", "accept an accepted application: 422 already accepted")
 def test_r51_accept_twice(world: World, api: Client) -> None:
     app = _pending(world, api)
-    expect.ok(api.post(f"{APPS}/{app['id']}/accept"), "R-56 accept pending")
+    _accept(world, api, app)
     expect.error(
         api.post(f"{APPS}/{app['id']}/accept"),
         422,
@@ -77,7 +102,7 @@ def test_r60_r62_reject_twice(world: World, api: Client) -> None:
 @pytest.mark.rule("R-61", "reject an accepted application: 422 once accepted")
 def test_r61_reject_accepted(world: World, api: Client) -> None:
     app = _pending(world, api)
-    expect.ok(api.post(f"{APPS}/{app['id']}/accept"), "R-56 accept pending")
+    _accept(world, api, app)
     expect.error(
         api.post(f"{APPS}/{app['id']}/reject"),
         422,
