@@ -59,11 +59,18 @@ def world_info(conn: sqlite3.Connection) -> dict[str, Any]:
     return get_setting(conn, WORLD_KEY, {}) or {}
 
 
-def reset_world(conn: sqlite3.Connection, *, seed: int | None = None, empty: bool = False) -> dict[str, Any]:
-    """Back to the seeded state (optionally with another seed, or reference data only); returns world info."""
+def reset_world(conn: sqlite3.Connection, *, seed: int | None = None, empty: bool = False,
+                configured_seed: int | None = None) -> dict[str, Any]:
+    """Back to the seeded state (optionally with another seed, or reference data only); returns world info.
+
+    Without `seed` the world returns to `configured_seed` (the server's --seed), not to the seed of the
+    last reset: `{"seed": N}` picks another world for a while, `{}` always comes back to the usual one.
+    Without either, the seed the current world was made with.
+    """
     info = world_info(conn)
     fixtures = Path(info["fixtures_dir"]) if info.get("fixtures_dir") else None
-    seed_world(conn, load_reference(fixtures), seed=info.get("seed", 1) if seed is None else seed,
+    chosen = next((s for s in (seed, configured_seed) if s is not None), info.get("seed", 1))
+    seed_world(conn, load_reference(fixtures), seed=chosen,
                applications=info.get("applications"),
                delivery_partner_rule=info.get("delivery_partner_rule", True),
                fixtures_dir=fixtures, empty=empty)

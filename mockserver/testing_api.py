@@ -88,7 +88,7 @@ def reset() -> Response:
     if type(empty) is not bool:
         raise InvalidAttribute("empty", "must be true or false")
     conn = mock_app.connection()
-    info = reset_world(conn, seed=seed, empty=empty)
+    info = reset_world(conn, seed=seed, empty=empty, configured_seed=mock_app.state().settings.seed)
     total = conn.execute("SELECT COUNT(*) FROM applications").fetchone()[0]
     return _json({"seed": info["seed"], "empty": empty, "applications": total})
 

@@ -13,6 +13,7 @@ from mockserver.seeding.factory import InvalidAttribute, rfc3339
 from mockserver.seeding.pools import new_uuid
 from mockserver.seeding.timeline import iso
 from mockserver.services.context import DEFAULT_SETTINGS
+from mockserver.services.outcomes import void_outcome_after_clawback
 from mockserver.store import testing_rows
 from mockserver.store.db import get_setting, set_setting
 
@@ -58,14 +59,12 @@ def move_declaration(conn: sqlite3.Connection, ref: ReferenceData, declaration_i
         return True  # already there: nothing changes, not even updated_at
     testing_rows.set_declaration_state(conn, declaration_id, target, at)
     clawed = "awaiting_clawback" in path or (target == "clawed_back" and decl["state"] == "paid")
-    if clawed and decl["declaration_type"] == "completed" and ref.has_outcomes(decl["course_identifier"]) \
-            and testing_rows.latest_outcome_state(conn, declaration_id) not in (None, "voided"):
-        # a clawed-back completed declaration voids its outcome.
-        testing_rows.add_outcome(conn, {
-            "id": new_uuid(rng), "declaration_id": declaration_id,
-            "lead_provider_id": decl["lead_provider_id"],
-            "user_id": decl["user_id"], "state": "voided", "completion_date": decl["declaration_date"][:10],
-            "created_at": at})
+    if clawed and decl["declaration_type"] == "completed" and ref.has_outcomes(decl["course_identifier"]):
+        # R-112 exactly as the v1 void applies it (the same function).
+        void_outcome_after_clawback(
+            conn, lambda: new_uuid(rng), declaration_id=declaration_id, user_id=decl["user_id"],
+            provider_id=decl["lead_provider_id"], course=decl["course_identifier"],
+            declaration_date=decl["declaration_date"], now=at)
     return True
 
 

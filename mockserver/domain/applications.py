@@ -77,12 +77,14 @@ def validate_reject(
         if app.status == "accepted":
             return [Violation("application.accepted_cannot_change")]
         return []
-    errors: list[Violation] = []
+    # D1: the Reject service validates reason_for_rejection first (the v1 controller never sends it), then
+    # its two application checks independently, so a rejected application with billable declarations
+    # (e.g. an accepted, withdrawn one rejected as a sibling under D2) reports both.
+    errors = [Violation("application.reason_for_rejection_required")]
     if app.status == "rejected":
         errors.append(Violation("application.already_rejected"))
-    elif app.status == "accepted" and has_billable_declarations:
+    if has_billable_declarations:
         errors.append(Violation("application.reject_blocked_by_declarations"))
-    errors.append(Violation("application.reason_for_rejection_required"))
     return errors
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from mockserver.domain.timeparse import precise
+
 BILLABLE_OR_CHANGEABLE = frozenset({"submitted", "eligible", "payable", "paid"})
 OUTCOME_DECLARATION_STATES = BILLABLE_OR_CHANGEABLE | {"ineligible"}
 
@@ -80,6 +82,12 @@ class Declaration:
     superseded_by_id: str | None
     created_at: str
     updated_at: str
+    declaration_usec: int = 0  # the fraction of declaration_date, kept for comparisons (R-93, R-100)
+
+    @property
+    def declaration_at(self) -> str:
+        """declaration_date with its microseconds, sortable against other precise() stamps."""
+        return precise(self.declaration_date, self.declaration_usec)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from mockserver.domain.models import BILLABLE_OR_CHANGEABLE, Application, Declaration, Schedule
+from mockserver.domain.timeparse import precise
 from mockserver.errors import Violation
 
 
@@ -94,9 +95,10 @@ class ScheduleChange:
 
 
 def _invalidates(schedule: Schedule, declarations: Sequence[Declaration]) -> bool:
-    start = schedule.applies_from.isoformat() + "T00:00:00Z"
+    # With the fraction: a declaration at 00:00:00.5 is after the schedule's midnight start.
+    start = precise(schedule.applies_from.isoformat() + "T00:00:00Z")
     return any(
-        d.declaration_type not in schedule.declaration_types or d.declaration_date <= start
+        d.declaration_type not in schedule.declaration_types or d.declaration_at <= start
         for d in declarations
         if d.state in BILLABLE_OR_CHANGEABLE
     )

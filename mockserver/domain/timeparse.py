@@ -13,10 +13,20 @@ _RUBY_ISO8601 = re.compile(
 _RFC3339_DECLARATION = re.compile(
     r"\A(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})([.,]\d+)?(Z|[+-]\d{2}(?::?\d{2})?)?\Z", re.I | re.A
 )
-_LOOSE_DATETIME = re.compile(
-    r"\A\s*(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:(?:T|\s+)(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?"
-    r"(Z|[+-]\d{2}(?::?\d{2})?)?)?\s*\Z",
-    re.I | re.A,
+# The shapes Ruby's Date._parse reads that a declaration_date may plausibly take (not all of them): the
+# date as yyyy-mm-dd or yyyy/mm/dd, dd/mm/yyyy (Ruby reads a/b/yyyy day first), or ISO 8601 basic
+# yyyymmdd; then an optional time (hh:mm[:ss] or basic hhmm[ss]) with a fraction, and a zone that may follow
+# a space. Offsets are not range-checked: Rails subtracts whatever offset it read (R-85).
+_TIME = r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+_BASIC_TIME = r"(?P<hour>\d{2})(?P<minute>\d{2})(?P<second>\d{2})?"
+_TAIL = r"(?P<fraction>[.,]\d+)?(?:\s*(?P<zone>Z|[+-]\d{2}(?::?\d{2})?))?"
+_LOOSE_DATETIMES = tuple(
+    re.compile(rf"\A\s*{day}(?:{sep}{time}{_TAIL})?\s*\Z", re.I | re.A)
+    for day, sep, time in (
+        (r"(?P<year>\d{4})[-/](?P<month>\d{1,2})[-/](?P<day>\d{1,2})", r"(?:T|\s+)", _TIME),
+        (r"(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})", r"(?:T|\s+)", _TIME),
+        (r"(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})", r"T", _BASIC_TIME),
+    )
 )
 _BAD_PERCENT = re.compile(r"%(?![0-9a-fA-F]{2})")
 _DATE_IN_TEXT = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.A)
@@ -25,8 +35,14 @@ MIN_STAMP = "0"  # sorts before every stored timestamp
 
 
 def stamp(moment: datetime) -> str:
-    """A UTC timestamp as stored and shown: 'YYYY-MM-DDTHH:MM:SSZ' (R-23)."""
+    """A UTC timestamp as stored and shown: 'YYYY-MM-DDTHH:MM:SSZ' (R-23); any fraction is dropped."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def precise(whole: str, usec: int = 0) -> str:
+    """A stored whole-second stamp with its microseconds, fixed width so such strings sort as times
+    ('...T00:00:00.500000Z' > '...T00:00:00.000000Z'); for comparisons only, never shown (R-23)."""
+    return f"{whole[:-1]}.{usec:06d}Z"
 
 
 def parse_stamp(value: str) -> datetime:
@@ -46,19 +62,21 @@ def ruby_to_i(value: object) -> int:
     return int(match.group(1).replace("_", "")) if match else 0
 
 
-def _offset(zone: str | None) -> timedelta:
+def _offset(zone: str | None, *, checked: bool = True) -> timedelta:
+    """A zone's offset; checked (Time.iso8601, DateTime.rfc3339) refuses hours > 23 or minutes > 59."""
     if not zone or zone.upper() == "Z":
         return timedelta(0)
     sign = -1 if zone[0] == "-" else 1
     digits = zone[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
-    if hours > 23 or minutes > 59:
+    if checked and (hours > 23 or minutes > 59):
         raise ValueError("utc_offset out of range")
     return sign * timedelta(hours=hours, minutes=minutes)
 
 
 def _compose(
-    year: int, month: int, day: int, hour: int, minute: int, second: int, zone: str | None
+    year: int, month: int, day: int, hour: int, minute: int, second: int, zone: str | None, usec: int = 0,
+    *, checked_zone: bool = True,
 ) -> datetime:
     """Ruby Time.utc arithmetic: ranges checked, day overflow rolls into the next month."""
     if not (
@@ -68,7 +86,8 @@ def _compose(
     if hour == 24 and (minute or second):
         raise ValueError("argument out of range")
     base = datetime(year, month, 1, tzinfo=UTC)
-    return base + timedelta(days=day - 1, hours=hour, minutes=minute, seconds=second) - _offset(zone)
+    moved = timedelta(days=day - 1, hours=hour, minutes=minute, seconds=second, microseconds=usec)
+    return base + moved - _offset(zone, checked=checked_zone)
 
 
 def parse_filter_time(raw: str) -> str:
@@ -91,12 +110,16 @@ def parse_filter_time(raw: str) -> str:
 
 
 def _loose_time(raw: str) -> datetime | None:
-    match = _LOOSE_DATETIME.match(raw)
-    if not match:
+    """The time Rails casts a declaration_date to, fraction kept to the microsecond (Postgres' precision:
+    "00:00:00.5" is after midnight for R-93 and differs from "00:00:00" for the R-100 twin)."""
+    match = next((m for m in (p.match(raw) for p in _LOOSE_DATETIMES) if m), None)
+    if match is None:
         return None
-    parts = [int(p) if p else 0 for p in match.groups()[:6]]
+    parts = [int(match[name] or 0) for name in ("year", "month", "day", "hour", "minute", "second")]
+    fraction = match["fraction"]
+    usec = int((fraction[1:] + "000000")[:6]) if fraction else 0
     try:
-        return _compose(*parts, match.group(7))
+        return _compose(*parts, match["zone"], usec, checked_zone=False)
     except (ValueError, OverflowError):
         return None
 
@@ -108,7 +131,17 @@ def declaration_date_checks(raw: object) -> tuple[bool, datetime | None]:
     if not raw.strip():
         return (True, None)  # blank: the format check is skipped, presence fails
     cast = _loose_time(raw)
-    return (_RFC3339_DECLARATION.match(raw) is not None and cast is not None, cast)
+    rfc = _RFC3339_DECLARATION.match(raw)
+    return (rfc is not None and cast is not None and _zone_in_range(rfc.group(8)), cast)
+
+
+def _zone_in_range(zone: str | None) -> bool:
+    """The RFC 3339 check parses the value strictly: an offset such as +25:00 fails it (R-84)."""
+    try:
+        _offset(zone)
+    except ValueError:
+        return False
+    return True
 
 
 def completion_date_parts(raw: object) -> tuple[bool, date | None]:
@@ -128,11 +161,5 @@ def parse_server_date(raw: str | None) -> datetime | None:
     """R-18: the X-With-Server-Date header (or a frozen clock value) as a UTC datetime, None if unusable."""
     if not raw or not isinstance(raw, str):
         return None
-    match = _LOOSE_DATETIME.match(raw)
-    if not match:
-        return None
-    parts = [int(p) if p else 0 for p in match.groups()[:6]]
-    try:
-        return _compose(*parts, match.group(7)).replace(microsecond=0)
-    except (ValueError, OverflowError):
-        return None
+    moment = _loose_time(raw)
+    return None if moment is None else moment.replace(microsecond=0)

@@ -96,11 +96,14 @@ class WorldBuilder:
         """Move a row's updated_at forward to `at` (never backwards)."""
         row["updated_at"] = max(str(row["updated_at"]), iso(at))
 
-    def accept(self, app: Row, user: Row, at: datetime, schedule: ScheduleTemplate, *,
+    def accept(self, app: Row, user: Row, at: datetime, schedule: ScheduleTemplate | None, *,
                funded_place: bool | None = None) -> None:
-        """Accept as R-56 does: schedule, training status active with its history record, funded place."""
-        app.update(status="accepted", training_status="active", accepted_at=iso(at),
-                   schedule_id=self.schedule_ids[(int(app["cohort"]), schedule.identifier)])
+        """Accept as R-56 does: schedule, training status active with its history record, funded place.
+
+        schedule None: accepted without one (testing API, a cohort with no schedule of the group; R-87)."""
+        key = None if schedule is None else (int(app["cohort"]), schedule.identifier)
+        schedule_id = None if key is None else self.schedule_ids[key]
+        app.update(status="accepted", training_status="active", accepted_at=iso(at), schedule_id=schedule_id)
         if self.capped[int(app["cohort"])]:
             wanted = self.rng.random() < 0.9 if funded_place is None else funded_place
             app["funded_place"] = int(bool(wanted and app["eligible_for_funding"]))

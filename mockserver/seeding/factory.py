@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from mockserver.domain.schedules import accept_schedule_identifier
-from mockserver.reference import ReferenceData
+from mockserver.reference import ReferenceData, ScheduleTemplate
 from mockserver.seeding.builder import WorldBuilder
 from mockserver.seeding.pools import Pools, catchment_place
 from mockserver.seeding.timeline import iso, parse_iso
@@ -96,11 +96,13 @@ def make_application(conn: sqlite3.Connection, rng: random.Random, provider_id: 
         app["funding_choice"] = _one_of(attributes, "funding_choice", (*ref.funding_choices, None), None)
     if "school_urn" in attributes:
         app["school_urn"] = _text(attributes, "school_urn", r"\d{5,7}", nullable=True)
-    funded = _funded_place(ref, attributes, cohort, status, eligible)
+    funded = _funded_place(attributes)
     if status == "accepted":
         _accept(conn, b, app, user, now, attributes, funded)
     elif status == "rejected":
         b.reject(app, user, at)
+    if "funded_place" in attributes:  # after accept, which would otherwise derive it from eligibility
+        app["funded_place"] = None if funded is None else int(funded)
     tables = ("applications", "application_states") if "participant_id" in attributes else bulk.COLUMNS
     for table in tables:
         bulk.insert_rows(conn, table, getattr(b.rows, table))
@@ -133,16 +135,28 @@ def _person(conn: sqlite3.Connection, b: WorldBuilder, attributes: dict[str, Any
     return user
 
 
-def _funded_place(ref: ReferenceData, attributes: dict[str, Any], cohort: int, status: str,
-                  eligible: bool) -> bool | None:
-    if "funded_place" not in attributes:
-        return None
-    value = _one_of(attributes, "funded_place", (True, False, None), None)
-    if value is not None and (status != "accepted" or not ref.cohort(cohort).funding_cap):
-        raise InvalidAttribute("funded_place", "is only set on accepted applications of capped cohorts")
-    if value and not eligible:
-        raise InvalidAttribute("funded_place", "cannot be true when eligible_for_funding is false")
-    return value
+def _funded_place(attributes: dict[str, Any]) -> bool | None:
+    """The given funded_place, stored as given on any status and cohort (the real data model allows
+    it, and R-41 scenarios need e.g. true with eligible_for_funding false); only a non-boolean is refused."""
+    return _one_of(attributes, "funded_place", (True, False, None), None) if "funded_place" in attributes \
+        else None
+
+
+def _default_schedule(ref: ReferenceData, group: str, cohort: int, now: datetime,
+                      in_cohort: dict[str, ScheduleTemplate]) -> ScheduleTemplate | None:
+    """The schedule accept would choose (R-120) when the cohort has it; else the cohort's first schedule
+    of the course's group (a set-up the v1 accept could not make today, but the data can hold).
+
+    When the cohort has no schedule of that group at all (e.g. ASO outside 2021) the application is
+    accepted without a schedule, as the real data can be; R-87 then answers declarations. A schedule
+    of the interchangeable course's group (EHCO for ASO) was rejected: it would break R-122 (a schedule
+    only serves its own course group), so change-schedule and declarations would see an impossible record.
+    """
+    chosen = in_cohort.get(accept_schedule_identifier(
+        group, cohort, now.date(), [s for s in in_cohort if s.startswith("npq-ehco")]))
+    if chosen is not None and chosen.course_group == group:
+        return chosen
+    return next((s for s in in_cohort.values() if s.course_group == group), None)
 
 
 def _accept(conn: sqlite3.Connection, b: WorldBuilder, app: dict, user: dict, now: datetime,
@@ -153,13 +167,15 @@ def _accept(conn: sqlite3.Connection, b: WorldBuilder, app: dict, user: dict, no
                                          "course and cohort")
     group = ref.course_groups[course]
     in_cohort = {s.identifier: s for s in ref.schedules_for(cohort)}
-    default = accept_schedule_identifier(group, cohort, now.date(),
-                                         [s for s in in_cohort if s.startswith("npq-ehco")])
-    name = attributes.get("schedule_identifier", default)
-    schedule = in_cohort.get(name) if isinstance(name, str) else None
-    if schedule is None or schedule.course_group != group:
-        raise InvalidAttribute("schedule_identifier", f"must name a {group} schedule of cohort {cohort}: "
-                               + ", ".join(s for s, t in in_cohort.items() if t.course_group == group))
+    if "schedule_identifier" in attributes:
+        name = attributes["schedule_identifier"]
+        schedule = in_cohort.get(name) if isinstance(name, str) else None
+        if schedule is None or schedule.course_group != group:
+            options = ", ".join(s for s, t in in_cohort.items() if t.course_group == group)
+            raise InvalidAttribute("schedule_identifier", f"must name a {group} schedule of cohort {cohort}: "
+                                   + (options or "(this cohort has none)"))
+    else:
+        schedule = _default_schedule(ref, group, cohort, now, in_cohort)
     training = _one_of(attributes, "training_status", ("active", "deferred", "withdrawn"), "active")
     at = parse_iso(str(app["created_at"]))
     funded = bool(app["eligible_for_funding"]) if funded is None else funded

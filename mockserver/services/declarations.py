@@ -14,10 +14,9 @@ from mockserver.domain.uuids import is_uuid
 from mockserver.errors import ApiError
 from mockserver.serializers import declaration_csv_row, serialize_declaration
 from mockserver.services.context import Context
-from mockserver.services.outcomes import record_outcome
+from mockserver.services.outcomes import record_outcome, void_outcome_after_clawback
 from mockserver.store import applications as app_store
 from mockserver.store import declarations as store
-from mockserver.store import outcomes as outcome_store
 from mockserver.store import participants as participant_store
 from mockserver.store import records
 from mockserver.store.db import read_transaction, write_transaction
@@ -62,6 +61,8 @@ def show_declaration(ctx: Context, declaration_id: str) -> dict[str, Any]:
 def _facts(ctx: Context, attrs: Mapping[str, Any]) -> tuple[rules.DeclarationFacts, Any, Any]:
     catalog, conn = ctx.catalog, ctx.conn
     pid, course = attrs.get("participant_id"), attrs.get("course_identifier")
+    # Postgres compares uuid values case-insensitively; ids are stored lower-case (as URL ids are matched).
+    pid = pid.lower() if is_uuid(pid) else pid
     declaration_type = rules.as_rails_string(attrs.get("declaration_type"))
     user = participant_store.visible(conn, pid, ctx.provider_id) if is_uuid(pid) else None
     courses = catalog.same_course(course) if isinstance(course, str) and course in catalog.courses else ()
@@ -80,7 +81,7 @@ def _facts(ctx: Context, attrs: Mapping[str, Any]) -> tuple[rules.DeclarationFac
         same_type = store.same_type_billable(conn, app.id, str(declaration_type))
         if when is not None and isinstance(course, str):
             twin = store.twin_state(
-                conn, app.user_id, ctx.provider_id, course, str(declaration_type), stamp(when)
+                conn, app.user_id, ctx.provider_id, course, str(declaration_type), when
             )
     facts = rules.DeclarationFacts(
         participant_id=pid,
@@ -140,6 +141,7 @@ def create_declaration(ctx: Context, attrs: Mapping[str, Any]) -> dict[str, Any]
                 "cohort": facts.schedule.cohort,
                 "declaration_type": declaration_type,
                 "declaration_date": stamp(when),
+                "declaration_usec": when.microsecond,
                 "state": "submitted",
                 "superseded_by_id": duplicate,
                 "created_at": now,
@@ -175,16 +177,14 @@ def void_declaration(ctx: Context, declaration_id: str) -> dict[str, Any]:
         )
         course = row["course_identifier"]
         if declaration.declaration_type == "completed" and ctx.catalog.ref.has_outcomes(course):
-            latest = outcome_store.latest_outcome(ctx.conn, declaration.user_id, ctx.provider_id, course)
-            if latest is None or latest["state"] != "voided":
-                outcome_store.insert(
-                    ctx.conn,
-                    outcome_id=ctx.new_id(),
-                    declaration_id=declaration.id,
-                    provider_id=ctx.provider_id,
-                    user_id=declaration.user_id,
-                    state="voided",
-                    completion_date=declaration.declaration_date[:10],
-                    now=now,
-                )
+            void_outcome_after_clawback(
+                ctx.conn,
+                ctx.new_id,
+                declaration_id=declaration.id,
+                user_id=declaration.user_id,
+                provider_id=ctx.provider_id,
+                course=course,
+                declaration_date=declaration.declaration_date,
+                now=now,
+            )
         return serialize_declaration(_load(ctx, declaration_id))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import sqlite3
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from mockserver.domain import outcomes as rules
@@ -58,6 +59,36 @@ def record_outcome(
     if touch:
         declaration_store.touch(ctx.conn, declaration["id"], ctx.now_stamp)
     return outcome_id
+
+
+def void_outcome_after_clawback(
+    conn: sqlite3.Connection,
+    new_id: Callable[[], str],
+    *,
+    declaration_id: str,
+    user_id: str,
+    provider_id: str,
+    course: str,
+    declaration_date: str,
+    now: str,
+) -> None:
+    """R-112, after a completed declaration of a course with outcomes left the billable states (void or
+    claw-back, already written): append a voided outcome unless the latest outcome over the participant's
+    remaining completed declarations with the provider for the course is voided already (none: append).
+    One function for the v1 void and DfE's claw-back in the testing API, so the two cannot drift."""
+    latest = store.latest_outcome(conn, user_id, provider_id, course)
+    if latest is not None and latest["state"] == "voided":
+        return
+    store.insert(
+        conn,
+        outcome_id=new_id(),
+        declaration_id=declaration_id,
+        provider_id=provider_id,
+        user_id=user_id,
+        state="voided",
+        completion_date=declaration_date[:10],
+        now=now,
+    )
 
 
 def create_outcome(ctx: Context, user_id: str, attrs: Mapping[str, Any]) -> dict[str, Any]:

@@ -118,9 +118,14 @@ def reject_ids(conn: sqlite3.Connection, app_ids: Sequence[str], now: str) -> No
 
 
 def set_funded_place(conn: sqlite3.Connection, app_id: str, value: bool, now: str) -> None:
-    """Store funded_place (R-65..R-69 passed)."""
+    """Store funded_place (R-65..R-69 passed).
+
+    Rails `update!` with an unchanged value writes nothing, so updated_at stays and the record does not
+    newly match `filter[updated_since]`: the row is only written when the value differs (IS NOT: NULL-safe).
+    """
     conn.execute(
-        "UPDATE applications SET funded_place = ?, updated_at = ? WHERE id = ?", (int(value), now, app_id)
+        "UPDATE applications SET funded_place = ?, updated_at = ? WHERE id = ? AND funded_place IS NOT ?",
+        (int(value), now, app_id, int(value)),
     )
 
 

@@ -50,9 +50,40 @@ def fetch_dict(conn: sqlite3.Connection, sql: str, params: Sequence[object] = ()
     return rows[0] if rows else None
 
 
+# The triggers that keep provider_participants exact; CREATE ... IF NOT EXISTS never replaces them, so a
+# file from before a change to that table has them dropped and recreated (see _migrate).
+_PARTICIPANT_TRIGGERS = ("on_insert", "on_update", "on_unaccept", "on_delete", "user_created", "user_changed",
+                         "clear")
+
+
 def create_schema(conn: sqlite3.Connection) -> None:
-    """Create every table and index that does not exist yet."""
+    """Create every table and index that does not exist yet (migrating an older world file first)."""
+    _migrate(conn)
     conn.executescript(_SCHEMA.read_text(encoding="utf-8"))
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Bring an older world file's derived tables up to the current schema.
+
+    provider_participants gained user_seq (users.rowid, the participants list's tie-break, R-70). The
+    table is derived data only, so it is dropped with its triggers; the schema script then recreates them
+    and its one-off fill rebuilds the rows from applications and users. declarations gained
+    declaration_usec (the fraction of declaration_date, R-93).
+    """
+    with write_transaction(conn):
+        columns = _columns(conn, "provider_participants")
+        if columns and "user_seq" not in columns:
+            for name in _PARTICIPANT_TRIGGERS:
+                conn.execute(f"DROP TRIGGER IF EXISTS provider_participants_{name}")
+            conn.execute("DROP TABLE provider_participants")  # its indexes go with it
+        columns = _columns(conn, "declarations")
+        if columns and "declaration_usec" not in columns:  # older rows were whole seconds: 0 is exact
+            conn.execute("ALTER TABLE declarations ADD COLUMN declaration_usec INTEGER NOT NULL DEFAULT 0")
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    """The column names of a table (empty when it does not exist yet)."""
+    return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
 
 
 @contextmanager

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
+from mockserver.domain.timeparse import stamp
 from mockserver.store.paging import PageQuery
 
 BILLABLE = "('submitted', 'eligible', 'payable', 'paid')"
@@ -49,15 +51,18 @@ def of_application(conn: sqlite3.Connection, app_id: str) -> list[sqlite3.Row]:
 
 
 def twin_state(
-    conn: sqlite3.Connection, user_id: str, provider_id: str, course: str, declaration_type: str, date: str
+    conn: sqlite3.Connection, user_id: str, provider_id: str, course: str, declaration_type: str, at: datetime
 ) -> str | None:
-    """State of a submitted/billable declaration with the same type, date, provider and course (R-100)."""
+    """State of a submitted/billable declaration with the same type, date, provider and course (R-100).
+
+    The same date means the same instant to the microsecond, as Postgres compares timestamps."""
     row = conn.execute(
         "SELECT d.state FROM declarations d JOIN applications a ON a.id = d.application_id "
         "WHERE d.user_id = ? AND d.lead_provider_id = ? AND a.course_identifier = ? AND "
         "d.declaration_type = ? "
-        f"AND d.declaration_date = ? AND d.state IN {BILLABLE} ORDER BY d.created_at, d.rowid LIMIT 1",
-        (user_id, provider_id, course, declaration_type, date),
+        f"AND d.declaration_date = ? AND d.declaration_usec = ? AND d.state IN {BILLABLE} "
+        "ORDER BY d.created_at, d.rowid LIMIT 1",
+        (user_id, provider_id, course, declaration_type, stamp(at), at.microsecond),
     ).fetchone()
     return None if row is None else row[0]
 

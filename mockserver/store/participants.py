@@ -47,7 +47,8 @@ LIST_VISIBLE = "pp.lead_provider_id = ?"  # the pairs are kept exact by triggers
 
 
 def list_query(provider_id: str, updated_since: str | None) -> PageQuery:
-    """The provider's participants in user creation order, optionally 'updated since' (R-38)."""
+    """The provider's participants by user created_at, ties in insertion order (R-35, R-70), optionally
+    'updated since' (R-38). user_seq (users.rowid) keeps the anchor lookup index-only at any depth."""
     where = LIST_VISIBLE
     params: list[object] = [provider_id]
     if updated_since is not None:
@@ -62,7 +63,7 @@ def list_query(provider_id: str, updated_since: str | None) -> PageQuery:
         if updated_since
         else "provider_participants pp"
     )
-    return PageQuery(LIST_SELECT, key_from, where, "pp.user_created_at, pp.user_id", params)
+    return PageQuery(LIST_SELECT, key_from, where, "pp.user_created_at, pp.user_seq", params)
 
 
 def accepted_applications(

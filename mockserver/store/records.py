@@ -99,6 +99,7 @@ def declaration(row: sqlite3.Row) -> Declaration:
         superseded_by_id=row["superseded_by_id"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        declaration_usec=row["declaration_usec"],
     )
 
 

@@ -95,6 +95,8 @@ CREATE TABLE IF NOT EXISTS application_states (
 );
 CREATE INDEX IF NOT EXISTS application_states_by_application ON application_states (application_id, id);
 
+-- declaration_usec: the microseconds of declaration_date. Rails keeps them, so comparisons (R-93) and the
+-- twin lookup (R-100) use them, while responses show whole seconds (R-23). Last, as ALTER TABLE adds it.
 CREATE TABLE IF NOT EXISTS declarations (
     id TEXT PRIMARY KEY,
     application_id TEXT NOT NULL REFERENCES applications(id),
@@ -102,11 +104,12 @@ CREATE TABLE IF NOT EXISTS declarations (
     lead_provider_id TEXT NOT NULL,
     cohort INTEGER NOT NULL,
     declaration_type TEXT NOT NULL,
-    declaration_date TEXT NOT NULL,
+    declaration_date TEXT NOT NULL,            -- whole seconds, as shown (R-23)
     state TEXT NOT NULL,                       -- stored with underscores (R-136)
     superseded_by_id TEXT,                     -- R-104 duplicate link
     created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    declaration_usec INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS declarations_by_provider ON declarations (lead_provider_id, created_at, id);
 CREATE INDEX IF NOT EXISTS declarations_by_provider_updated ON declarations (lead_provider_id, updated_at);
@@ -153,20 +156,23 @@ CREATE TABLE IF NOT EXISTS provider_participants (
     lead_provider_id TEXT NOT NULL,
     user_id TEXT NOT NULL,
     user_created_at TEXT,
+    user_seq INTEGER,          -- users.rowid: ties on created_at go by insertion order, as in every other list
     PRIMARY KEY (lead_provider_id, user_id)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS provider_participants_page
-    ON provider_participants (lead_provider_id, user_created_at, user_id);
+CREATE INDEX IF NOT EXISTS provider_participants_order
+    ON provider_participants (lead_provider_id, user_created_at, user_seq);
 CREATE INDEX IF NOT EXISTS provider_participants_by_user ON provider_participants (user_id);
 CREATE TRIGGER IF NOT EXISTS provider_participants_on_insert AFTER INSERT ON applications
 WHEN NEW.status = 'accepted' BEGIN
-    INSERT OR IGNORE INTO provider_participants (lead_provider_id, user_id, user_created_at)
-    VALUES (NEW.lead_provider_id, NEW.user_id, (SELECT created_at FROM users WHERE id = NEW.user_id));
+    INSERT OR IGNORE INTO provider_participants (lead_provider_id, user_id, user_created_at, user_seq)
+    VALUES (NEW.lead_provider_id, NEW.user_id, (SELECT created_at FROM users WHERE id = NEW.user_id),
+            (SELECT rowid FROM users WHERE id = NEW.user_id));
 END;
 CREATE TRIGGER IF NOT EXISTS provider_participants_on_update AFTER UPDATE OF status, lead_provider_id ON applications
 WHEN NEW.status = 'accepted' BEGIN
-    INSERT OR IGNORE INTO provider_participants (lead_provider_id, user_id, user_created_at)
-    VALUES (NEW.lead_provider_id, NEW.user_id, (SELECT created_at FROM users WHERE id = NEW.user_id));
+    INSERT OR IGNORE INTO provider_participants (lead_provider_id, user_id, user_created_at, user_seq)
+    VALUES (NEW.lead_provider_id, NEW.user_id, (SELECT created_at FROM users WHERE id = NEW.user_id),
+            (SELECT rowid FROM users WHERE id = NEW.user_id));
 END;
 CREATE TRIGGER IF NOT EXISTS provider_participants_on_unaccept AFTER UPDATE OF status, lead_provider_id ON applications
 WHEN OLD.status = 'accepted' BEGIN
@@ -180,8 +186,9 @@ WHEN OLD.status = 'accepted' BEGIN
     AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.user_id = OLD.user_id
                     AND a.lead_provider_id = OLD.lead_provider_id AND a.status = 'accepted');
 END;
+-- An application may be bulk-inserted before its person (seeding): the person's row fills the keys in.
 CREATE TRIGGER IF NOT EXISTS provider_participants_user_created AFTER INSERT ON users BEGIN
-    UPDATE provider_participants SET user_created_at = NEW.created_at WHERE user_id = NEW.id;
+    UPDATE provider_participants SET user_created_at = NEW.created_at, user_seq = NEW.rowid WHERE user_id = NEW.id;
 END;
 CREATE TRIGGER IF NOT EXISTS provider_participants_user_changed AFTER UPDATE OF created_at ON users BEGIN
     UPDATE provider_participants SET user_created_at = NEW.created_at WHERE user_id = NEW.id;
@@ -189,7 +196,7 @@ END;
 CREATE TRIGGER IF NOT EXISTS provider_participants_clear AFTER DELETE ON lead_providers BEGIN
     DELETE FROM provider_participants WHERE lead_provider_id = OLD.id;
 END;
--- A world file made before this table existed: fill it once.
-INSERT OR IGNORE INTO provider_participants (lead_provider_id, user_id, user_created_at)
-SELECT a.lead_provider_id, a.user_id, u.created_at FROM applications a JOIN users u ON u.id = a.user_id
+-- A world file made before this table existed (or before user_seq, see db.create_schema): fill it once.
+INSERT OR IGNORE INTO provider_participants (lead_provider_id, user_id, user_created_at, user_seq)
+SELECT a.lead_provider_id, a.user_id, u.created_at, u.rowid FROM applications a JOIN users u ON u.id = a.user_id
 WHERE a.status = 'accepted' AND NOT EXISTS (SELECT 1 FROM provider_participants);

@@ -50,22 +50,6 @@ def set_declaration_state(conn: sqlite3.Connection, declaration_id: str, state: 
                  (state, at, declaration_id))
 
 
-def latest_outcome_state(conn: sqlite3.Connection, declaration_id: str) -> str | None:
-    """The state of the declaration's most recently created outcome, or None."""
-    row = conn.execute(
-        "SELECT state FROM outcomes WHERE declaration_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
-        (declaration_id,)).fetchone()
-    return row[0] if row else None
-
-
-def add_outcome(conn: sqlite3.Connection, row: dict) -> None:
-    """Append an outcome."""
-    conn.execute(
-        "INSERT INTO outcomes (id, declaration_id, lead_provider_id, user_id, state, completion_date, "
-        "created_at) VALUES (:id, :declaration_id, :lead_provider_id, :user_id, :state, :completion_date, "
-        ":created_at)", row)
-
-
 def provider_for_token(conn: sqlite3.Connection, token: str) -> str | None:
     """The lead provider id a bearer token belongs to, or None."""
     row = conn.execute("SELECT id FROM lead_providers WHERE token = ?", (token,)).fetchone()

@@ -37,3 +37,37 @@ def test_without_a_file_each_start_gets_a_fresh_temporary_world() -> None:
     second = create_app(Settings(applications=24)).test_client()
     url = "/api/v1/npq-applications.csv"
     assert len(first.get(url, headers=TOKEN).data) > len(second.get(url, headers=TOKEN).data)
+
+
+def test_a_world_file_from_before_the_order_key_and_date_fractions_still_opens(ops_world: Path) -> None:
+    """provider_participants without user_seq, declarations without declaration_usec (older files):
+    migrated on open; participants list in creation order and declarations keep fractions."""
+    import sqlite3
+
+    conn = sqlite3.connect(ops_world)
+    names = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'provider_participants_%'")]
+    for name in names:
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute("DROP TABLE provider_participants")
+    conn.execute("CREATE TABLE provider_participants (lead_provider_id TEXT NOT NULL, user_id TEXT NOT NULL, "
+                 "user_created_at TEXT, PRIMARY KEY (lead_provider_id, user_id)) WITHOUT ROWID")
+    conn.execute("INSERT INTO provider_participants SELECT DISTINCT a.lead_provider_id, a.user_id, "
+                 "u.created_at FROM applications a JOIN users u ON u.id = a.user_id "
+                 "WHERE a.status = 'accepted'")
+    conn.execute("ALTER TABLE declarations DROP COLUMN declaration_usec")  # before fractions were kept
+    conn.commit()
+    conn.close()
+
+    client = create_app(Settings(db_path=ops_world)).test_client()
+    client.put("/__mock__/clock", json={"now": "2030-01-01T00:00:00Z"})  # after every seeded person
+    made = [client.post("/__mock__/applications", headers=TOKEN, json={"data": {"attributes": {
+        "cohort": 2023, "course_identifier": "npq-headship", "status": "accepted"}}}).json["data"]
+        for _ in range(3)]
+    listed = client.get("/api/v1/participants/npq?page[per_page]=3000", headers=TOKEN).json["data"]
+    assert [p["id"] for p in listed[-3:]] == [m["attributes"]["participant_id"] for m in made]
+    assert len({p["id"] for p in listed}) == len(listed)
+    declared = client.post("/api/v1/participant-declarations", headers=TOKEN, json={"data": {"attributes": {
+        "participant_id": made[0]["attributes"]["participant_id"], "declaration_type": "started",
+        "declaration_date": "2024-06-03T10:00:00.250Z", "course_identifier": "npq-headship"}}})
+    assert declared.status_code == 200, declared.json

@@ -93,9 +93,7 @@ def test_a_second_application_for_an_existing_person_rejects_the_pending_sibling
     ({"status": "accepted", "course_identifier": "npq-headship", "cohort": 2023,
       "schedule_identifier": "npq-specialist-autumn"}, "schedule_identifier"),
     ({"status": "accepted", "training_status": "paused"}, "training_status"),
-    ({"status": "accepted", "cohort": 2022, "funded_place": True}, "funded_place"),
-    ({"status": "accepted", "cohort": 2024, "funded_place": True, "eligible_for_funding": False},
-     "funded_place"),
+    ({"status": "accepted", "cohort": 2024, "funded_place": "yes"}, "funded_place"),
 ])
 def test_invalid_attributes_get_a_422_naming_them_and_change_nothing(
         ops_client: Any, attributes: dict, title: str) -> None:
@@ -104,6 +102,55 @@ def test_invalid_attributes_get_a_422_naming_them_and_change_nothing(
     assert reply.status_code == 422
     assert reply.json == {"errors": [{"title": title, "detail": reply.json["errors"][0]["detail"]}]}
     assert total(ops_client) == before
+
+
+@pytest.mark.parametrize(("attributes", "stored"), [
+    ({"cohort": 2024, "funded_place": True}, True),  # pending
+    ({"cohort": 2024, "status": "rejected", "funded_place": False}, False),
+    ({"cohort": 2023, "status": "accepted", "funded_place": True}, True),  # uncapped cohort
+    ({"cohort": 2023, "status": "accepted", "funded_place": False}, False),
+    ({"cohort": 2024, "status": "accepted", "funded_place": True, "eligible_for_funding": False}, True),
+    ({"cohort": 2024, "status": "accepted", "funded_place": None, "eligible_for_funding": True}, None),
+])
+def test_funded_place_is_stored_as_given_on_any_status_and_cohort(
+        ops_client: Any, attributes: dict, stored: bool | None) -> None:
+    reply = create(ops_client, course_identifier="npq-headship", **attributes)
+    assert reply.status_code == 201, reply.json
+    assert reply.json["data"]["attributes"]["funded_place"] is stored
+
+
+@pytest.mark.parametrize(("now", "course", "cohort", "schedule"), [
+    ("2026-01-15T12:00:00Z", "npq-headship", 2024, "npq-leadership-autumn"),  # spring not in 2024
+    ("2025-04-01T12:00:00Z", "npq-early-headship-coaching-offer", 2024, "npq-ehco-june"),  # no march
+    ("2024-05-01T12:00:00Z", "npq-headship", 2023, "npq-leadership-autumn"),  # accept's own choice
+])
+def test_accepted_without_a_schedule_falls_back_to_one_of_the_course_group(
+        ops_client: Any, now: str, course: str, cohort: int, schedule: str) -> None:
+    ops_client.put("/__mock__/clock", json={"now": now})
+    reply = create(ops_client, course_identifier=course, cohort=cohort, status="accepted")
+    assert reply.status_code == 201, reply.json
+    pid = reply.json["data"]["attributes"]["participant_id"]
+    same = ops_client.put(f"/api/v1/participants/npq/{pid}/change-schedule", headers=TOKEN, json={"data": {
+        "attributes": {"course_identifier": course, "schedule_identifier": schedule}}})
+    assert same.json == {"errors": [{"title": "schedule_identifier",
+                                     "detail": "The participant already has the specified schedule"}]}
+
+
+def test_accepted_in_a_cohort_without_a_schedule_of_the_group_has_none(ops_client: Any) -> None:
+    ops_client.put("/__mock__/clock", json={"now": "2024-05-01T12:00:00Z"})
+    aso = "npq-additional-support-offer"
+    reply = create(ops_client, course_identifier=aso, cohort=2023, status="accepted")
+    assert reply.status_code == 201, reply.json
+    pid = reply.json["data"]["attributes"]["participant_id"]
+    declared = ops_client.post("/api/v1/participant-declarations", headers=TOKEN, json={"data": {
+        "attributes": {"participant_id": pid, "declaration_type": "started",
+                       "declaration_date": "2024-01-02T10:00:00Z", "course_identifier": aso}}})
+    assert declared.status_code == 422
+    missing = {"title": "application", "detail": "The application is missing a schedule."}
+    assert missing in declared.json["errors"]
+    explicit = create(ops_client, course_identifier=aso, cohort=2023,
+                      status="accepted", schedule_identifier="npq-aso-december")
+    assert explicit.status_code == 422 and explicit.json["errors"][0]["title"] == "schedule_identifier"
 
 
 def test_creating_needs_a_valid_token_and_a_json_object(ops_client: Any) -> None:
@@ -221,6 +268,15 @@ def test_reset_restores_the_seeded_world_or_an_empty_one(ops_client: Any) -> Non
     for bad, title in (({"seed": "x"}, "seed"), ({"seed": -1}, "seed"), ({"empty": "yes"}, "empty")):
         reply = ops_client.post("/__mock__/reset", json=bad)
         assert reply.status_code == 422 and reply.json["errors"][0]["title"] == title
+
+
+def test_reset_without_a_seed_returns_to_the_configured_seed(ops_client: Any) -> None:
+    seeded = ops_client.get("/api/v1/npq-applications", headers=TOKEN).data
+    assert ops_client.post("/__mock__/reset", json={"seed": 2}).json["seed"] == 2
+    reply = ops_client.post("/__mock__/reset", json={})
+    assert reply.status_code == 200 and reply.json["seed"] == 1
+    assert ops_client.get("/api/v1/npq-applications", headers=TOKEN).data == seeded
+    assert ops_client.get("/__mock__/world").json["seed"] == 1
 
 
 def test_created_records_repeat_after_a_reset_with_the_same_seed(ops_client: Any) -> None:

@@ -287,6 +287,35 @@ def test_r61_reject_accepted_says_once_accepted(api: Api) -> None:
     expect_errors(api.reject(app["id"]), 422, ("application", Msg.ACCEPTED_CANNOT_CHANGE))
 
 
+REASON_REQUIRED = ("reason_for_rejection", "The reason_for_rejection cannot be blank.")
+REJECT_BLOCKED = (
+    "application",
+    "This application has declarations that prevent it from being rejected. Void the declarations first, "
+    "or contact us for assistance.",
+)
+
+
+def test_d1_reject_checks_the_reason_before_the_application(api: Api) -> None:
+    app = api.make_application(cohort=2023, status="rejected")
+    api.settings(drift_reject_requires_reason=True)
+    expect_errors(api.reject(app["id"]), 422, REASON_REQUIRED, ("application", Msg.ALREADY_REJECTED))
+
+
+def test_d1_reject_reports_already_rejected_with_the_declarations_error(api: Api, bpn: Api) -> None:
+    """An accepted, withdrawn application with a billable declaration is rejected as a sibling (D2 drift);
+    the D1 Reject service then reports both application errors, after the reason."""
+    pid, app = api.make_participant()
+    api.declared(pid)
+    expect(api.withdraw(pid), 200)
+    other = bpn.make_application(participant_id=pid, cohort=2023, course_identifier="npq-headship")
+    api.settings(drift_accept_ignores_withdrawn=True, drift_reject_requires_reason=True)
+    expect(bpn.accept(other["id"]), 200)
+    assert api.application(app["id"])["attributes"]["status"] == "rejected"
+    expect_errors(
+        api.reject(app["id"]), 422, REASON_REQUIRED, ("application", Msg.ALREADY_REJECTED), REJECT_BLOCKED
+    )
+
+
 # --- change-funded-place -----------------------------------------------------------------------------------
 
 
@@ -311,6 +340,18 @@ def test_r65_change_funded_place_needs_a_boolean(api: Api) -> None:
 def test_r65_change_funded_place_data_without_attributes_is_400(api: Api) -> None:
     app = _accepted_2024(api)
     expect(api.change_funded_place(app["id"], body={"data": {"type": "x"}}), 400, bad_request(BAD_STRUCTURE))
+
+
+def test_r65_change_funded_place_to_the_same_value_leaves_updated_at(api: Api) -> None:
+    """Rails update! with an unchanged value writes nothing: updated_at stays, updated_since ignores it."""
+    app = _accepted_2024(api, funded_place=True)
+    before = app["attributes"]["updated_at"]
+    api.clock("2024-06-01T12:00:00Z")
+    same = expect(api.change_funded_place(app["id"], True), 200)["data"]
+    assert same["attributes"]["updated_at"] == before
+    assert api.data(APP, query={"filter[updated_since]": "2024-06-01T12:00:00Z"}) == []
+    changed = expect(api.change_funded_place(app["id"], False), 200)["data"]
+    assert changed["attributes"]["updated_at"] == "2024-06-01T12:00:00Z"
 
 
 def test_r66_change_funded_place_needs_an_accepted_application(api: Api) -> None:

@@ -68,6 +68,13 @@ def test_r81_participant_not_visible(api: Api, bpn: Api, kind: str) -> None:
     expect_errors(api.declare(pid), 422, ("participant_id", Msg.PID_NOT_RECOGNISED))
 
 
+def test_r81_upper_case_participant_id_is_recognised(api: Api) -> None:
+    """Postgres compares uuids case-insensitively; the declaration shows the stored (lower-case) id."""
+    pid, _ = api.make_participant()
+    made = api.declared(pid.upper())
+    assert made["attributes"]["participant_id"] == pid
+
+
 def test_r81_unskipped_checks_still_run_after_it(api: Api) -> None:
     """R-84 is skipped; R-85 and R-86 are not."""
     expect_errors(
@@ -217,6 +224,29 @@ def test_r84_r85_convertible_non_rfc3339_date_gives_only_the_rfc3339_message(api
     expect_errors(api.declare(pid, date="2023/10/02T10:00:00Z"), 422, ("declaration_date", Msg.DATE_RFC3339))
 
 
+@pytest.mark.parametrize(
+    ("date", "before_start"),
+    [
+        ("01/10/2023", "30/09/2023"),  # dd/mm/yyyy, as Ruby reads a/b/yyyy
+        ("20231002T100000Z", "20230930T100000Z"),  # ISO 8601 basic format
+        ("2023-10-02T10:00:00 Z", "2023-09-30T10:00:00 Z"),  # space before the zone
+        ("2023-10-03T11:00:00+25:00", "2023-10-01T00:30:00+25:00"),  # out-of-range offset, subtracted as read
+    ],
+)
+def test_r84_r85_forms_date_parse_reads_give_only_the_rfc3339_message(
+    api: Api, date: str, before_start: str
+) -> None:
+    """Convertible by Ruby's Date._parse, so R-85 stays silent; the cast time still meets the start check."""
+    pid, _ = api.make_participant(schedule_identifier="npq-leadership-autumn")
+    expect_errors(api.declare(pid, date=date), 422, ("declaration_date", Msg.DATE_RFC3339))
+    expect_errors(
+        api.declare(pid, date=before_start),
+        422,
+        ("declaration_date", Msg.DATE_RFC3339),
+        ("declaration_date", Msg.DATE_BEFORE_SCHEDULE),
+    )
+
+
 def test_r84_before_schedule_start(api: Api) -> None:
     pid, _ = api.make_participant(schedule_identifier="npq-leadership-autumn")
     expect_errors(
@@ -336,6 +366,22 @@ def test_r100_other_cohort_closed_does_not_matter(api: Api) -> None:
     pid, _ = api.make_participant()
     api.settings(closed_cohorts=[2022])
     expect(api.declare(pid), 200)
+
+
+def test_r100_billable_twin_with_the_same_date_makes_a_non_fundable_declaration_count(api: Api) -> None:
+    """A non-submitted billable declaration of the same type and date counts for the statement."""
+    pid, _ = api.make_participant(eligible_for_funding=False)
+    api.set_state(api.declared(pid, date="2023-10-02T10:00:00Z")["id"], "eligible")
+    api.settings(closed_cohorts=[2023])
+    expect_errors(api.declare(pid, date="2023-10-02T10:00:00Z"), 422, ("cohort", Msg.closed(2023)))
+
+
+def test_r100_twin_dates_compare_with_their_fractions(api: Api) -> None:
+    """10:00:00.5 is not the same instant as 10:00:00: no twin, so R-100 passes and R-102 answers."""
+    pid, _ = api.make_participant(eligible_for_funding=False)
+    api.set_state(api.declared(pid, date="2023-10-02T10:00:00Z")["id"], "eligible")
+    api.settings(closed_cohorts=[2023])
+    expect_errors(api.declare(pid, date="2023-10-02T10:00:00.500Z"), 422, ("base", Msg.DUPLICATE))
 
 
 # --- R-101 has_passed ---------------------------------------------------------------------------------------
@@ -702,6 +748,35 @@ def test_r112_claw_back_of_paid_completed_appends_voided_outcome(api: Api) -> No
     assert data["attributes"]["has_passed"] is None
     states = [o["attributes"]["state"] for o in api.data(f"{PARTICIPANTS}/{pid}/outcomes")]
     assert states == ["failed", "voided"]
+
+
+def _completed_without_its_own_outcome(api: Api) -> tuple[str, str]:
+    """A second completed declaration (2024 application) whose outcome repeats the 2023 one's, so none is
+    appended for it: R-112 must look at the remaining completed declarations, not at its own outcomes."""
+    api.clock("2025-01-15T12:00:00Z")
+    api.settings(delivery_partner_rule=False)
+    pid, _ = api.make_participant(cohort=2023, schedule_identifier="npq-leadership-autumn")
+    api.declared(pid, declaration_type="completed", date="2024-11-01T10:00:00Z", has_passed=True)
+    api.make_participant(participant_id=pid, cohort=2024, schedule_identifier="npq-leadership-autumn")
+    second = api.declared(pid, declaration_type="completed", date="2024-11-01T10:00:00Z", has_passed=True)
+    assert [o["attributes"]["state"] for o in api.data(f"{PARTICIPANTS}/{pid}/outcomes")] == ["passed"]
+    return pid, second["id"]
+
+
+@pytest.mark.parametrize("target", ["awaiting_clawback", "clawed_back"])
+def test_r112_dfe_claw_back_applies_the_void_paths_rule(api: Api, target: str) -> None:
+    pid, declaration_id = _completed_without_its_own_outcome(api)
+    api.set_state(declaration_id, "paid")
+    api.set_state(declaration_id, target)
+    states = [o["attributes"]["state"] for o in api.data(f"{PARTICIPANTS}/{pid}/outcomes")]
+    assert states == ["passed", "voided"]
+
+
+def test_r112_v1_void_of_the_same_set_up_appends_voided_too(api: Api) -> None:
+    pid, declaration_id = _completed_without_its_own_outcome(api)
+    expect(api.void(declaration_id), 200)
+    states = [o["attributes"]["state"] for o in api.data(f"{PARTICIPANTS}/{pid}/outcomes")]
+    assert states == ["passed", "voided"]
 
 
 def test_r112_no_outcome_for_ehco_completed_void(api: Api) -> None:

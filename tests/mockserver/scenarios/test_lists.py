@@ -119,6 +119,13 @@ def test_r35_participants_once_each_in_user_created_at_order(api: Api) -> None:
     assert ids(api.data(PARTICIPANTS)) == [early, late]
 
 
+def test_r35_participants_created_in_the_same_second_in_creation_order(api: Api) -> None:
+    """Ties on the user's created_at go by creation order (the internal key), not by participant UUID."""
+    made = [api.make_participant()[0] for _ in range(6)]  # frozen clock: one created_at for all
+    assert ids(api.data(PARTICIPANTS)) == made
+    assert ids(api.data(PARTICIPANTS, query={"page[per_page]": "4", "page[page]": "2"})) == made[4:]
+
+
 def test_r35_declarations_and_outcomes_by_created_at_then_creation(api: Api) -> None:
     """Ties on created_at: "then id" read as the internal, creation-ordered key (not the UUID)."""
     api.clock("2024-05-01T12:00:00Z")

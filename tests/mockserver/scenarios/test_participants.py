@@ -376,6 +376,14 @@ def test_r93_declaration_after_new_start_does_not_block(api: Api) -> None:
     expect(api.change_schedule(pid, schedule="npq-leadership-spring"), 200)
 
 
+def test_r93_fraction_of_a_second_after_new_start_does_not_block(api: Api) -> None:
+    """00:00:00.5 is after midnight: the fraction is kept for the comparison, though never shown (R-23)."""
+    pid = _autumn_2023(api)
+    made = api.declared(pid, date="2024-01-01T00:00:00.500Z")
+    assert made["attributes"]["declaration_date"] == "2024-01-01T00:00:00Z"
+    expect(api.change_schedule(pid, schedule="npq-leadership-spring"), 200)
+
+
 def test_r93_declaration_type_not_in_new_schedule_blocks(api: Api) -> None:
     pid = _autumn_2023(api)
     api.declared(pid, declaration_type="retained-2", date="2024-02-01T10:00:00Z")
