@@ -19,7 +19,7 @@ def banner(settings: Settings, path: Path, temporary: bool, seconds: float) -> s
     conn = connect(path)
     try:
         providers = bulk.provider_tokens(conn)
-        total = conn.execute("SELECT COUNT(*) FROM applications").fetchone()[0]
+        total = bulk.application_count(conn)
         seed = world_info(conn).get("seed", settings.seed)  # a reopened file keeps the seed it was made with
     finally:
         conn.close()

@@ -89,7 +89,7 @@ def reset() -> Response:
         raise InvalidAttribute("empty", "must be true or false")
     conn = mock_app.connection()
     info = reset_world(conn, seed=seed, empty=empty, configured_seed=mock_app.state().settings.seed)
-    total = conn.execute("SELECT COUNT(*) FROM applications").fetchone()[0]
+    total = bulk.application_count(conn)
     return _json({"seed": info["seed"], "empty": empty, "applications": total})
 
 

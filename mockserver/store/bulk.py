@@ -58,6 +58,11 @@ def holds_world(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT 1 FROM lead_providers").fetchone() is not None
 
 
+def application_count(conn: sqlite3.Connection) -> int:
+    """How many applications the world holds, across providers."""
+    return conn.execute("SELECT COUNT(*) FROM applications").fetchone()[0]
+
+
 def world_counts(conn: sqlite3.Connection) -> dict[str, dict[str, int]]:
     """Counts by state, for the CLI banner, the report and the coverage tests."""
     queries = {
