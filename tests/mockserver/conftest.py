@@ -32,11 +32,21 @@ def ops_world(tmp_path: Path, ops_world_template: Path) -> Path:
 def ops_app(ops_world: Path) -> Iterator[object]:
     """The Flask app over a private default world."""
     from mockserver.app import create_app
+    from tests.mockserver.spec_validation import validating
 
-    yield create_app(Settings(db_path=ops_world))
+    # Its test clients check every response against the OpenAPI documents (spec_validation.py).
+    yield validating(create_app(Settings(db_path=ops_world)))
 
 
 @pytest.fixture
 def ops_client(ops_app: object) -> object:
     """A Flask test client of ops_app."""
     return ops_app.test_client()  # type: ignore[attr-defined]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """How many responses the OpenAPI response net checked (scenario, route and ops_app tests)."""
+    from tests.mockserver.spec_validation import VALIDATOR
+
+    if VALIDATOR.validated:
+        terminalreporter.write_line(VALIDATOR.summary())

@@ -18,6 +18,7 @@ from mockserver.reference import load_reference
 from mockserver.seed import seed_world
 from mockserver.store import bulk
 from mockserver.store.db import connect, create_schema, set_setting, write_transaction
+from tests.mockserver.spec_validation import validating
 
 AMBITION = "9e35e998-c63b-4136-89c4-e9e18ddde0ea"
 UCL = "ef687b3d-c1c0-4566-a295-16d6fa5d0fa7"
@@ -236,7 +237,8 @@ SPECIALIST = {
 
 def build_world(path: Path) -> World:
     """A World over a private copy of an empty world file."""
-    app = create_app(Settings(db_path=path))
+    # Every response of the route tests is checked against the OpenAPI documents (spec_validation.py).
+    app = validating(create_app(Settings(db_path=path)))
     conn = connect(path)
     world = World(app=app, conn=conn, client=app.test_client())
     world.freeze(NOW)

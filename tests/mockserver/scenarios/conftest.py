@@ -400,8 +400,10 @@ class Api:
 def mock_app() -> Any:
     from mockserver.app import create_app
     from mockserver.config import Settings
+    from tests.mockserver.spec_validation import validating
 
-    return create_app(Settings(seed=1))
+    # Every response of the suite is checked against the OpenAPI documents (../spec_validation.py).
+    return validating(create_app(Settings(seed=1)))
 
 
 @pytest.fixture(scope="session")
