@@ -72,38 +72,17 @@ class KnownIssue:
 # entry is tolerated so the suite stays green meanwhile, counted, and printed in pytest's terminal summary
 # (an entry that matched nothing in the run is printed as stale). Keep entries narrow; delete when fixed.
 KNOWN_ISSUES: tuple[KnownIssue, ...] = (
-    # R-03: a `.csv` extension on a show URL of an unknown record answers 404 with an empty text/csv body
-    # (tests: scenarios/test_routing_and_auth.py::test_r03_csv_extension_404_has_empty_non_json_body,
-    # routes/test_http.py::test_csv_show_of_unknown_record_is_empty_404). The document's
-    # `/api/v1/npq-applications/{id}` 404 is `application/json` (NotFoundResponse) only.
-    KnownIssue(
-        V1_SPEC,
-        "GET",
-        "/api/v1/npq-applications/{id}",
-        404,
-        r"content type text/csv is not documented",
-        "R-03 `{id}.csv` 404 is an empty text/csv body; the document has only application/json",
-    ),
-    # R-03/R-32: `/api/v1/participants/npq.csv` is the participants list rendered as JSON (200), but the
-    # document has no such path, so by the document it is a routing miss that should be 404
-    # (test: scenarios/test_formats.py::test_r32_no_csv_for_participants_or_outcomes).
+    # R-03: Rails routes every action with an optional format, and the JSON-only actions ignore it, so
+    # `/api/v1/participants/npq.csv` is the participants list as JSON (200). The document describes the
+    # API's paths, not each `.csv` variant of the JSON-only ones; this one is exercised by
+    # scenarios/test_formats.py::test_r32_no_csv_for_participants_or_outcomes.
     KnownIssue(
         V1_SPEC,
         "GET",
         "/api/v1/participants/npq.csv",
         200,
         r"an undocumented route must answer 404",
-        "R-32 `/participants/npq.csv` answers 200 JSON; the path is not in the document",
-    ),
-    # Mock rule `request.too_large`: a body over `max_body_bytes` answers 413 {"error": "Request entity too
-    # large"}; no operation of the document lists 413 (test: routes/test_http.py::test_oversized_body_is_413).
-    KnownIssue(
-        V1_SPEC,
-        "POST",
-        "/api/v1/participant-declarations",
-        413,
-        r"status 413 is not documented",
-        "mock rule request.too_large answers 413; no operation documents 413",
+        "R-03 `/participants/npq.csv` is the JSON list; `.csv` variants of JSON-only paths are undocumented",
     ),
 )
 
