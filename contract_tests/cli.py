@@ -36,6 +36,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--max-examples", type=int, help="generated examples per operation")
     parser.add_argument("--seed", type=int, help="seed for generated data (fixed by default)")
+    parser.add_argument(
+        "--rate-limit-pause", type=float, help="R-17: seconds to pause after a 429, then re-send (default 5)"
+    )
+    parser.add_argument(
+        "--rate-limit-max-wait",
+        type=float,
+        help="R-17: most seconds one request waits out the rate limit before its check is skipped (330)",
+    )
+    parser.add_argument(
+        "--list-budget", type=float, help="seconds a check may spend reading one whole list (default 120)"
+    )
     return parser
 
 
@@ -60,7 +71,7 @@ def pytest_args(ns: argparse.Namespace, extra: list[str]) -> list[str]:
     for flag in ("read_only", "quick"):
         if getattr(ns, flag):
             args.append("--" + flag.replace("_", "-"))
-    for opt in ("max_examples", "seed"):
+    for opt in ("max_examples", "seed", "rate_limit_pause", "rate_limit_max_wait", "list_budget"):
         if getattr(ns, opt) is not None:
             args += ["--" + opt.replace("_", "-"), str(getattr(ns, opt))]
     return args + extra

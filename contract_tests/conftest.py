@@ -10,7 +10,7 @@ import pytest
 
 from contract_tests import settings as run_settings
 from contract_tests.capabilities import World
-from contract_tests.client import Client
+from contract_tests.client import RATE_LIMIT, Client
 from contract_tests.summary import Collector, Outcome, describe_failure, skip_reason
 
 COLLECTOR = Collector()
@@ -33,6 +33,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--quick", action="store_true", help="few generated examples, no stateful runs")
     group.addoption("--max-examples", type=int, default=None, help="generated examples per operation")
     group.addoption("--seed", type=int, default=None, help="seed for generated data (fixed by default)")
+    group.addoption(
+        "--rate-limit-pause",
+        type=float,
+        default=5.0,
+        help="R-17: seconds to pause before re-sending a request answered 429 (doubles, up to 60)",
+    )
+    group.addoption(
+        "--rate-limit-max-wait",
+        type=float,
+        default=330.0,
+        help="R-17: most seconds one request waits for the rate limit before its check is skipped",
+    )
+    group.addoption(
+        "--list-budget",
+        type=float,
+        default=120.0,
+        help="seconds a check may spend reading every page of one list before it is skipped",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -55,6 +73,11 @@ def pytest_configure(config: pytest.Config) -> None:
     cur.max_examples = config.getoption("max_examples")
     if config.getoption("seed") is not None:
         cur.seed = config.getoption("seed")
+    cur.rate_limit_pause = config.getoption("rate_limit_pause")
+    cur.rate_limit_max_wait = config.getoption("rate_limit_max_wait")
+    cur.list_budget = config.getoption("list_budget")
+    RATE_LIMIT.first_pause = cur.rate_limit_pause
+    RATE_LIMIT.max_wait = cur.rate_limit_max_wait
 
 
 def _label(item: pytest.Item) -> str:
@@ -119,6 +142,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         f"(testing API: {'not probed' if world is None else 'yes' if world.testing_api else 'no'}; "
         f"second provider: {'not probed' if world is None else 'yes' if world.other_token else 'no'}; "
         f"{'read-only' if cur.read_only else 'read-write'}; {'quick' if cur.quick else 'full'})"
+    )
+    header += (
+        f"\nrequests sent: {RATE_LIMIT.requests}; R-17 rate-limit (429) pauses: {RATE_LIMIT.pauses}"
+        f" ({RATE_LIMIT.waited:.0f}s)"
     )
     for line in COLLECTOR.render(header):
         terminalreporter.write_line(line)

@@ -16,6 +16,11 @@ class RunSettings:
     quick: bool = False
     max_examples: int | None = None
     seed: int = 20240601
+    # pause before re-sending after a 429, and the most a single request may wait in all.
+    rate_limit_pause: float = 5.0
+    rate_limit_max_wait: float = 330.0
+    # Reading a whole collection (all pages) may take at most this long; beyond it the check is skipped.
+    list_budget: float = 120.0
 
     @property
     def examples(self) -> int:

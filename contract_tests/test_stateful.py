@@ -13,10 +13,11 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis.errors import FlakyReplay, FlakyStrategyDefinition
 
 from contract_tests.checks import RULE_CHECKS  # noqa: F401  (registers the rule checks)
-from contract_tests.conformance import load_schema
+from contract_tests.conformance import load_schema, session
 from contract_tests.settings import CURRENT
 
 schema = load_schema()
+SESSION = session()
 # Findings are collected, not raised: the server's state changes between runs, so a Hypothesis replay of a
 # failing scenario would not see the same data and would report "inconsistent data" instead of the finding.
 VIOLATIONS: list[str] = []
@@ -37,6 +38,23 @@ class Journeys(schema.as_state_machine()):  # type: ignore[misc]
     def setup(self) -> None:
         self.app_status: dict[str, str] = {}
         self.voided: set[str] = set()
+
+    def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+        return {"session": SESSION}  # a 429 is re-sent after a pause, never judged
+
+    def before_call(self, case: Any) -> None:
+        # Journeys act on real records taken from the lists. On a participant in a capped cohort, the real
+        # service answers change-schedule with a `cohort` year that has no cohort row with a 500 (reference
+        # §11, a known quirk of the service, not a contract breach), and which years have rows is not
+        # visible through v1. The cohort attribute is checked by hand in test_rules_change_schedule.
+        if case.operation.path.endswith("/change-schedule") and isinstance(case.body, dict):
+            attributes = (
+                (case.body.get("data") or {}).get("attributes")
+                if isinstance(case.body.get("data"), dict)
+                else None
+            )
+            if isinstance(attributes, dict):
+                attributes.pop("cohort", None)
 
     def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
         try:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import re
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -60,3 +62,34 @@ def test_suite_passes_against_a_server_without_the_testing_api() -> None:
     assert run.returncode == 0, run.summary()
     assert "testing API: no" in run.output
     assert "SKIP" in run.output and "no testing API" in run.output
+
+
+def _rate_limited(app: Callable, every: int, seen: list[int]) -> Callable:
+    """R-17 as the real service answers it: now and then 429 `Retry later` (text/plain, no Retry-After)."""
+    lock = threading.Lock()
+
+    def limited(environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        if environ.get("PATH_INFO", "").startswith("/api/"):
+            with lock:
+                seen[0] += 1
+                refuse = seen[0] % every == 0
+            if refuse:
+                start_response("429 Too Many Requests", [("Content-Type", "text/plain")])
+                return [b"Retry later\n"]
+        return app(environ, start_response)
+
+    return limited
+
+
+def test_rate_limiting_is_waited_out_and_quick_run_stays_within_budget() -> None:
+    """A 429 is never a contract finding: the request is re-sent after a pause. A --quick run also stays
+    well inside the real service's 1000 requests per 5 minutes (R-17), so it never has to wait."""
+    seen = [0]
+    with serve(_rate_limited(mock_app(), 15, seen)) as base_url:
+        run = run_suite(base_url, "--quick", "--rate-limit-pause", "0.01")
+    assert run.returncode == 0, run.summary()
+    assert "NOT COMPLIANT" not in run.output
+    pauses = re.search(r"rate-limit \(429\) pauses: (\d+)", run.output)
+    assert pauses and int(pauses.group(1)) > 0, run.summary()
+    api_requests = seen[0] - seen[0] // 15  # those answered 429 were sent again
+    assert api_requests < 900, f"a --quick run sent {api_requests} API requests"
