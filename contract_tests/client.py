@@ -45,6 +45,9 @@ class RateLimitedAdapter(HTTPAdapter):
     """Sends a request again when the server answers 429, so no check ever judges a rate-limit answer."""
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        # Schemathesis sends without a timeout: a server that hangs must fail its check, not stall the run.
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = TIMEOUT
         waited, pause = 0.0, RATE_LIMIT.first_pause
         while True:
             RATE_LIMIT.requests += 1
