@@ -11,6 +11,7 @@ import pytest
 from contract_tests import settings as run_settings
 from contract_tests.capabilities import World
 from contract_tests.client import RATE_LIMIT, Client
+from contract_tests.preflight import unreachable
 from contract_tests.summary import Collector, Outcome, describe_failure, skip_reason
 
 COLLECTOR = Collector()
@@ -78,6 +79,12 @@ def pytest_configure(config: pytest.Config) -> None:
     cur.list_budget = config.getoption("list_budget")
     RATE_LIMIT.first_pause = cur.rate_limit_pause
     RATE_LIMIT.max_wait = cur.rate_limit_max_wait
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    problem = unreachable(run_settings.CURRENT.base_url, run_settings.CURRENT.token)
+    if problem:
+        pytest.exit(problem, returncode=2)
 
 
 def _label(item: pytest.Item) -> str:

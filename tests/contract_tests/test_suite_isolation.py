@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+import socket
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -93,3 +94,13 @@ def test_rate_limiting_is_waited_out_and_quick_run_stays_within_budget() -> None
     assert pauses and int(pauses.group(1)) > 0, run.summary()
     api_requests = seen[0] - seen[0] // 15  # those answered 429 were sent again
     assert api_requests < 900, f"a --quick run sent {api_requests} API requests"
+
+
+def test_an_unreachable_server_is_one_clear_usage_error_not_a_hundred_findings() -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    run = run_suite(f"http://127.0.0.1:{port}")
+    assert run.returncode == 2
+    assert f"cannot reach http://127.0.0.1:{port}" in run.output
+    assert "FAIL " not in run.output
