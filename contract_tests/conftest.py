@@ -11,7 +11,7 @@ import pytest
 from contract_tests import settings as run_settings
 from contract_tests.capabilities import World
 from contract_tests.client import RATE_LIMIT, Client
-from contract_tests.preflight import unreachable
+from contract_tests.preflight import probe
 from contract_tests.summary import Collector, Outcome, describe_failure, skip_reason
 
 COLLECTOR = Collector()
@@ -81,10 +81,15 @@ def pytest_configure(config: pytest.Config) -> None:
     RATE_LIMIT.max_wait = cur.rate_limit_max_wait
 
 
+_NOTES: list[str] = []
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
-    problem = unreachable(run_settings.CURRENT.base_url, run_settings.CURRENT.token)
+    problem, note = probe(run_settings.CURRENT.base_url, run_settings.CURRENT.token)
     if problem:
         pytest.exit(problem, returncode=2)
+    if note:
+        _NOTES.append(note)
 
 
 def _label(item: pytest.Item) -> str:
@@ -154,6 +159,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         f"\nrequests sent: {RATE_LIMIT.requests}; R-17 rate-limit (429) pauses: {RATE_LIMIT.pauses}"
         f" ({RATE_LIMIT.waited:.0f}s)"
     )
+    header += "".join("\n" + note for note in _NOTES)
     for line in COLLECTOR.render(header):
         terminalreporter.write_line(line)
 

@@ -7,21 +7,29 @@ import requests
 PROBE_PATH = "/api/v1/npq-applications"
 
 
-def unreachable(base_url: str, token: str, timeout: float = 15.0) -> str | None:
-    """Why base_url cannot be reached (connection refused, DNS, timeout, bad URL), or None when it answers.
+TOKEN_REFUSED = (
+    "note: the server answered 401 to GET {path} with the given token. If the token is right, the server "
+    "breaks R-10/R-12 and the failures below stand; if not, check --token (or NPQ_TOKEN) and run again."
+)
 
-    Any HTTP answer, even a 401 or a 500, counts as reachable: judging it is the checks' work.
+
+def probe(base_url: str, token: str, timeout: float = 15.0) -> tuple[str | None, str | None]:
+    """(why base_url cannot be reached, a note for the summary); both None when it answers normally.
+
+    Any HTTP answer, even a 401 or a 500, counts as reachable: judging it is the checks' work. A 401 to
+    the token only earns a note, since a wrong token and a server refusing a right one look the same.
     """
     try:
-        requests.get(
+        response = requests.get(
             base_url + PROBE_PATH,
             params={"page[per_page]": "1"},
             headers={"Authorization": f"Bearer {token}"},
             timeout=timeout,
-        ).close()
+        )
+        response.close()
     except requests.RequestException as exc:
         return (
             f"npq-contract: cannot reach {base_url} ({type(exc).__name__}: {exc}). "
             "Is the server running, and is --base-url its root (without /api/v1)?"
-        )
-    return None
+        ), None
+    return None, TOKEN_REFUSED.format(path=PROBE_PATH) if response.status_code == 401 else None
