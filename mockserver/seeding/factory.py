@@ -20,8 +20,8 @@ UUID = re.compile(r"\A[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 PERSON = ("full_name", "email", "teacher_reference_number", "teacher_reference_number_validated")
 # Every attribute make_application reads (design/testing-api.md); callers drop the rest, as v1 does (R-05).
 ATTRIBUTES = ("participant_id", *PERSON, "course_identifier", "cohort", "status", "eligible_for_funding",
-              "funded_place", "teacher_catchment", "funding_choice", "school_urn", "created_at",
-              "schedule_identifier", "training_status")
+              "funding_eligibility_status_code", "funded_place", "teacher_catchment", "funding_choice",
+              "school_urn", "created_at", "schedule_identifier", "training_status")
 
 
 class InvalidAttribute(ValueError):
@@ -96,6 +96,10 @@ def make_application(conn: sqlite3.Connection, rng: random.Random, provider_id: 
         app["funding_choice"] = _one_of(attributes, "funding_choice", (*ref.funding_choices, None), None)
     if "school_urn" in attributes:
         app["school_urn"] = _text(attributes, "school_urn", r"\d{5,7}", nullable=True)
+    if "funding_eligibility_status_code" in attributes:
+        # The only way to reach R-40's exception (`marked_funded_by_policy`); other codes are stored only.
+        app["funding_eligibility_status_code"] = _text(attributes, "funding_eligibility_status_code",
+                                                       r"[a-z][a-z_]*", nullable=True)
     funded = _funded_place(attributes)
     if status == "accepted":
         _accept(conn, b, app, user, now, attributes, funded)
@@ -113,13 +117,16 @@ def make_application(conn: sqlite3.Connection, rng: random.Random, provider_id: 
 
 def _person(conn: sqlite3.Connection, b: WorldBuilder, attributes: dict[str, Any], at: datetime) -> dict:
     if "participant_id" in attributes:
-        given = [name for name in PERSON if name in attributes]
-        if given:
-            raise InvalidAttribute(given[0], "cannot be given with participant_id (the person exists)")
         raw = attributes["participant_id"]
-        user = testing_rows.user_row(conn, raw) if isinstance(raw, str) and UUID.match(raw) else None
+        user = testing_rows.user_row(conn, raw.lower()) if isinstance(raw, str) and UUID.match(raw) else None
         if user is None:
             raise InvalidAttribute("participant_id", "must be the id of an existing participant")
+        # The person's details may be repeated (a client echoing what it knows); changing them would be a
+        # different story (a person update), so only values equal to the stored ones are accepted.
+        for name in PERSON:
+            if name in attributes and attributes[name] != _stored_person_value(user, name):
+                raise InvalidAttribute(name, "differs from the existing participant's (given with "
+                                             "participant_id, the person's details cannot change)")
         return user
     trn = _text(attributes, "teacher_reference_number", r"\d{5,10}", nullable=True) \
         if "teacher_reference_number" in attributes else None
@@ -133,6 +140,13 @@ def _person(conn: sqlite3.Connection, b: WorldBuilder, attributes: dict[str, Any
     if "email" in attributes:
         user["email"] = _text(attributes, "email", r"[^@\s]+@[^@\s]+")
     return user
+
+
+def _stored_person_value(user: dict, name: str) -> object:
+    """A person attribute as the testing API takes it, from the stored user row."""
+    column = {"teacher_reference_number": "trn", "teacher_reference_number_validated": "trn_verified"}
+    value = user[column.get(name, name)]
+    return bool(value) if name == "teacher_reference_number_validated" else value
 
 
 def _funded_place(attributes: dict[str, Any]) -> bool | None:

@@ -110,9 +110,12 @@ def accept(
 
 
 def reject_ids(conn: sqlite3.Connection, app_ids: Sequence[str], now: str) -> None:
-    """Set these applications to rejected."""
+    """Set these applications to rejected.
+
+    An already rejected sibling (R-57) is left alone: Rails' `update!` with an unchanged status writes
+    nothing, so its updated_at stays."""
     conn.executemany(
-        "UPDATE applications SET status = 'rejected', updated_at = ? WHERE id = ?",
+        "UPDATE applications SET status = 'rejected', updated_at = ? WHERE id = ? AND status <> 'rejected'",
         [(now, i) for i in app_ids],
     )
 
