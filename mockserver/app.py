@@ -14,6 +14,7 @@ import orjson
 from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 
+from mockserver.auth import TokenIndex
 from mockserver.config import Settings
 from mockserver.errors import RULE_HEADER, ApiError, render_error
 from mockserver.reference import ReferenceData, load_reference
@@ -45,6 +46,7 @@ class MockState:
     def __init__(self, settings: Settings, reference: ReferenceData, connections: Connections) -> None:
         self.settings, self.reference, self.connections = settings, reference, connections
         self.catalog = Catalog(reference)
+        self.tokens = TokenIndex()
 
 
 def state() -> MockState:

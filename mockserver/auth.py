@@ -26,14 +26,34 @@ def token_from_header(value: str | None) -> str | None:
     return token or None
 
 
-def provider_for_token(conn: sqlite3.Connection, token: str | None) -> str | None:
-    """The lead provider id a token belongs to, or None."""
-    return tokens.provider_for_token(conn, token) if token else None
+class TokenIndex:
+    """Token -> lead provider id, read once per process instead of once per request.
+
+    Tokens are reference data: only seeding and `POST /__mock__/reset` write them, both from the world's own
+    fixtures, so the rows a process first reads stay the rows there are. A reset in this process forgets
+    the copy anyway; an unknown token is always looked up again, so nothing valid is ever refused.
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[str, str] | None = None
+
+    def provider(self, conn: sqlite3.Connection, token: str | None) -> str | None:
+        """The lead provider id a token belongs to, or None."""
+        if not token:
+            return None
+        if self._known is None:
+            self._known = tokens.all_tokens(conn)
+        found = self._known.get(token)
+        return found if found is not None else tokens.provider_for_token(conn, token)
+
+    def forget(self) -> None:
+        """Drop the copy (after this process rewrote the reference data)."""
+        self._known = None
 
 
-def authenticate(conn: sqlite3.Connection, header: str | None) -> str:
+def authenticate(conn: sqlite3.Connection, header: str | None, index: TokenIndex) -> str:
     """The current provider for an Authorization header, or a 401 ApiError."""
-    provider = provider_for_token(conn, token_from_header(header))
+    provider = index.provider(conn, token_from_header(header))
     if provider is None:
         raise ApiError.of("auth.access_denied")
     return provider

@@ -9,7 +9,7 @@ import orjson
 from flask import Blueprint, Response, request
 
 from mockserver import app as mock_app
-from mockserver.auth import provider_for_token, token_from_header
+from mockserver.auth import token_from_header
 from mockserver.seed import pools_for, reset_world, world_info
 from mockserver.seeding.factory import ATTRIBUTES, InvalidAttribute, make_application
 from mockserver.seeding.timeline import iso
@@ -89,6 +89,7 @@ def reset() -> Response:
         raise InvalidAttribute("empty", "must be true or false")
     conn = mock_app.connection()
     info = reset_world(conn, seed=seed, empty=empty, configured_seed=mock_app.state().settings.seed)
+    mock_app.state().tokens.forget()
     total = bulk.application_count(conn)
     return _json({"seed": info["seed"], "empty": empty, "applications": total})
 
@@ -146,7 +147,8 @@ def openapi_document(name: str) -> Response:
 def create_application() -> Response:
     """Create an application owned by the bearer token's provider; 201 with it as v1 shows it."""
     conn = mock_app.connection()
-    provider_id = provider_for_token(conn, token_from_header(request.headers.get("Authorization")))
+    token = token_from_header(request.headers.get("Authorization"))
+    provider_id = mock_app.state().tokens.provider(conn, token)
     if provider_id is None:
         return _json({"error": "HTTP Token: Access denied"}, 401)
     body = _body(required=False)

@@ -30,10 +30,11 @@ def new_blueprint(name: str) -> Blueprint:
 def _before() -> None:
     g.csv_url = request.path.endswith(".csv")
     conn = mock_app.connection()
-    provider = authenticate(conn, request.headers.get("Authorization"))
+    mock = mock_app.state()
+    provider = authenticate(conn, request.headers.get("Authorization"), mock.tokens)
     g.context = Context(
         conn=conn,
-        catalog=mock_app.state().catalog,
+        catalog=mock.catalog,
         provider_id=provider,
         server_date=request.headers.get("X-With-Server-Date"),
     )

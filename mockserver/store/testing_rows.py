@@ -48,9 +48,3 @@ def set_declaration_state(conn: sqlite3.Connection, declaration_id: str, state: 
     """Store a declaration's new state and its updated_at."""
     conn.execute("UPDATE declarations SET state = ?, updated_at = ? WHERE id = ?",
                  (state, at, declaration_id))
-
-
-def provider_for_token(conn: sqlite3.Connection, token: str) -> str | None:
-    """The lead provider id a bearer token belongs to, or None."""
-    row = conn.execute("SELECT id FROM lead_providers WHERE token = ?", (token,)).fetchone()
-    return row[0] if row else None
