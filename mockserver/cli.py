@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from mockserver.config import ENV_PREFIX, Settings
+from mockserver.reference import FixturesError, load_reference
 
 DESCRIPTION = """\
 A stateful mock of the DfE NPQ lead provider API v1 (/api/v1/...), for developing and testing an
@@ -80,7 +81,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser().print_help()
         return 0
     options = {k: v for k, v in vars(args).items() if k not in ("command", "force")}
-    settings = Settings.from_env().with_overrides(**options)
+    try:
+        settings = Settings.from_env().with_overrides(**options)
+        load_reference(settings.fixtures_dir)  # a bad --fixtures folder: one clear line, not a traceback
+    except (FixturesError, ValueError) as exc:
+        print(f"npq-mock: {exc}", file=sys.stderr)
+        return 2
     if args.command == "seed":
         return _seed(settings, force=args.force)
     from mockserver.serve import serve  # imports granian only when serving

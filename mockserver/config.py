@@ -47,7 +47,10 @@ class Settings:
 
 def _convert(name: str, raw: str) -> object:
     if name in {"port", "seed", "applications", "workers", "max_body_bytes"}:
-        return int(raw)
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError(f"{ENV_PREFIX}{name.upper()}={raw!r} is not a whole number") from None
     if name in {"db_path", "fixtures_dir"}:
         return Path(raw)
     if name == "delivery_partner_rule":

@@ -90,9 +90,26 @@ def _read(folder: Path, name: str) -> dict:
         return yaml.safe_load(handle) or {}
 
 
+class FixturesError(ValueError):
+    """A fixtures folder that cannot be read as reference data; the message says what to fix."""
+
+
 def load_reference(fixtures_dir: Path | None = None) -> ReferenceData:
     """Read the reference data from a fixtures folder (the kit's own by default)."""
     folder = Path(fixtures_dir) if fixtures_dir else default_fixtures_dir()
+    try:
+        return _build(folder)
+    except OSError as exc:
+        raise FixturesError(f"cannot read {exc.filename or folder}: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise FixturesError(f"{folder}: a fixture file is not valid YAML: {exc}") from exc
+    except KeyError as exc:
+        raise FixturesError(f"{folder}: a fixture lacks the key {exc} (compare with the kit's own)") from exc
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise FixturesError(f"{folder}: a fixture value has the wrong shape ({exc})") from exc
+
+
+def _build(folder: Path) -> ReferenceData:
     providers = _read(folder, "lead_providers.yaml")["lead_providers"]
     cohorts = _read(folder, "cohorts.yaml")["cohorts"]
     courses = _read(folder, "courses.yaml")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from mockserver.cli import main
+from npq_lead_provider_kit.resources import fixtures_dir
 from tests.mockserver.serving import REPO, free_port, get, wait_for_answer
 
 
@@ -68,3 +69,30 @@ def test_serve_answers_quickly_then_stops_on_ctrl_c_and_removes_its_temporary_wo
     assert f"http://127.0.0.1:{port}/api/v1/npq-applications" in out and "ambition-token" in out
     world = re.search(r"(\S+npq-mock-\S+\.sqlite3)", out)
     assert world and not Path(world.group(1)).exists(), "the temporary world is removed on exit"
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "message"),
+    [
+        (["serve", "--fixtures", "/nonexistent-fixtures"], {}, "cannot read /nonexistent-fixtures/"),
+        (["seed", "--db", "x.sqlite3", "--fixtures", "/nonexistent-fixtures"], {}, "cannot read"),
+        (["serve"], {"NPQ_MOCK_PORT": "abc"}, "NPQ_MOCK_PORT='abc' is not a whole number"),
+    ],
+)
+def test_bad_configuration_is_one_clear_line_and_exit_2(
+    argv: list[str], env: dict[str, str], message: str, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("npq-mock: ") and message in err and "Traceback" not in err
+
+
+def test_fixtures_missing_a_key_name_the_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for source in fixtures_dir().glob("*.yaml"):
+        (tmp_path / source.name).write_text(source.read_text())
+    (tmp_path / "lead_providers.yaml").write_text("lead_providers: [{id: x, token: t}]\n")
+    assert main(["serve", "--fixtures", str(tmp_path)]) == 2
+    assert "lacks the key 'name'" in capsys.readouterr().err
