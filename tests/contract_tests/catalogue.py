@@ -31,6 +31,7 @@ class Fault:
     wrap: Callable[[WSGIApp], WSGIApp]
     select: str  # pytest -k expression choosing the checks that must catch it
     fails: str  # text the summary's FAIL line must contain
+    sandbox: bool = False  # serve it as a real sandbox looks: the testing API (/__mock__/) hidden
 
 
 def _attrs(edit: Callable[[dict, dict], None], when: Callable[[dict], bool]) -> Callable[[WSGIApp], WSGIApp]:

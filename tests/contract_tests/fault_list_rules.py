@@ -6,10 +6,12 @@ from tests.contract_tests.catalogue import (
     APPS,
     DECLS,
     Fault,
+    _attrs,
     _body_edit,
     _env,
     _fake_declaration,
     _headers,
+    _on,
     _query,
     _replace_error,
     _show_instead,
@@ -41,7 +43,13 @@ from tests.contract_tests.faults import UUID, middleware
 LIST_APPS = rf"{APPS}(/{UUID})?"
 DOT_REASON = "quality-of-programme-structure-not-suitable"
 DECL_VIEWS = rf"{DECLS}(/{UUID}(/void)?)?"
+VOID = rf"{DECLS}/{UUID}/void"
 FUNDED_PLACE = rf"{APPS}/{UUID}/change-funded-place"
+
+
+def _void_kept_submitted(rec: dict, attrs: dict) -> None:
+    attrs["state"], attrs["voided"] = "submitted", False
+
 
 # Regressions of the business rules and views a DfE release could plausibly ship.
 RULE_FAULTS = [
@@ -144,6 +152,14 @@ RULE_FAULTS = [
         ),
         "test_r111_refunded",
         "R-111",
+    ),
+    # Sandbox mode (no testing API): the journey for a found participant must catch it.
+    Fault(
+        "void_leaves_found_declaration_submitted",
+        _attrs(_void_kept_submitted, _on(VOID, "PUT")),
+        "found",
+        "R-109",
+        sandbox=True,
     ),
     Fault(
         "missing_member_one_message", _body_edit(first_message_only, lambda env: True), "test_r116", "R-116"

@@ -8,10 +8,11 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from werkzeug.serving import make_server
 
@@ -59,3 +60,15 @@ def mock_app() -> Callable:
     settings = importlib.import_module("mockserver.config").Settings
 
     return create_app(settings(seed=1))
+
+
+def without_testing_api(app: Callable) -> Callable:
+    """The mock as a real sandbox looks: no /__mock__/ endpoints."""
+
+    def hidden(environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        if environ.get("PATH_INFO", "").startswith("/__mock__"):
+            start_response("404 Not Found", [("Content-Type", "application/json")])
+            return [b'{"error":"Resource not found"}']
+        return app(environ, start_response)
+
+    return hidden

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.contract_tests.fault_list import FAULTS
-from tests.contract_tests.harness import mock_app, run_suite, serve
+from tests.contract_tests.harness import mock_app, run_suite, serve, without_testing_api
 
 
 def test_catalogue_has_twenty_distinct_faults() -> None:
@@ -15,7 +15,8 @@ def test_catalogue_has_twenty_distinct_faults() -> None:
 
 @pytest.mark.parametrize("fault", FAULTS, ids=[f.name for f in FAULTS])
 def test_suite_catches_fault(fault) -> None:  # type: ignore[no-untyped-def]
-    with serve(fault.wrap(mock_app())) as base_url:
+    app = fault.wrap(mock_app())
+    with serve(without_testing_api(app) if fault.sandbox else app) as base_url:
         run = run_suite(base_url, "--quick", "-k", fault.select)
     summary = run.summary()
     assert run.returncode != 0, f"{fault.name}: the suite passed a broken server\n{summary}"

@@ -10,7 +10,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from tests.contract_tests.harness import REPO, mock_app, run_suite, serve
+import pytest
+
+from tests.contract_tests.harness import REPO, SuiteRun, mock_app, run_suite, serve, without_testing_api
 
 
 def test_contract_suite_never_imports_mockserver() -> None:
@@ -44,25 +46,28 @@ def test_read_only_run_passes_against_the_clean_mock() -> None:
     assert run.returncode == 0, run.summary()
 
 
-def _without_testing_api(app: Callable) -> Callable:
-    """The mock as a real sandbox looks: no /__mock__/ endpoints."""
-
-    def hidden(environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
-        if environ.get("PATH_INFO", "").startswith("/__mock__"):
-            start_response("404 Not Found", [("Content-Type", "application/json")])
-            return [b'{"error":"Resource not found"}']
-        return app(environ, start_response)
-
-    return hidden
+@pytest.fixture(scope="module")
+def sandbox_run() -> SuiteRun:
+    """One full run against the mock as a real sandbox looks: no /__mock__/ endpoints."""
+    with serve(without_testing_api(mock_app())) as base_url:
+        return run_suite(base_url, "--other-token", "ucl-token")
 
 
-def test_suite_passes_against_a_server_without_the_testing_api() -> None:
+def test_suite_passes_against_a_server_without_the_testing_api(sandbox_run: SuiteRun) -> None:
     """Sandbox mode: records are found through v1, what cannot be set up is skipped, nothing fails."""
-    with serve(_without_testing_api(mock_app())) as base_url:
-        run = run_suite(base_url, "--other-token", "ucl-token")
+    run = sandbox_run
     assert run.returncode == 0, run.summary()
     assert "testing API: no" in run.output
     assert "SKIP" in run.output and "no testing API" in run.output
+
+
+def test_sandbox_mode_declares_for_a_found_participant(sandbox_run: SuiteRun) -> None:
+    """The found-participant declaration journey ran (not skipped) and passed every step."""
+    lines = sandbox_run.summary().splitlines()
+    for rule in ("R-104", "R-108", "R-39", "R-31", "R-102", "R-109", "R-110"):
+        assert any(line.startswith(f"PASS  {rule} sandbox:") for line in lines), (
+            f"{rule} of the found-participant journey did not pass\n{sandbox_run.summary()}"
+        )
 
 
 def _rate_limited(app: Callable, every: int, seen: list[int]) -> Callable:
