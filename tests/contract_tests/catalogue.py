@@ -32,6 +32,7 @@ class Fault:
     select: str  # pytest -k expression choosing the checks that must catch it
     fails: str  # text the summary's FAIL line must contain
     sandbox: bool = False  # serve it as a real sandbox looks: the testing API (/__mock__/) hidden
+    quick: bool = True  # False: the catching check is one --quick leaves out (marked slow)
 
 
 def _attrs(edit: Callable[[dict, dict], None], when: Callable[[dict], bool]) -> Callable[[WSGIApp], WSGIApp]:
@@ -143,6 +144,11 @@ def _drop(name: str) -> Callable[[list], list]:
 
 def _default_page_50(q: list) -> list:
     return q if any(k == "page[per_page]" for k, _ in q) else q + [("page[per_page]", "50")]
+
+
+def _cap_at_1000(q: list) -> list:
+    """A server whose per_page cap is 1000 instead of R-33's 3000."""
+    return [(k, str(min(int(v), 1000)) if k == "page[per_page]" and v.isdigit() else v) for k, v in q]
 
 
 def _cap_refused(app: WSGIApp, environ: dict) -> Any:

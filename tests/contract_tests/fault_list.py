@@ -8,6 +8,7 @@ from tests.contract_tests.catalogue import (
     Fault,
     _attrs,
     _body_edit,
+    _cap_at_1000,
     _cap_refused,
     _crash,
     _csv_drop_column,
@@ -122,6 +123,13 @@ FAULTS = [
         "pagination_default_50", _query(r"/api/v1/.*", _default_page_50), "test_r33_default_and_cap", "R-33"
     ),
     Fault("pagination_cap_refused", middleware(_cap_refused), "test_r33_default_and_cap", "R-33"),
+    Fault(
+        "pagination_cap_1000",
+        _query(r"/api/v1/npq-applications$", _cap_at_1000),
+        "test_r33_cap_is_exactly",
+        "R-33",
+        quick=False,
+    ),
     Fault("filter_cohort_ignored", _query(r"/api/v1/.*", _drop("filter[cohort]")), "test_r36", "R-36"),
     Fault(
         "filter_updated_since_ignored",
