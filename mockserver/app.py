@@ -7,7 +7,6 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable
-from importlib import import_module
 from pathlib import Path
 
 import orjson
@@ -60,24 +59,19 @@ def connection() -> sqlite3.Connection:
 
 
 def _prepare(settings: Settings) -> Settings:
-    try:
-        seed = import_module("mockserver.seed")
-    except ImportError:
-        return settings
-    path: Path = seed.prepare_database(settings)
+    from mockserver.seed import prepare_database
+
+    path: Path = prepare_database(settings)
     return settings if settings.db_path is not None else settings.with_overrides(db_path=path)
 
 
 def _register_blueprints(app: Flask) -> None:
+    # Imported here: the blueprints reach back to this module for the connection and state.
+    from mockserver import testing_api
     from mockserver.routes import applications, declarations, outcomes, participants
 
-    for module in (applications, outcomes, participants, declarations):
+    for module in (applications, outcomes, participants, declarations, testing_api):
         app.register_blueprint(module.blueprint)
-    try:
-        testing_api = import_module("mockserver.testing_api")
-    except ImportError:
-        return
-    app.register_blueprint(testing_api.blueprint)
 
 
 def _error_response(error: ApiError) -> Response:
@@ -119,9 +113,7 @@ def create_app(
     settings = settings or Settings()
     if connection_factory is None:
         settings = _prepare(settings)
-        db_path = settings.db_path
-        if db_path is None:
-            raise RuntimeError("no database: settings.db_path is unset and mockserver.seed is unavailable")
+        db_path = settings.db_path  # _prepare always names the file, a temporary one without --db
         connection_factory = lambda: connect(db_path)  # noqa: E731
     app = Flask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
