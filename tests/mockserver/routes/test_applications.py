@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.mockserver.core_world import NOW, UCL, World, errors
+from tests.mockserver.v1_shapes import APPLICATION_FIELDS
 
 FUNDED = ("funded_place", "Set '#/funded_place' to true or false.")
 ALREADY_ACCEPTED = ("application", "This NPQ application has already been accepted")
@@ -20,36 +21,7 @@ def test_show_renders_the_v1_application_object_in_order(world: World) -> None:
     assert reply.headers["Cache-Control"] == "no-store"
     data = reply.json["data"]
     assert data["type"] == "npq_application" and data["id"] == app_id
-    assert list(data["attributes"]) == [
-        "course_identifier",
-        "email",
-        "email_validated",
-        "employer_name",
-        "employment_role",
-        "full_name",
-        "funding_choice",
-        "headteacher_status",
-        "ineligible_for_funding_reason",
-        "participant_id",
-        "private_childcare_provider_urn",
-        "teacher_reference_number",
-        "teacher_reference_number_validated",
-        "school_urn",
-        "school_ukprn",
-        "status",
-        "works_in_school",
-        "cohort",
-        "eligible_for_funding",
-        "targeted_delivery_funding_eligibility",
-        "teacher_catchment",
-        "teacher_catchment_country",
-        "teacher_catchment_iso_country_code",
-        "itt_provider",
-        "lead_mentor",
-        "funded_place",
-        "created_at",
-        "updated_at",
-    ]
+    assert list(data["attributes"]) == APPLICATION_FIELDS
     assert data["attributes"]["cohort"] == "2023" and data["attributes"]["teacher_catchment"] is True
 
 

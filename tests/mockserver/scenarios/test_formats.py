@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from tests.mockserver.v1_shapes import APPLICATION_FIELDS
+
 from .conftest import (
     APP,
     DECLARATIONS,
@@ -17,36 +19,6 @@ from .conftest import (
 
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
-APPLICATION_FIELDS = [
-    "course_identifier",
-    "email",
-    "email_validated",
-    "employer_name",
-    "employment_role",
-    "full_name",
-    "funding_choice",
-    "headteacher_status",
-    "ineligible_for_funding_reason",
-    "participant_id",
-    "private_childcare_provider_urn",
-    "teacher_reference_number",
-    "teacher_reference_number_validated",
-    "school_urn",
-    "school_ukprn",
-    "status",
-    "works_in_school",
-    "cohort",
-    "eligible_for_funding",
-    "targeted_delivery_funding_eligibility",
-    "teacher_catchment",
-    "teacher_catchment_country",
-    "teacher_catchment_iso_country_code",
-    "itt_provider",
-    "lead_mentor",
-    "funded_place",
-    "created_at",
-    "updated_at",
-]
 PARTICIPANT_FIELDS = [
     "participant_id",
     "full_name",
