@@ -791,3 +791,27 @@ def test_r112_no_outcome_for_ehco_completed_void(api: Api) -> None:
     )
     expect(api.void(decl["id"]), 200)
     assert api.data(f"{PARTICIPANTS}/{pid}/outcomes") == []
+
+
+@pytest.mark.parametrize("data_type", ["anything-at-all", None, 42])
+def test_r05_data_type_is_never_read_and_unknown_attributes_are_dropped(api: Api, data_type: object) -> None:
+    api.clock("2024-05-01T12:00:00Z")
+    pid, _app = api.make_participant()
+    body = {
+        "data": {
+            "type": data_type,
+            "attributes": {
+                "participant_id": pid,
+                "declaration_type": "started",
+                "declaration_date": "2023-10-02T10:00:00Z",
+                "course_identifier": "npq-headship",
+                "delivery_partner_id": "0b8c5a70-0000-4000-8000-000000000009",  # not a v1 attribute
+                "colour": "blue",
+            },
+        }
+    }
+    data = expect(api.declare(body=body), 200)["data"]
+    assert data["type"] == "participant-declaration"
+    assert "colour" not in data["attributes"] and "delivery_partner_id" not in data["attributes"]
+    listed = api.data(DECLARATIONS, query={"filter[participant_id]": pid, "colour": "blue"})
+    assert [d["id"] for d in listed] == [data["id"]]
