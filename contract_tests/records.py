@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -22,6 +23,21 @@ LISTS = {
     "outcomes": ("/api/v1/participants/npq/outcomes", "participant-outcome", "created_at"),
 }
 MAX_PAGE = 3000
+# timestamps in UTC with Z and no fraction; dates (completion_date) as midnight with +00:00.
+TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T00:00:00\+00:00$")
+# §3.5: the v1 declaration attributes in order; the declarations CSV is `id` and these.
+DECLARATION_ATTRIBUTES = [
+    "participant_id",
+    "declaration_type",
+    "course_identifier",
+    "declaration_date",
+    "state",
+    "has_passed",
+    "voided",
+    "eligible_for_payment",
+    "updated_at",
+]
 
 
 def all_records(

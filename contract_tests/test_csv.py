@@ -9,7 +9,7 @@ import pytest
 
 from contract_tests import expect
 from contract_tests.client import Client
-from contract_tests.records import all_records, ids, judge_filter
+from contract_tests.records import DECLARATION_ATTRIBUTES, all_records, ids, judge_filter
 
 pytestmark = [pytest.mark.quick]
 APP_COLUMNS = [
@@ -43,18 +43,7 @@ APP_COLUMNS = [
     "itt_provider",
     "lead_mentor",
 ]
-DECL_COLUMNS = [
-    "id",
-    "participant_id",
-    "declaration_type",
-    "course_identifier",
-    "declaration_date",
-    "state",
-    "has_passed",
-    "voided",
-    "eligible_for_payment",
-    "updated_at",
-]
+DECL_COLUMNS = ["id", *DECLARATION_ATTRIBUTES]
 # Columns documented to differ between CSV and JSON (R-30: stored eligibility, user's plain updated_at).
 APP_CSV_ONLY_SEMANTICS = {"eligible_for_funding", "updated_at"}
 

@@ -9,12 +9,10 @@ import pytest
 from contract_tests import expect
 from contract_tests.capabilities import World
 from contract_tests.client import Client
-from contract_tests.records import LISTS, MAX_PAGE, all_records, ids, parse_ts, settle
+from contract_tests.records import DATE, LISTS, MAX_PAGE, TIMESTAMP, all_records, ids, parse_ts, settle
 
 pytestmark = [pytest.mark.quick]
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T00:00:00\+00:00$")
 STAMP_FIELDS = ("created_at", "updated_at", "declaration_date")
 PAGE_ERROR = "The '#/page[page]' and '#/page[per_page]' parameter values must be a valid positive number"
 KINDS = sorted(LISTS)

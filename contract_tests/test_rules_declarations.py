@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from contract_tests import expect
@@ -17,6 +15,7 @@ from contract_tests.capabilities import (
     declaration_body,
 )
 from contract_tests.client import Client
+from contract_tests.records import DECLARATION_ATTRIBUTES
 
 pytestmark = [pytest.mark.writes]
 DECLS = "/api/v1/participant-declarations"
@@ -25,18 +24,6 @@ UNRECOGNISED = (
     "Check participant details and try again."
 )
 DUPLICATE = "A declaration has already been submitted that will be, or has been, paid for this event"
-TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
-ATTRIBUTES = [
-    "participant_id",
-    "declaration_type",
-    "course_identifier",
-    "declaration_date",
-    "state",
-    "has_passed",
-    "voided",
-    "eligible_for_payment",
-    "updated_at",
-]
 
 
 def _person(world: World) -> str:
@@ -53,7 +40,11 @@ def test_r104_create(world: World, api: Client) -> None:
     expect.equal(data["type"], "participant-declaration", "R-22 declaration type", "data.type", reply)
     attrs = data["attributes"]
     expect.equal(
-        sorted(attrs), sorted(ATTRIBUTES), "R-21 declaration attributes (v1 view)", "attribute names", reply
+        sorted(attrs),
+        sorted(DECLARATION_ATTRIBUTES),
+        "R-21 declaration attributes (v1 view)",
+        "attribute names",
+        reply,
     )
     expect.equal(
         attrs["declaration_date"], "2023-11-01T10:00:00Z", "R-23 declaration_date in UTC", "date", reply

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from contract_tests import expect
@@ -13,7 +11,6 @@ from contract_tests.client import Client
 pytestmark = [pytest.mark.writes]
 DECLS = "/api/v1/participant-declarations"
 COMPLETED_ON = "2024-05-01T10:00:00Z"
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T00:00:00\+00:00$")
 
 
 def _outcomes(api: Client, person: str) -> list[dict]:
