@@ -3,73 +3,31 @@
 from __future__ import annotations
 
 import logging
-import os
 import sqlite3
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import orjson
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 
-from mockserver.auth import TokenIndex
+from mockserver import testing_api, world
 from mockserver.config import Settings
 from mockserver.errors import RULE_HEADER, ApiError, render_error
-from mockserver.reference import ReferenceData, load_reference
-from mockserver.services.context import Catalog
+from mockserver.reference import load_reference
+from mockserver.routes import applications, declarations, outcomes, participants
+from mockserver.seed import prepare_database
 from mockserver.store.db import connect
 
-EXTENSION = "npq_mock"
 log = logging.getLogger(__name__)
 
 
-class Connections:
-    """One connection per thread and process, opened lazily (so after a fork)."""
-
-    def __init__(self, factory: Callable[[], sqlite3.Connection]) -> None:
-        self._factory = factory
-        self._local = threading.local()
-
-    def get(self) -> sqlite3.Connection:
-        """This thread's connection."""
-        local = self._local
-        if getattr(local, "pid", None) != os.getpid():
-            local.conn, local.pid = self._factory(), os.getpid()
-        return local.conn
-
-
-class MockState:
-    """What the app keeps for its whole life: settings, reference data, connections."""
-
-    def __init__(self, settings: Settings, reference: ReferenceData, connections: Connections) -> None:
-        self.settings, self.reference, self.connections = settings, reference, connections
-        self.catalog = Catalog(reference)
-        self.tokens = TokenIndex()
-
-
-def state() -> MockState:
-    """The current app's MockState."""
-    return current_app.extensions[EXTENSION]
-
-
-def connection() -> sqlite3.Connection:
-    """The current thread's connection to the world (for the testing API too)."""
-    return state().connections.get()
-
-
 def _prepare(settings: Settings) -> Settings:
-    from mockserver.seed import prepare_database
-
     path: Path = prepare_database(settings)
     return settings if settings.db_path is not None else settings.with_overrides(db_path=path)
 
 
 def _register_blueprints(app: Flask) -> None:
-    # Imported here: the blueprints reach back to this module for the connection and state.
-    from mockserver import testing_api
-    from mockserver.routes import applications, declarations, outcomes, participants
-
     for module in (applications, outcomes, participants, declarations, testing_api):
         app.register_blueprint(module.blueprint)
 
@@ -119,9 +77,8 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.url_map.strict_slashes = False
-    app.extensions[EXTENSION] = MockState(
-        settings, load_reference(settings.fixtures_dir), Connections(connection_factory)
-    )
+    reference = load_reference(settings.fixtures_dir)
+    world.init_app(app, world.MockState(settings, reference, world.Connections(connection_factory)))
 
     @app.before_request
     def _limit_body() -> None:

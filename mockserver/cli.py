@@ -8,7 +8,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from mockserver.config import ENV_PREFIX, Settings
+from mockserver.config import Settings
 from mockserver.reference import FixturesError, load_reference
 
 DESCRIPTION = """\
@@ -62,16 +62,6 @@ def parser() -> argparse.ArgumentParser:
     _world_options(seed)
     seed.add_argument("--force", action="store_true", help="replace the world if the file already holds one")
     return root
-
-
-def settings_env(settings: Settings) -> dict[str, str]:
-    """NPQ_MOCK_* variables that rebuild these settings in a worker process."""
-    values = {"host": settings.host, "port": settings.port, "seed": settings.seed,
-              "db_path": settings.db_path, "fixtures_dir": settings.fixtures_dir,
-              "applications": settings.applications, "workers": settings.workers,
-              "delivery_partner_rule": "true" if settings.delivery_partner_rule else "false",
-              "max_body_bytes": settings.max_body_bytes}
-    return {ENV_PREFIX + k.upper(): str(v) for k, v in values.items() if v is not None}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

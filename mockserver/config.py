@@ -32,6 +32,12 @@ class Settings:
         """A copy with the given fields changed; None values leave a field as it is."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
+    def to_env(self) -> dict[str, str]:
+        """NPQ_MOCK_* variables that rebuild these settings in another process (from_env's inverse)."""
+        values = {field.name: getattr(self, field.name) for field in fields(self)}
+        values["delivery_partner_rule"] = "true" if self.delivery_partner_rule else "false"
+        return {ENV_PREFIX + k.upper(): str(v) for k, v in values.items() if v is not None}
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Settings from NPQ_MOCK_HOST, NPQ_MOCK_PORT, NPQ_MOCK_SEED, NPQ_MOCK_DB_PATH, ..."""

@@ -44,14 +44,12 @@ def serve(settings: Settings) -> int:
     from granian.constants import Interfaces
     from granian.log import LogLevels
 
-    from mockserver.cli import settings_env
-
     started = time.perf_counter()
     temporary = settings.db_path is None
     path = prepare_database(settings)
     try:
         settings = replace(settings, db_path=path)
-        os.environ.update(settings_env(settings))  # workers rebuild the same Settings from these
+        os.environ.update(settings.to_env())  # workers rebuild the same Settings from these
         print(banner(settings, path, temporary, time.perf_counter() - started), flush=True)
         server = Granian(
             target="mockserver.wsgi:build_app", factory=True, interface=Interfaces.WSGI,

@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 from flask import Blueprint, Response, request
 
-from mockserver import app as mock_app
+from mockserver import world as mock_world
 from mockserver.auth import token_from_header
 from mockserver.seed import pools_for, reset_world, world_info
 from mockserver.seeding.factory import ATTRIBUTES, InvalidAttribute, make_application
@@ -62,7 +62,7 @@ def _body(required: bool = True) -> dict[str, Any]:
 
 def _context(provider_id: str = "") -> Context:
     """Core's request context: the connection, reference catalog, and "now" (header, frozen clock, real)."""
-    return Context(conn=mock_app.connection(), catalog=mock_app.state().catalog, provider_id=provider_id,
+    return Context(conn=mock_world.connection(), catalog=mock_world.state().catalog, provider_id=provider_id,
                    server_date=request.headers.get("X-With-Server-Date"))
 
 
@@ -74,7 +74,7 @@ def _document(data: dict[str, Any], status: int = 200) -> Response:
 @blueprint.get("/lead-providers")
 def lead_providers() -> Response:
     """Every provider with a working bearer token."""
-    rows = bulk.provider_tokens(mock_app.connection())
+    rows = bulk.provider_tokens(mock_world.connection())
     return _json({"data": [{"id": i, "name": n, "token": t} for i, n, t in rows]})
 
 
@@ -87,9 +87,9 @@ def reset() -> Response:
         raise InvalidAttribute("seed", "must be a non-negative integer")
     if type(empty) is not bool:
         raise InvalidAttribute("empty", "must be true or false")
-    conn = mock_app.connection()
-    info = reset_world(conn, seed=seed, empty=empty, configured_seed=mock_app.state().settings.seed)
-    mock_app.state().tokens.forget()
+    conn = mock_world.connection()
+    info = reset_world(conn, seed=seed, empty=empty, configured_seed=mock_world.state().settings.seed)
+    mock_world.state().tokens.forget()
     total = bulk.application_count(conn)
     return _json({"seed": info["seed"], "empty": empty, "applications": total})
 
@@ -97,14 +97,14 @@ def reset() -> Response:
 @blueprint.get("/clock")
 def get_clock() -> Response:
     """The frozen "now", or null when the server follows real time."""
-    return _json({"now": get_setting(mock_app.connection(), "clock")})
+    return _json({"now": get_setting(mock_world.connection(), "clock")})
 
 
 @blueprint.put("/clock")
 def put_clock() -> Response:
     """Freeze the server's "now" (null: real time again), for every worker process."""
     value = parse_clock(_body())
-    conn = mock_app.connection()
+    conn = mock_world.connection()
     with write_transaction(conn):
         set_setting(conn, "clock", value)
     return _json({"now": value})
@@ -113,23 +113,23 @@ def put_clock() -> Response:
 @blueprint.get("/settings")
 def get_settings() -> Response:
     """The switches of the simulated service."""
-    return _json(current_settings(mock_app.connection()))
+    return _json(current_settings(mock_world.connection()))
 
 
 @blueprint.put("/settings")
 def put_settings() -> Response:
     """Change some switches; answers with all of them."""
-    body, conn = _body(), mock_app.connection()
+    body, conn = _body(), mock_world.connection()
     with write_transaction(conn):
-        update_settings(conn, mock_app.state().reference, body)
+        update_settings(conn, mock_world.state().reference, body)
         settings = current_settings(conn)
     return _json(settings)
 
 
-@blueprint.get("/world")
-def world() -> Response:
+@blueprint.get("/world", endpoint="world")
+def world_view() -> Response:
     """How the world was made (seed, size) and its records counted by state."""
-    conn = mock_app.connection()
+    conn = mock_world.connection()
     return _json({**world_info(conn), "counts": bulk.world_counts(conn)})
 
 
@@ -146,9 +146,9 @@ def openapi_document(name: str) -> Response:
 @blueprint.post("/applications")
 def create_application() -> Response:
     """Create an application owned by the bearer token's provider; 201 with it as v1 shows it."""
-    conn = mock_app.connection()
+    conn = mock_world.connection()
     token = token_from_header(request.headers.get("Authorization"))
-    provider_id = mock_app.state().tokens.provider(conn, token)
+    provider_id = mock_world.state().tokens.provider(conn, token)
     if provider_id is None:
         return _json({"error": "HTTP Token: Access denied"}, 401)
     body = _body(required=False)
@@ -163,7 +163,7 @@ def create_application() -> Response:
         # One generator per created record, keyed by world seed and serial: the same calls after the same
         # reset give the same records whichever worker process answers them.
         rng = random.Random(f"{seed}:application:{serial}")
-        app_id = make_application(conn, rng, provider_id, ref=mock_app.state().reference,
+        app_id = make_application(conn, rng, provider_id, ref=mock_world.state().reference,
                                   pools=pools_for(seed), now=now,
                                   **{k: v for k, v in attributes.items() if k in ATTRIBUTES})
         set_setting(conn, "world", {**info, "created": serial + 1})
@@ -178,7 +178,8 @@ def declaration_state(declaration_id: str) -> Response:
     with write_transaction(conn):
         seed = world_info(conn).get("seed", 1)
         rng = random.Random(f"{seed}:declaration:{declaration_id}:{target}")
-        found = move_declaration(conn, mock_app.state().reference, declaration_id, target, iso(ctx.now), rng)
+        reference = mock_world.state().reference
+        found = move_declaration(conn, reference, declaration_id, target, iso(ctx.now), rng)
     if not found:
         return _json({"error": "Resource not found"}, 404)
     owner = testing_rows.declaration_row(conn, declaration_id)["lead_provider_id"]

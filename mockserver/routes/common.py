@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 from flask import Blueprint, Response, g, request
 
-from mockserver import app as mock_app
+from mockserver import world
 from mockserver.auth import authenticate
 from mockserver.domain.uuids import is_uuid
 from mockserver.errors import ApiError
@@ -29,8 +29,8 @@ def new_blueprint(name: str) -> Blueprint:
 
 def _before() -> None:
     g.csv_url = request.path.endswith(".csv")
-    conn = mock_app.connection()
-    mock = mock_app.state()
+    conn = world.connection()
+    mock = world.state()
     provider = authenticate(conn, request.headers.get("Authorization"), mock.tokens)
     g.context = Context(
         conn=conn,

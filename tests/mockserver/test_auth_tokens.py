@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from mockserver.app import connection, create_app
+from mockserver.app import create_app
 from mockserver.config import Settings
 from mockserver.store.db import write_transaction
+from mockserver.world import connection
 
 LIST = "/api/v1/npq-applications?page[per_page]=1"
 
