@@ -76,9 +76,51 @@ def _migrate(conn: sqlite3.Connection) -> None:
             for name in _PARTICIPANT_TRIGGERS:
                 conn.execute(f"DROP TRIGGER IF EXISTS provider_participants_{name}")
             conn.execute("DROP TABLE provider_participants")  # its indexes go with it
-        columns = _columns(conn, "declarations")
-        if columns and "declaration_usec" not in columns:  # older rows were whole seconds: 0 is exact
-            conn.execute("ALTER TABLE declarations ADD COLUMN declaration_usec INTEGER NOT NULL DEFAULT 0")
+        for table, added in _ADDED_COLUMNS.items():
+            columns = _columns(conn, table)
+            for name, declaration in added:
+                if columns and name not in columns:
+                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {declaration}")
+        for table, key_column in _REKEYED.items():
+            columns = _columns(conn, table)
+            if columns and key_column not in columns:
+                _rebuild(conn, table)
+
+
+# Columns added since the first world files, with their declarations (schema.sql has them in CREATE TABLE).
+# Older rows get the defaults: whole-second declaration dates (usec 0), suffix 'a' (one cohort a year).
+_ADDED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "declarations": (
+        ("declaration_usec", "INTEGER NOT NULL DEFAULT 0"),
+        ("cohort_suffix", "TEXT NOT NULL DEFAULT 'a'"),
+        ("delivery_partner_id", "TEXT"),
+        ("secondary_delivery_partner_id", "TEXT"),
+        ("state_reason", "TEXT"),
+    ),
+    "applications": (
+        ("reason_for_rejection", "TEXT"),
+        ("cohort_suffix", "TEXT NOT NULL DEFAULT 'a'"),
+        ("senco_in_role", "TEXT"),
+        ("senco_start_date", "TEXT"),
+    ),
+    "users": (("previous_names", "TEXT NOT NULL DEFAULT '[]'"),),
+}
+# Reference tables whose key gained the cohort suffix (V-91, V-92): rebuilt, rows kept (ids included).
+_REKEYED = {"cohorts": "suffix", "schedules": "cohort_suffix"}
+
+
+def _rebuild(conn: sqlite3.Connection, table: str) -> None:
+    """Recreate a table from schema.sql's current definition and copy its rows across."""
+    old = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+    conn.execute(f"ALTER TABLE {table} RENAME TO {table}_old")
+    script = _SCHEMA.read_text(encoding="utf-8")
+    start = script.index(f"CREATE TABLE IF NOT EXISTS {table} (")
+    conn.execute(script[start : script.index(");", start) + 2])
+    names = ", ".join(old)
+    conn.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {table}_old")
+    conn.execute(f"DROP TABLE {table}_old")
+    if table == "cohorts":
+        conn.execute("UPDATE cohorts SET funding = CASE WHEN funding_cap THEN 'capped' ELSE 'full' END")
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> set[str]:

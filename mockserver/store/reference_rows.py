@@ -19,8 +19,12 @@ def write_reference(
         [(p.id, p.name, p.token) for p in ref.lead_providers],
     )
     conn.executemany(
-        "INSERT INTO cohorts (start_year, funding_cap, registration_start_date) VALUES (?, ?, ?)",
-        [(c.start_year, int(c.funding_cap), c.registration_start_date.isoformat()) for c in ref.cohorts],
+        "INSERT INTO cohorts (start_year, funding_cap, funding, registration_start_date) VALUES (?, ?, ?, ?)",
+        [
+            (c.start_year, int(c.funding_cap), "capped" if c.funding_cap else "full",
+             c.registration_start_date.isoformat())
+            for c in ref.cohorts
+        ],
     )
     conn.executemany(
         "INSERT INTO courses (identifier, course_group) VALUES (?, ?)", list(ref.course_groups.items())

@@ -7,10 +7,15 @@ CREATE TABLE IF NOT EXISTS lead_providers (
     name TEXT NOT NULL,
     token TEXT NOT NULL UNIQUE
 );
+-- A cohort is (start year, suffix): DfE may open several a year (2026a, 2026b; V-91). funding: full | capped |
+-- zero (VD17); v1/v2 see only the start year, and read "funding cap" as funding = 'capped'.
 CREATE TABLE IF NOT EXISTS cohorts (
-    start_year INTEGER PRIMARY KEY,
+    start_year INTEGER NOT NULL,
+    suffix TEXT NOT NULL DEFAULT 'a',
     funding_cap INTEGER NOT NULL,
-    registration_start_date TEXT NOT NULL
+    funding TEXT NOT NULL DEFAULT 'full',
+    registration_start_date TEXT NOT NULL,
+    PRIMARY KEY (start_year, suffix)
 );
 CREATE TABLE IF NOT EXISTS courses (
     identifier TEXT PRIMARY KEY,
@@ -18,12 +23,14 @@ CREATE TABLE IF NOT EXISTS courses (
 );
 CREATE TABLE IF NOT EXISTS schedules (
     id INTEGER PRIMARY KEY,
-    cohort INTEGER NOT NULL REFERENCES cohorts(start_year),
+    cohort INTEGER NOT NULL,
     identifier TEXT NOT NULL,
     course_group TEXT NOT NULL,
     applies_from TEXT NOT NULL,
     declaration_types TEXT NOT NULL,           -- comma-separated, in schedule order
-    UNIQUE (cohort, identifier)
+    cohort_suffix TEXT NOT NULL DEFAULT 'a',   -- a schedule belongs to one exact cohort (V-92)
+    applies_to TEXT,
+    UNIQUE (cohort, cohort_suffix, identifier)
 );
 CREATE TABLE IF NOT EXISTS contracts (
     lead_provider_id TEXT NOT NULL REFERENCES lead_providers(id),
@@ -46,7 +53,8 @@ CREATE TABLE IF NOT EXISTS users (
     trn TEXT,
     trn_verified INTEGER NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL                   -- "significantly updated" time (sections 3.3, 3.4)
+    updated_at TEXT NOT NULL,                  -- "significantly updated" time (sections 3.3, 3.4)
+    previous_names TEXT NOT NULL DEFAULT '[]'  -- JSON array, oldest first; v3 shows it (V-14)
 );
 CREATE INDEX IF NOT EXISTS users_trn ON users (trn);
 
@@ -78,7 +86,12 @@ CREATE TABLE IF NOT EXISTS applications (
     lead_mentor INTEGER NOT NULL DEFAULT 0,
     accepted_at TEXT,
     created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    -- Written only by v3 rules and DfE, shown only by v3 (V-100).
+    reason_for_rejection TEXT,                 -- rejected_by_provider | other_application_in_this_cohort_accepted | registration_expired
+    cohort_suffix TEXT NOT NULL DEFAULT 'a',   -- with cohort: the application's exact cohort
+    senco_in_role TEXT,                        -- yes | no_but_i_plan_to_become_one | no_i_do_not_plan_to_be_a_SENCO
+    senco_start_date TEXT
 );
 CREATE INDEX IF NOT EXISTS applications_by_provider ON applications (lead_provider_id, created_at, id);
 CREATE INDEX IF NOT EXISTS applications_by_provider_updated ON applications (lead_provider_id, updated_at);
@@ -109,7 +122,11 @@ CREATE TABLE IF NOT EXISTS declarations (
     superseded_by_id TEXT,                     -- R-104 duplicate link
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
-    declaration_usec INTEGER NOT NULL DEFAULT 0
+    declaration_usec INTEGER NOT NULL DEFAULT 0,
+    cohort_suffix TEXT NOT NULL DEFAULT 'a',   -- with cohort: the schedule's exact cohort at creation (V-38)
+    delivery_partner_id TEXT,                  -- v3 only writes and shows these (V-63, V-95)
+    secondary_delivery_partner_id TEXT,
+    state_reason TEXT                          -- 'duplicate' only from DfE's side (V-18, V-102)
 );
 CREATE INDEX IF NOT EXISTS declarations_by_provider ON declarations (lead_provider_id, created_at, id);
 CREATE INDEX IF NOT EXISTS declarations_by_provider_updated ON declarations (lead_provider_id, updated_at);
@@ -138,6 +155,54 @@ CREATE TABLE IF NOT EXISTS participant_id_changes (
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
+
+-- Delivery partners (global) and their partnerships with a provider for one exact cohort (V-95).
+CREATE TABLE IF NOT EXISTS delivery_partners (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS delivery_partners_by_name ON delivery_partners (name);
+CREATE TABLE IF NOT EXISTS delivery_partnerships (
+    delivery_partner_id TEXT NOT NULL REFERENCES delivery_partners(id),
+    lead_provider_id TEXT NOT NULL,
+    cohort INTEGER NOT NULL,
+    cohort_suffix TEXT NOT NULL DEFAULT 'a',
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (lead_provider_id, delivery_partner_id, cohort, cohort_suffix)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS delivery_partnerships_by_partner ON delivery_partnerships (delivery_partner_id);
+
+-- Statements: one per (provider, cohort, year, month), open -> payable -> paid by DfE (V-71, V-93); items link
+-- declarations to them with their own state (V-94): billable (eligible/payable/paid) or refundable
+-- (awaiting_clawback/clawed_back), or voided/ineligible.
+CREATE TABLE IF NOT EXISTS statements (
+    id TEXT PRIMARY KEY,
+    lead_provider_id TEXT NOT NULL,
+    cohort INTEGER NOT NULL,
+    cohort_suffix TEXT NOT NULL DEFAULT 'a',
+    year INTEGER NOT NULL,
+    month INTEGER NOT NULL,
+    deadline_date TEXT,
+    payment_date TEXT,
+    output_fee INTEGER NOT NULL DEFAULT 1,
+    state TEXT NOT NULL DEFAULT 'open',        -- open | payable | paid
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (lead_provider_id, cohort, cohort_suffix, year, month)
+);
+CREATE INDEX IF NOT EXISTS statements_page ON statements (lead_provider_id, payment_date);
+CREATE TABLE IF NOT EXISTS statement_items (
+    id INTEGER PRIMARY KEY,
+    statement_id TEXT NOT NULL REFERENCES statements(id),
+    declaration_id TEXT NOT NULL REFERENCES declarations(id),
+    state TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS statement_items_by_declaration ON statement_items (declaration_id, id);
+CREATE INDEX IF NOT EXISTS statement_items_by_statement ON statement_items (statement_id, state);
 
 -- Added for the API's queries (core mock server). Lists order by (created_at, rowid): the rowid is the
 -- insertion order, like the real service's integer primary keys, and every index ends with it.
