@@ -18,6 +18,7 @@ from mockserver.reference import load_reference
 from mockserver.routes import applications, declarations, outcomes, participants
 from mockserver.seed import prepare_database
 from mockserver.store.db import connect
+from mockserver.versions import VERSIONS
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +29,10 @@ def _prepare(settings: Settings) -> Settings:
 
 
 def _register_blueprints(app: Flask) -> None:
-    for module in (applications, outcomes, participants, declarations, testing_api):
-        app.register_blueprint(module.blueprint)
+    for api in VERSIONS:
+        for routes in (applications, outcomes, participants, declarations):
+            app.register_blueprint(routes.build(api))
+    app.register_blueprint(testing_api.blueprint)
 
 
 def _error_response(error: ApiError) -> Response:

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, request
 
 from mockserver import world as mock_world
 from mockserver.auth import token_from_header
+from mockserver.representations.v1 import V1
 from mockserver.seed import pools_for, reset_world, world_info
 from mockserver.seeding.factory import ATTRIBUTES, InvalidAttribute, make_application
 from mockserver.seeding.timeline import iso
@@ -167,7 +168,7 @@ def create_application() -> Response:
                                   pools=pools_for(seed), now=now,
                                   **{k: v for k, v in attributes.items() if k in ATTRIBUTES})
         set_setting(conn, "world", {**info, "created": serial + 1})
-    return _document(show_application(_context(provider_id), app_id), 201)
+    return _document(V1.application(show_application(_context(provider_id), app_id)), 201)
 
 
 @blueprint.put("/declarations/<declaration_id>/state")
@@ -183,4 +184,4 @@ def declaration_state(declaration_id: str) -> Response:
     if not found:
         return _json({"error": "Resource not found"}, 404)
     owner = testing_rows.declaration_row(conn, declaration_id)["lead_provider_id"]
-    return _document(show_declaration(_context(owner), declaration_id))
+    return _document(V1.declaration(show_declaration(_context(owner), declaration_id)))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from mockserver.domain.timeparse import precise
 
@@ -101,3 +103,14 @@ class Outcome:
     state: str
     completion_date: str  # YYYY-MM-DD
     created_at: str
+
+
+@dataclass(frozen=True)
+class ParticipantRecord:
+    """What any version shows of a participant: the person, their accepted applications with the caller
+    (each with its latest deferred/withdrawn record by the caller when details were loaded), and their
+    participant-id changes, newest first."""
+
+    user: Mapping[str, Any]
+    enrolments: Sequence[Mapping[str, Any]]
+    id_changes: Sequence[Mapping[str, Any]] = field(default=())

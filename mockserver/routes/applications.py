@@ -1,43 +1,51 @@
-"""Routes of /npq-applications (sections 6.1 to 6.4)."""
+"""Routes of /npq-applications (v1 sections 6.1 to 6.4; V-54..V-57) and v2's enrolments CSV (V-25)."""
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import Blueprint, Response, request
 
 from mockserver.jsonapi import attribute, cohort_filter, data_attributes, page_params, render_csv, time_filter
-from mockserver.routes.common import body, context, csv_ok, new_blueprint, ok, record_id, route
-from mockserver.serializers import APPLICATION_CSV_COLUMNS
+from mockserver.routes.common import body, context, csv_ok, new_blueprint, ok, record_id, route, views
 from mockserver.services import applications as service
+from mockserver.versions import ApiVersion
 
-blueprint = new_blueprint("v1_applications")
 
-
-@blueprint.get("/npq-applications", provide_automatic_options=False)
 def index() -> Response:
     """R-45: a page of the provider's applications."""
     args = request.args
     page, per_page = page_params(args)
     cohorts, updated_since = cohort_filter(args), time_filter(args, "updated_since")
-    return ok(
-        service.list_applications(
-            context(), cohorts=cohorts, updated_since=updated_since, page=page, per_page=per_page
-        )
+    rows = service.list_applications(
+        context(), cohorts=cohorts, updated_since=updated_since, page=page, per_page=per_page
     )
+    shown = views()
+    return ok([shown.application(row) for row in rows])
 
 
-@blueprint.get("/npq-applications.csv", provide_automatic_options=False)
 def index_csv() -> Response:
     """R-30: every matching application as CSV, header always present."""
     args = request.args
     cohorts, updated_since = cohort_filter(args), time_filter(args, "updated_since")
-    rows = service.applications_csv(context(), cohorts=cohorts, updated_since=updated_since)
-    return csv_ok(render_csv(APPLICATION_CSV_COLUMNS, rows))
+    rows = service.all_applications(context(), cohorts=cohorts, updated_since=updated_since)
+    shown = views()
+    return csv_ok(render_csv(shown.application_csv_columns, [shown.application_csv_row(r) for r in rows]))
 
 
-@blueprint.get("/npq-applications/<app_id>", provide_automatic_options=False)
+def enrolments_csv() -> Response:
+    """V-25: the provider's accepted applications as CSV, header always present (v2 only)."""
+    rows = service.enrolments(context(), updated_since=time_filter(request.args, "updated_since"))
+    shown = views()
+    return csv_ok(render_csv(shown.enrolment_csv_columns, [shown.enrolment_csv_row(r) for r in rows]))
+
+
+def enrolments_json() -> Response:
+    """V-06: without `.csv` the route exists but only answers CSV: 406, empty body (after authentication)."""
+    return Response(b"", 406)
+
+
 def show(app_id: str) -> Response:
     """R-46."""
-    return ok(service.show_application(context(), record_id(app_id)))
+    return ok(views().application(service.show_application(context(), record_id(app_id))))
 
 
 def _funded_place(app_id: str) -> tuple[str, object]:
@@ -47,21 +55,37 @@ def _funded_place(app_id: str) -> tuple[str, object]:
     return found, attribute(data_attributes(body(), optional=True), "funded_place")
 
 
-@route(blueprint, "/npq-applications/<app_id>/accept", "POST")
 def accept(app_id: str) -> Response:
     """R-50..R-58."""
     found, funded_place = _funded_place(app_id)
-    return ok(service.accept_application(context(), found, funded_place))
+    return ok(views().application(service.accept_application(context(), found, funded_place)))
 
 
-@route(blueprint, "/npq-applications/<app_id>/reject", "POST")
 def reject(app_id: str) -> Response:
     """R-60..R-62; the body is ignored."""
-    return ok(service.reject_application(context(), record_id(app_id)))
+    return ok(views().application(service.reject_application(context(), record_id(app_id))))
 
 
-@route(blueprint, "/npq-applications/<app_id>/change-funded-place", "PUT")
 def change_funded_place(app_id: str) -> Response:
     """R-65..R-69."""
     found, funded_place = _funded_place(app_id)
-    return ok(service.change_funded_place(context(), found, funded_place))
+    return ok(views().application(service.change_funded_place(context(), found, funded_place)))
+
+
+def build(api: ApiVersion) -> Blueprint:
+    """The application routes of one API version."""
+    blueprint = new_blueprint("applications", api)
+    if api.csv:
+        blueprint.add_url_rule("/npq-applications", view_func=index, provide_automatic_options=False)
+        blueprint.add_url_rule("/npq-applications.csv", view_func=index_csv, provide_automatic_options=False)
+    else:
+        route(blueprint, "/npq-applications", "GET")(index)  # V-05: `.csv` answers the JSON list
+    if api.name == "v2":
+        for rule, view in (("/npq-enrolments.csv", enrolments_csv), ("/npq-enrolments", enrolments_json)):
+            blueprint.add_url_rule(rule, view_func=view, provide_automatic_options=False)
+    # <app_id> also matches "<id>.csv" (R-03, V-05): record_id drops the suffix.
+    blueprint.add_url_rule("/npq-applications/<app_id>", view_func=show, provide_automatic_options=False)
+    route(blueprint, "/npq-applications/<app_id>/accept", "POST")(accept)
+    route(blueprint, "/npq-applications/<app_id>/reject", "POST")(reject)
+    route(blueprint, "/npq-applications/<app_id>/change-funded-place", "PUT")(change_funded_place)
+    return blueprint

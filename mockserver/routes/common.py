@@ -1,8 +1,9 @@
-"""What every v1 route shares: auth hook, the request context, body reading, ids and responses."""
+"""What every API route shares: the version, auth hook, request context, body reading, ids and responses."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 import orjson
@@ -14,21 +15,22 @@ from mockserver.domain.uuids import is_uuid
 from mockserver.errors import ApiError
 from mockserver.jsonapi import CSV_TYPE, JSON_TYPE, envelope
 from mockserver.services.context import Context
+from mockserver.versions import ApiVersion
 
-PREFIX = "/api/v1"
 View = Callable[..., Response]
 _JSON_TYPES = ("application/json", "text/x-json", "application/jsonrequest")
 
 
-def new_blueprint(name: str) -> Blueprint:
-    """A v1 blueprint whose requests are authenticated (R-12) and whose bodies are parsed once."""
-    blueprint = Blueprint(name, __name__, url_prefix=PREFIX)
-    blueprint.before_request(_before)
+def new_blueprint(name: str, api: ApiVersion) -> Blueprint:
+    """A blueprint of one API version whose requests are authenticated (R-12), bodies parsed once."""
+    blueprint = Blueprint(f"{api.name}_{name}", __name__, url_prefix=api.prefix)
+    blueprint.before_request(partial(_before, api))
     return blueprint
 
 
-def _before() -> None:
-    g.csv_url = request.path.endswith(".csv")
+def _before(api: ApiVersion) -> None:
+    g.csv_url = request.path.endswith(".csv") and api.csv
+    g.api = api
     conn = world.connection()
     mock = world.state()
     provider = authenticate(conn, request.headers.get("Authorization"), mock.tokens)
@@ -37,6 +39,7 @@ def _before() -> None:
         catalog=mock.catalog,
         provider_id=provider,
         server_date=request.headers.get("X-With-Server-Date"),
+        api=api,
     )
     g.body = _parse_body()
 
@@ -64,6 +67,11 @@ def _parse_body() -> object:
 def context() -> Context:
     """This request's use-case context."""
     return g.context
+
+
+def views() -> Any:
+    """The representation of this request's API version (under the world's settings)."""
+    return g.api.views(lambda: g.context.settings)
 
 
 def body() -> object:

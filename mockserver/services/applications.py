@@ -9,30 +9,36 @@ from mockserver.domain import applications as rules
 from mockserver.domain.models import MISSING
 from mockserver.domain.schedules import accept_schedule_identifier
 from mockserver.errors import ApiError
-from mockserver.serializers import application_csv_row, serialize_application
 from mockserver.services.context import Context
 from mockserver.store import applications as store
 from mockserver.store import records
 from mockserver.store.db import read_transaction, write_transaction
 from mockserver.store.paging import fetch_all, fetch_page
 
+Row = dict[str, Any]
+
 
 def list_applications(
     ctx: Context, *, cohorts: Sequence[int] | None, updated_since: str | None, page: int, per_page: int
-) -> list[dict[str, Any]]:
+) -> list[Row]:
     """R-45: one page of the provider's applications."""
     query = store.list_query(ctx.catalog.pairs, ctx.provider_id, cohorts, updated_since)
     with read_transaction(ctx.conn):
-        return [serialize_application(row) for row in fetch_page(ctx.conn, query, page, per_page)]
+        return fetch_page(ctx.conn, query, page, per_page)
 
 
-def applications_csv(
-    ctx: Context, *, cohorts: Sequence[int] | None, updated_since: str | None
-) -> list[list[Any]]:
-    """R-30: every matching application as CSV rows."""
+def all_applications(ctx: Context, *, cohorts: Sequence[int] | None, updated_since: str | None) -> list[Row]:
+    """R-30: every matching application (the CSV)."""
     query = store.list_query(ctx.catalog.pairs, ctx.provider_id, cohorts, updated_since)
     with read_transaction(ctx.conn):
-        return [application_csv_row(row) for row in fetch_all(ctx.conn, query)]
+        return fetch_all(ctx.conn, query)
+
+
+def enrolments(ctx: Context, *, updated_since: str | None) -> list[Row]:
+    """V-25: every accepted application of the provider (v2's enrolments CSV)."""
+    query = store.list_query(ctx.catalog.pairs, ctx.provider_id, None, updated_since, accepted_only=True)
+    with read_transaction(ctx.conn):
+        return fetch_all(ctx.conn, query)
 
 
 def _load(ctx: Context, app_id: str) -> dict[str, Any]:
@@ -42,12 +48,12 @@ def _load(ctx: Context, app_id: str) -> dict[str, Any]:
     return row
 
 
-def show_application(ctx: Context, app_id: str) -> dict[str, Any]:
+def show_application(ctx: Context, app_id: str) -> Row:
     """R-46."""
-    return serialize_application(_load(ctx, app_id))
+    return _load(ctx, app_id)
 
 
-def accept_application(ctx: Context, app_id: str, funded_place: object = MISSING) -> dict[str, Any]:
+def accept_application(ctx: Context, app_id: str, funded_place: object = MISSING) -> Row:
     """R-50..R-58 in one transaction."""
     catalog = ctx.catalog
     with write_transaction(ctx.conn):
@@ -64,7 +70,7 @@ def accept_application(ctx: Context, app_id: str, funded_place: object = MISSING
             funded_place=funded_place,
             candidates=candidates,
             same_course=frozenset(catalog.same_course(app.course_identifier)),
-            ignore_withdrawn=bool(ctx.settings["drift_accept_ignores_withdrawn"]),
+            ignore_withdrawn=ctx.rules.accept_ignores_withdrawn,
         )
         group = catalog.group(app.course_identifier) or ""
         cohort = app.cohort if app.cohort is not None else 0
@@ -92,26 +98,26 @@ def accept_application(ctx: Context, app_id: str, funded_place: object = MISSING
         own = [a for a in candidates if a.user_id == app.user_id]
         store.reject_ids(ctx.conn, rules.siblings_to_reject(app, own), now)
         store.touch_user(ctx.conn, app.user_id, now)
-        return serialize_application(_load(ctx, app_id))
+        return _load(ctx, app_id)
 
 
-def reject_application(ctx: Context, app_id: str) -> dict[str, Any]:
+def reject_application(ctx: Context, app_id: str) -> Row:
     """R-60..R-62 (or D1 when switched on)."""
     with write_transaction(ctx.conn):
         app = records.application(_load(ctx, app_id))
         errors = rules.validate_reject(
             app,
-            drift_requires_reason=bool(ctx.settings["drift_reject_requires_reason"]),
+            drift_requires_reason=ctx.rules.reject_requires_reason,
             has_billable_declarations=store.has_billable_declarations(ctx.conn, app.id),
         )
         if errors:
             raise ApiError(errors)
         store.reject_ids(ctx.conn, [app.id], ctx.now_stamp)
         store.touch_user(ctx.conn, app.user_id, ctx.now_stamp)
-        return serialize_application(_load(ctx, app_id))
+        return _load(ctx, app_id)
 
 
-def change_funded_place(ctx: Context, app_id: str, funded_place: object = MISSING) -> dict[str, Any]:
+def change_funded_place(ctx: Context, app_id: str, funded_place: object = MISSING) -> Row:
     """R-65..R-69."""
     with write_transaction(ctx.conn):
         app = records.application(_load(ctx, app_id))
@@ -124,4 +130,4 @@ def change_funded_place(ctx: Context, app_id: str, funded_place: object = MISSIN
         if errors:
             raise ApiError(errors)
         store.set_funded_place(ctx.conn, app.id, bool(funded_place), ctx.now_stamp)
-        return serialize_application(_load(ctx, app_id))
+        return _load(ctx, app_id)

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from mockserver.domain import rulesets
 from mockserver.domain.models import Schedule
+from mockserver.domain.rulesets import RuleSet, RuleSource
 from mockserver.domain.schedules import current_cohort
 from mockserver.domain.timeparse import parse_server_date, stamp
 from mockserver.reference import ReferenceData
@@ -25,6 +27,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "drift_reject_requires_reason": False,  # D1
     "drift_accept_ignores_withdrawn": False,  # D2
     "drift_outcome_invalid_date_400": False,  # D3
+    "v3_epoch": "head",  # which v3 rules are in force: today's ("head") or August 2025's ("2025-08")
 }
 
 
@@ -78,6 +81,7 @@ class Context:
     provider_id: str = ""
     server_date: str | None = None  # the X-With-Server-Date header (R-18)
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    api: RuleSource | None = None  # the request's API version (None: the testing API, v1's rules)
     _settings: dict[str, Any] | None = field(default=None, repr=False)
     _now: datetime | None = field(default=None, repr=False)
 
@@ -87,6 +91,13 @@ class Context:
         if self._settings is None:
             self._settings = {**DEFAULT_SETTINGS, **get_settings(self.conn)}
         return self._settings
+
+    @property
+    def rules(self) -> RuleSet:
+        """The rule set of the request's API version under the world's settings."""
+        if self.api is None:
+            return rulesets.baseline("v1", self.settings)
+        return self.api.rules(self.settings)
 
     @property
     def now(self) -> datetime:

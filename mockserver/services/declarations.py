@@ -12,7 +12,6 @@ from mockserver.domain.states import transition
 from mockserver.domain.timeparse import stamp
 from mockserver.domain.uuids import is_uuid
 from mockserver.errors import ApiError
-from mockserver.serializers import declaration_csv_row, serialize_declaration
 from mockserver.services.context import Context
 from mockserver.services.outcomes import record_outcome, void_outcome_after_clawback
 from mockserver.store import applications as app_store
@@ -34,16 +33,16 @@ def list_declarations(
     """R-107: one page of the provider's declarations."""
     query = store.list_query(ctx.provider_id, updated_since, participant_ids)
     with read_transaction(ctx.conn):
-        return [serialize_declaration(row) for row in fetch_page(ctx.conn, query, page, per_page)]
+        return fetch_page(ctx.conn, query, page, per_page)
 
 
 def declarations_csv(
     ctx: Context, *, updated_since: str | None, participant_ids: Sequence[str] | None
-) -> list[list[Any]]:
-    """R-31: every matching declaration as CSV rows."""
+) -> list[Any]:
+    """R-31: every matching declaration (the CSV)."""
     query = store.list_query(ctx.provider_id, updated_since, participant_ids)
     with read_transaction(ctx.conn):
-        return [declaration_csv_row(row) for row in fetch_all(ctx.conn, query)]
+        return fetch_all(ctx.conn, query)
 
 
 def _load(ctx: Context, declaration_id: str) -> sqlite3.Row:
@@ -55,7 +54,7 @@ def _load(ctx: Context, declaration_id: str) -> sqlite3.Row:
 
 def show_declaration(ctx: Context, declaration_id: str) -> dict[str, Any]:
     """R-108."""
-    return serialize_declaration(_load(ctx, declaration_id))
+    return _load(ctx, declaration_id)
 
 
 def _facts(ctx: Context, attrs: Mapping[str, Any]) -> tuple[rules.DeclarationFacts, Any, Any]:
@@ -106,7 +105,7 @@ def _facts(ctx: Context, attrs: Mapping[str, Any]) -> tuple[rules.DeclarationFac
         cohort_closed=ctx.cohort_closed(schedule and schedule.cohort),
         same_type_billable=same_type,
         now=ctx.now,
-        delivery_partner_rule=bool(ctx.settings["delivery_partner_rule"]),
+        delivery_partner_rule=ctx.rules.delivery_partner_required,
     )
     return facts, user, app
 
@@ -160,7 +159,7 @@ def create_declaration(ctx: Context, attrs: Mapping[str, Any]) -> dict[str, Any]
                 completion_date=stamp(when)[:10],
                 touch=False,
             )
-        return serialize_declaration(_load(ctx, declaration_id))
+        return _load(ctx, declaration_id)
 
 
 def void_declaration(ctx: Context, declaration_id: str) -> dict[str, Any]:
@@ -187,4 +186,4 @@ def void_declaration(ctx: Context, declaration_id: str) -> dict[str, Any]:
                 declaration_date=declaration.declaration_date,
                 now=now,
             )
-        return serialize_declaration(_load(ctx, declaration_id))
+        return _load(ctx, declaration_id)

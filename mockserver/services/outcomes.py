@@ -8,7 +8,6 @@ from typing import Any
 
 from mockserver.domain import outcomes as rules
 from mockserver.errors import ApiError
-from mockserver.serializers import serialize_outcome
 from mockserver.services.context import Context
 from mockserver.store import declarations as declaration_store
 from mockserver.store import outcomes as store
@@ -23,7 +22,7 @@ def list_outcomes(
     """R-113."""
     with read_transaction(ctx.conn):
         rows = fetch_page(ctx.conn, store.list_query(ctx.provider_id, created_since), page, per_page)
-        return [serialize_outcome(row) for row in rows]
+        return rows
 
 
 def participant_outcomes(ctx: Context, user_id: str, *, page: int, per_page: int) -> list[dict[str, Any]]:
@@ -32,7 +31,7 @@ def participant_outcomes(ctx: Context, user_id: str, *, page: int, per_page: int
         if participant_store.visible(ctx.conn, user_id, ctx.provider_id) is None:
             raise ApiError.of("resource.not_found")
         rows = fetch_page(ctx.conn, store.participant_query(ctx.provider_id, user_id), page, per_page)
-        return [serialize_outcome(row) for row in rows]
+        return rows
 
 
 def record_outcome(
@@ -109,7 +108,7 @@ def create_outcome(ctx: Context, user_id: str, attrs: Mapping[str, Any]) -> dict
             outcome_courses=ctx.catalog.outcome_courses,
             has_completed_declaration=completed is not None,
             today=ctx.now.date(),
-            invalid_date_is_bad_request=bool(ctx.settings["drift_outcome_invalid_date_400"]),
+            invalid_date_is_bad_request=ctx.rules.outcome_invalid_date_400,
         )
         if errors:
             raise ApiError(errors)
@@ -120,4 +119,4 @@ def create_outcome(ctx: Context, user_id: str, attrs: Mapping[str, Any]) -> dict
             state=str(attrs["state"]),
             completion_date=completion_date.isoformat(),
         )
-        return serialize_outcome(store.get(ctx.conn, outcome_id))
+        return store.get(ctx.conn, outcome_id)

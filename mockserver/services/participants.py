@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mockserver.domain import participants as rules
+from mockserver.domain.models import ParticipantRecord
 from mockserver.domain.states import transition
 from mockserver.domain.timeparse import ruby_to_i
 from mockserver.errors import ApiError, Violation
-from mockserver.serializers import serialize_participant
 from mockserver.services.context import Context
 from mockserver.store import applications as app_store
 from mockserver.store import declarations as declaration_store
@@ -20,19 +20,26 @@ from mockserver.store.db import read_transaction, write_transaction
 from mockserver.store.paging import fetch_page
 
 
-def _serialize(ctx: Context, user: sqlite3.Row) -> dict[str, Any]:
-    accepted = store.accepted_applications(ctx.conn, [user["id"]], ctx.provider_id)[user["id"]]
-    return serialize_participant(user, accepted)
+def _records(ctx: Context, users: Sequence[Mapping[str, Any]]) -> list[ParticipantRecord]:
+    """Each person with their accepted applications with the caller (and, for v2/v3, the details)."""
+    ids = [u["id"] for u in users]
+    details = ctx.rules.enrolment_details
+    accepted = store.accepted_applications(ctx.conn, ids, ctx.provider_id, details=details)
+    changes = store.id_changes(ctx.conn, ids) if details else {}
+    return [ParticipantRecord(u, accepted[u["id"]], changes.get(u["id"], ())) for u in users]
+
+
+def _serialize(ctx: Context, user: Mapping[str, Any]) -> ParticipantRecord:
+    return _records(ctx, [user])[0]
 
 
 def list_participants(
     ctx: Context, *, updated_since: str | None, page: int, per_page: int
-) -> list[dict[str, Any]]:
+) -> list[ParticipantRecord]:
     """R-70: one page of the provider's participants."""
     with read_transaction(ctx.conn):
         users = fetch_page(ctx.conn, store.list_query(ctx.provider_id, updated_since), page, per_page)
-        accepted = store.accepted_applications(ctx.conn, [u["id"] for u in users], ctx.provider_id)
-        return [serialize_participant(u, accepted[u["id"]]) for u in users]
+        return _records(ctx, users)
 
 
 def find_participant(ctx: Context, user_id: str) -> sqlite3.Row:
@@ -43,7 +50,7 @@ def find_participant(ctx: Context, user_id: str) -> sqlite3.Row:
     return user
 
 
-def show_participant(ctx: Context, user_id: str) -> dict[str, Any]:
+def show_participant(ctx: Context, user_id: str) -> ParticipantRecord:
     """R-71."""
     return _serialize(ctx, find_participant(ctx, user_id))
 
@@ -64,7 +71,7 @@ def _common(ctx: Context, user_id: str, attrs: Mapping[str, Any]) -> tuple[list[
     return errors, target
 
 
-def _finish(ctx: Context, user: sqlite3.Row, errors: list[Violation]) -> dict[str, Any]:
+def _finish(ctx: Context, user: sqlite3.Row, errors: list[Violation]) -> ParticipantRecord:
     if errors:
         raise ApiError(errors)
     return _serialize(ctx, store.visible(ctx.conn, user["id"], ctx.provider_id) or user)
@@ -76,7 +83,7 @@ def _move(ctx: Context, target: Any, event: str, reason: str | None) -> None:
     app_store.add_state(ctx.conn, target.id, ctx.provider_id, status, reason, ctx.now_stamp)
 
 
-def defer(ctx: Context, user_id: str, attrs: Mapping[str, Any]) -> dict[str, Any]:
+def defer(ctx: Context, user_id: str, attrs: Mapping[str, Any]) -> ParticipantRecord:
     """R-76."""
     with write_transaction(ctx.conn):
         user = find_participant(ctx, user_id)
@@ -94,7 +101,7 @@ def defer(ctx: Context, user_id: str, attrs: Mapping[str, Any]) -> dict[str, Any
         return _finish(ctx, user, errors)
 
 
-def resume(ctx: Context, user_id: str, attrs: Mapping[str, Any]) -> dict[str, Any]:
+def resume(ctx: Context, user_id: str, attrs: Mapping[str, Any]) -> ParticipantRecord:
     """R-77."""
     with write_transaction(ctx.conn):
         user = find_participant(ctx, user_id)
@@ -105,7 +112,7 @@ def resume(ctx: Context, user_id: str, attrs: Mapping[str, Any]) -> dict[str, An
         return _finish(ctx, user, errors)
 
 
-def withdraw(ctx: Context, user_id: str, attrs: Mapping[str, Any]) -> dict[str, Any]:
+def withdraw(ctx: Context, user_id: str, attrs: Mapping[str, Any]) -> ParticipantRecord:
     """R-78."""
     with write_transaction(ctx.conn):
         user = find_participant(ctx, user_id)
@@ -131,7 +138,7 @@ def _target_cohort(ctx: Context, target: Any, raw: object) -> int | None:
     return ctx.catalog.current_cohort(ctx.now.date())
 
 
-def change_schedule(ctx: Context, user_id: str, attrs: Mapping[str, Any]) -> dict[str, Any]:
+def change_schedule(ctx: Context, user_id: str, attrs: Mapping[str, Any]) -> ParticipantRecord:
     """R-90..R-97."""
     catalog = ctx.catalog
     with write_transaction(ctx.conn):

@@ -39,9 +39,11 @@ def list_query(
     provider_id: str,
     cohorts: Sequence[int] | None,
     updated_since: str | None,
+    *,
+    accepted_only: bool = False,
 ) -> PageQuery:
     """The provider's applications, filtered by cohort start years and R-38 'updated since'."""
-    where = "a.lead_provider_id = ?"
+    where = "a.lead_provider_id = ?" + (" AND a.status = 'accepted'" if accepted_only else "")
     params: list[object] = [provider_id]
     key_from = "applications a"
     if cohorts is not None:

@@ -14,10 +14,23 @@ LATEST_OUTCOME = (
     "(SELECT o.state FROM outcomes o WHERE o.declaration_id = d.id "
     "ORDER BY o.created_at DESC, o.rowid DESC LIMIT 1)"
 )
+# The statement of the first billable item (statement_id) and of the first refund item (V-18, V-94).
+_ITEM_STATEMENT = (
+    "(SELECT i.statement_id FROM statement_items i WHERE i.declaration_id = d.id AND i.state IN {states} "
+    "ORDER BY i.id LIMIT 1)"
+)
+BILLING_STATEMENT = _ITEM_STATEMENT.format(states="('eligible', 'payable', 'paid')")
+CLAWBACK_STATEMENT = _ITEM_STATEMENT.format(states="('awaiting_clawback', 'clawed_back')")
 SELECT = (
     "SELECT d.*, d.rowid AS seq, a.course_identifier AS course_identifier, "
-    f"{LATEST_OUTCOME} AS latest_outcome_state FROM declarations d JOIN applications a ON a.id = "
-    "d.application_id"
+    f"{LATEST_OUTCOME} AS latest_outcome_state, "
+    "a.targeted_delivery_funding_eligibility, lp.name AS lead_provider_name, "
+    "dp.name AS delivery_partner_name, sdp.name AS secondary_delivery_partner_name, "
+    f"{BILLING_STATEMENT} AS statement_id, {CLAWBACK_STATEMENT} AS clawback_statement_id "
+    "FROM declarations d JOIN applications a ON a.id = d.application_id "
+    "LEFT JOIN lead_providers lp ON lp.id = d.lead_provider_id "
+    "LEFT JOIN delivery_partners dp ON dp.id = d.delivery_partner_id "
+    "LEFT JOIN delivery_partners sdp ON sdp.id = d.secondary_delivery_partner_id"
 )
 
 

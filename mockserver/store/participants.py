@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from typing import Any
 
+from mockserver.store.db import fetch_dicts
 from mockserver.store.paging import PageQuery
 
 VISIBLE = (
@@ -66,22 +68,60 @@ def list_query(provider_id: str, updated_since: str | None) -> PageQuery:
     return PageQuery(LIST_SELECT, key_from, where, "pp.user_created_at, pp.user_seq", params)
 
 
+def _latest_state(state: str) -> str:
+    """The caller's latest training-status record in a state (V-14, V-97): reason and time."""
+    pick = (
+        "(SELECT h.{col} FROM application_states h WHERE h.application_id = a.id AND h.lead_provider_id = ? "
+        f"AND h.state = '{state}' ORDER BY h.created_at DESC, h.id DESC LIMIT 1)"
+    )
+    return pick.format(col="reason"), pick.format(col="created_at")
+
+
+_DEFERRAL, _WITHDRAWAL = _latest_state("deferred"), _latest_state("withdrawn")
+_ENROLMENT_DETAILS = (
+    "a.*, u.email, s.identifier AS schedule_identifier, "
+    f"{_DEFERRAL[0]} AS deferral_reason, {_DEFERRAL[1]} AS deferral_at, "
+    f"{_WITHDRAWAL[0]} AS withdrawal_reason, {_WITHDRAWAL[1]} AS withdrawal_at "
+    "FROM applications a JOIN users u ON u.id = a.user_id LEFT JOIN schedules s ON s.id = a.schedule_id"
+)
+
+
 def accepted_applications(
-    conn: sqlite3.Connection, user_ids: Sequence[str], provider_id: str
-) -> dict[str, list[sqlite3.Row]]:
-    """Each person's accepted applications with the provider (for npq_courses and funded_places)."""
-    found: dict[str, list[sqlite3.Row]] = {uid: [] for uid in user_ids}
+    conn: sqlite3.Connection, user_ids: Sequence[str], provider_id: str, *, details: bool = False
+) -> dict[str, list[dict[str, Any]]]:
+    """Each person's accepted applications with the provider, in creation order: for v1 what npq_courses
+    and funded_places need; with details, what v2/v3 enrolments show (schedule, latest deferral and
+    withdrawal by this provider)."""
+    found: dict[str, list[dict[str, Any]]] = {uid: [] for uid in user_ids}
     if not user_ids:
         return found
     marks = ", ".join("?" * len(user_ids))
-    rows = conn.execute(
-        "SELECT user_id, id, course_identifier, funded_place FROM applications "
-        f"WHERE user_id IN ({marks}) AND +lead_provider_id = ? AND status = 'accepted' ORDER BY "
-        "created_at, rowid",
-        (*user_ids, provider_id),
-    )
-    for row in rows:
+    where = f"WHERE a.user_id IN ({marks}) AND +a.lead_provider_id = ? AND a.status = 'accepted' "
+    order = "ORDER BY a.created_at, a.rowid"
+    if details:
+        sql = f"SELECT {_ENROLMENT_DETAILS} {where}{order}"
+        params: tuple[object, ...] = (provider_id,) * 4 + (*user_ids, provider_id)
+    else:
+        columns = "a.user_id, a.id, a.course_identifier, a.funded_place"
+        sql = f"SELECT {columns} FROM applications a {where}{order}"
+        params = (*user_ids, provider_id)
+    for row in fetch_dicts(conn, sql, params):
         found[row["user_id"]].append(row)
+    return found
+
+
+def id_changes(conn: sqlite3.Connection, user_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """Each person's participant-id changes, newest first (V-14)."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    if not user_ids:
+        return found
+    marks = ", ".join("?" * len(user_ids))
+    sql = (
+        "SELECT user_id, from_participant_id, to_participant_id, created_at FROM participant_id_changes "
+        f"WHERE user_id IN ({marks}) ORDER BY created_at DESC, id DESC"
+    )
+    for row in fetch_dicts(conn, sql, tuple(user_ids)):
+        found.setdefault(row["user_id"], []).append(row)
     return found
 
 

@@ -1,12 +1,12 @@
-"""The v1 objects exactly as the real service renders them (sections 3.3 to 3.7)."""
+"""v1: the objects exactly as the real service renders them (v1 reference sections 3.3 to 3.7)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from mockserver.domain.funding import shown_funding
-from mockserver.domain.models import CATCHMENT_UK
+from mockserver.domain.models import CATCHMENT_UK, ParticipantRecord
 
 Row = Mapping[str, Any]
 
@@ -87,8 +87,9 @@ def application_csv_row(row: Row) -> list[Any]:
     return [values[column] for column in APPLICATION_CSV_COLUMNS]
 
 
-def serialize_participant(user: Row, accepted: Sequence[Row]) -> dict[str, Any]:
+def serialize_participant(participant: ParticipantRecord) -> dict[str, Any]:
     """The v1 participant (3.4): user plus the accepted applications with the current provider."""
+    user, accepted = participant.user, participant.enrolments
     return {
         "id": user["id"],
         "type": "npq-participant",
@@ -168,3 +169,18 @@ def serialize_outcome(row: Row) -> dict[str, Any]:
             "created_at": row["created_at"],
         },
     }
+
+
+class V1:
+    """The v1 representation, as the routes use it (every version offers the same methods)."""
+
+    application = staticmethod(serialize_application)
+    participant = staticmethod(serialize_participant)
+    declaration = staticmethod(serialize_declaration)
+    outcome = staticmethod(serialize_outcome)
+    application_csv_columns = APPLICATION_CSV_COLUMNS
+    application_csv_row = staticmethod(application_csv_row)
+    declaration_csv_columns = DECLARATION_CSV_COLUMNS
+    declaration_csv_row = staticmethod(declaration_csv_row)
+    # What a participant needs besides its accepted applications: v1 shows neither history nor id changes.
+    participant_details = False
