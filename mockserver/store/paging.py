@@ -25,6 +25,9 @@ class PageQuery:
     where: str
     key: str
     params: Sequence[object]
+    # A caller-chosen ORDER BY (v3 `sort`, V-33), e.g. "u.full_name DESC, a.created_at": such pages are
+    # fetched by OFFSET (the key's tie-break is appended so pages never overlap).
+    order: str | None = None
 
 
 def fetch_page(
@@ -34,6 +37,9 @@ def fetch_page(
     offset = (page - 1) * per_page
     if offset >= MAX_OFFSET:
         return []
+    if query.order is not None:
+        sql = f"{query.select} WHERE {query.where} ORDER BY {query.order}, {query.key} LIMIT ? OFFSET ?"
+        return fetch_dicts(conn, sql, (*query.params, per_page, offset))
     order = f"ORDER BY {query.key}"
     if offset == 0:
         sql = f"{query.select} WHERE {query.where} {order} LIMIT ?"
