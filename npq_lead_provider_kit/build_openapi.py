@@ -19,7 +19,8 @@ Source rules (standard library + PyYAML only):
 * Inside a merge, `x-omit: [keys]` removes keys, `x-append: {key: [items]}` appends to a list, and
   `x-order: [names]` fixes an object schema's `properties` to exactly those names in that order (a property
   that is new relative to the base is also added to `required`, the rest keep their `required` status).
-* `#/...` references inside a version's own source stay as they are; a top-level `x-fields` mapping holds
+* `#/components/...` references inside a version's own source name its own component, or, when it defines
+  none of that name, the base document's (v1's), which is then imported. Other `#/...` references stay; a top-level `x-fields` mapping holds
   fragments for such references to inline and is not published.
 """
 
@@ -138,7 +139,9 @@ class Builder:
             if name in self.local[kind]:
                 return {"$ref": f"#/components/{kind}/{name}"}
             if path == self.source:
-                raise BuildError(f"{where}: {ref} is not defined")
+                if self.order_like is None:
+                    raise BuildError(f"{where}: {ref} is not defined")
+                path = self.order_like.resolve()  # not defined by the version: take the base document's
             self._import(kind, name, path, where)
             return {"$ref": f"#/components/{kind}/{name}"}
         if path == self.source and not siblings and not pointer.startswith("/x-fields"):
