@@ -4,9 +4,10 @@
     python -m npq_lead_provider_kit.build_openapi --check  # exit 1 if a written document is out of date
 
 The behaviour reference describes v2 and v3 as a delta against v1, and so do the sources: v1
-(`openapi/npq-lead-provider-v1.yaml`) is written by hand and is the base layer, `openapi/src/common.yaml` holds
-what v2 and v3 share beyond v1, and `openapi/src/v2.yaml` / `v3.yaml` hold each version's own parts. The
-published documents stay self-contained (Schemathesis, Swagger UI, spec_diff and code generators read one file).
+(`openapi/npq-lead-provider-v1.yaml`) is written by hand and is the base layer, `openapi/src/common.yaml`
+holds what v2 and v3 share beyond v1, and `openapi/src/v2.yaml` / `v3.yaml` hold each version's own parts.
+The published documents stay self-contained (Schemathesis, Swagger UI, spec_diff and code generators read
+one file).
 
 Source rules (standard library + PyYAML only):
 
@@ -20,8 +21,8 @@ Source rules (standard library + PyYAML only):
   `x-order: [names]` fixes an object schema's `properties` to exactly those names in that order (a property
   that is new relative to the base is also added to `required`, the rest keep their `required` status).
 * `#/components/...` references inside a version's own source name its own component, or, when it defines
-  none of that name, the base document's (v1's), which is then imported. Other `#/...` references stay; a top-level `x-fields` mapping holds
-  fragments for such references to inline and is not published.
+  none of that name, the base document's (v1's), which is then imported. A top-level `x-fields` mapping
+  holds fragments that `#/x-fields/...` references inline; it is not published.
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ import yaml
 from .resources import openapi_dir
 
 VERSIONS = ("v2", "v3")
-KINDS = ("securitySchemes", "parameters", "responses", "examples", "requestBodies", "headers", "links", "schemas")
+KINDS = (
+    "securitySchemes", "parameters", "responses", "examples", "requestBodies", "headers", "links", "schemas",
+)
 DIRECTIVES = ("x-omit", "x-append", "x-order")
 
 
@@ -160,16 +163,16 @@ class Builder:
         key = (kind, name)
         if key in self.imported:
             if self.imported[key][0] != path:
-                raise BuildError(f"{where}: {kind}/{name} imported from both {self.imported[key][0]} and {path}")
+                first = self.imported[key][0]
+                raise BuildError(f"{where}: {kind}/{name} imported from both {first} and {path}")
             return
         self.imported[key] = (path, None)
         node = _pointer(_load(path, self.cache), f"/components/{kind}/{name}", where)
         self.imported[key] = (path, self.process(node, path, f"{path.name}#/components/{kind}/{name}"))
 
     def build(self) -> dict:
-        out = {
-            k: self.process(v, self.source, k) for k, v in self.doc.items() if k not in ("components", "x-fields")
-        }
+        skip = ("components", "x-fields")
+        out = {k: self.process(v, self.source, k) for k, v in self.doc.items() if k not in skip}
         local = {
             kind: {name: self._local(node, f"#/components/{kind}/{name}") for name, node in items.items()}
             for kind, items in self.local.items()
