@@ -7,7 +7,11 @@ from pathlib import Path
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 V1_SPEC = "npq-lead-provider-v1.yaml"
+V2_SPEC = "npq-lead-provider-v2.yaml"
+V3_SPEC = "npq-lead-provider-v3.yaml"
 TESTING_API_SPEC = "npq-mock-testing-api.yaml"
+# The lead provider API document of each version (v2 and v3 are built from openapi/src, see build_openapi).
+API_SPECS = {"v1": V1_SPEC, "v2": V2_SPEC, "v3": V3_SPEC}
 
 
 def _data_dir(name: str) -> Path:
@@ -23,8 +27,17 @@ def openapi_dir() -> Path:
     return _data_dir("openapi")
 
 
-def openapi_path(name: str = V1_SPEC) -> Path:
-    """Path of one OpenAPI document (the v1 contract by default)."""
+def openapi_path(name: str = V1_SPEC, *, version: str | None = None) -> Path:
+    """Path of one OpenAPI document: by file name, or the API document of `version` ("v1", "v2", "v3").
+
+    Without arguments, the v1 contract.
+    """
+    if version is not None:
+        try:
+            name = API_SPECS[version]
+        except KeyError:
+            known = ", ".join(API_SPECS)
+            raise ValueError(f"no OpenAPI document for API version {version!r} (known: {known})") from None
     return openapi_dir() / name
 
 

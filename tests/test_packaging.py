@@ -28,6 +28,8 @@ def test_wheel_ships_documents_fixtures_and_packages(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in (
         "npq_lead_provider_kit/openapi/npq-lead-provider-v1.yaml",
+        "npq_lead_provider_kit/openapi/npq-lead-provider-v2.yaml",
+        "npq_lead_provider_kit/openapi/npq-lead-provider-v3.yaml",
         "npq_lead_provider_kit/openapi/npq-mock-testing-api.yaml",
         "npq_lead_provider_kit/fixtures/lead_providers.yaml",
         "npq_lead_provider_kit/fixtures/schedules.yaml",
@@ -54,6 +56,8 @@ def test_installed_package_finds_its_documents_from_another_directory(wheel: Pat
         "from npq_lead_provider_kit import resources as r;"
         "import yaml;"
         "spec = yaml.safe_load(r.openapi_path().read_text());"
+        "assert all(yaml.safe_load(r.openapi_path(version=v).read_text())['info']['version'] == v"
+        " for v in ('v1', 'v2', 'v3'));"
         "print(r.openapi_path()); print(r.fixtures_dir()); print(spec['openapi'])"
     )
     env = {**os.environ, "PYTHONPATH": str(site)}

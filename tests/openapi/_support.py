@@ -10,9 +10,11 @@ from typing import Any
 import yaml
 from openapi_schema_validator import OAS30Validator
 
-from npq_lead_provider_kit.resources import TESTING_API_SPEC, V1_SPEC, openapi_path
+from npq_lead_provider_kit.resources import API_SPECS, TESTING_API_SPEC, V1_SPEC, openapi_path
 
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+# The lead provider API documents, by version: every per-document test runs for each of them.
+VERSIONS = tuple(API_SPECS)
 
 
 @cache
@@ -28,6 +30,11 @@ def load(name: str = V1_SPEC) -> dict:
 
 def v1() -> dict:
     return load(V1_SPEC)
+
+
+def api(version: str) -> dict:
+    """A fresh copy of the lead provider API document of `version` ("v1", "v2", "v3")."""
+    return load(API_SPECS[version])
 
 
 def mock_testing_api() -> dict:
@@ -88,5 +95,6 @@ def operation_parameters(doc: dict, doc_name: str, path: str, method: str) -> li
 
 
 def request_body_schema(doc: dict, doc_name: str, path: str, method: str) -> dict:
+    """The inlined JSON schema of an operation's request body."""
     body = inline(doc["paths"][path][method]["requestBody"], doc_name)
     return body["content"]["application/json"]["schema"]

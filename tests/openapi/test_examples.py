@@ -7,9 +7,12 @@ from typing import Any
 
 import pytest
 
-from npq_lead_provider_kit.resources import TESTING_API_SPEC, V1_SPEC
+from npq_lead_provider_kit.resources import API_SPECS, TESTING_API_SPEC, V1_SPEC
 
 from ._support import errors, inline, load, operations
+
+# At least this many examples per document: a lower count means the walker below is broken.
+MINIMUM_EXAMPLES = {V1_SPEC: 150, API_SPECS["v2"]: 150, API_SPECS["v3"]: 150, TESTING_API_SPEC: 25}
 
 SUBSCHEMA_LISTS = ("anyOf", "oneOf", "allOf")
 
@@ -67,24 +70,27 @@ def _examples_of(doc: dict, doc_name: str) -> list[tuple[str, dict, Any]]:
     return found
 
 
-@pytest.mark.parametrize("name", [V1_SPEC, TESTING_API_SPEC])
+@pytest.mark.parametrize("name", [*API_SPECS.values(), TESTING_API_SPEC])
 def test_every_example_matches_its_schema(name):
     found = _examples_of(load(name), name)
-    assert len(found) >= (150 if name == V1_SPEC else 25), f"only {len(found)} examples found: walker broken?"
+    assert len(found) >= MINIMUM_EXAMPLES[name], f"only {len(found)} examples found: walker broken?"
     problems = [f"{where}: {message}" for where, schema, value in found for message in errors(schema, value)]
     assert not problems, "\n".join(problems)
 
 
-def test_every_component_example_is_used_and_valid():
-    doc = load(V1_SPEC)
-    text = repr(doc["paths"])
-    for name in doc["components"].get("examples", {}):
-        assert f"#/components/examples/{name}" in text, f"example {name} is never referenced"
+@pytest.mark.parametrize("name", API_SPECS.values())
+def test_every_component_example_is_used_and_valid(name):
+    doc = load(name)
+    # Referenced from an operation or from a shared response.
+    text = repr(doc["paths"]) + repr(doc["components"].get("responses", {}))
+    for example in doc["components"].get("examples", {}):
+        assert f"#/components/examples/{example}" in text, f"example {example} is never referenced"
 
 
-def test_example_timestamps_have_no_fractional_seconds():
+@pytest.mark.parametrize("name", API_SPECS.values())
+def test_example_timestamps_have_no_fractional_seconds(name):
     fraction = re.compile(r"\d{2}:\d{2}:\d{2}\.\d+")
-    for where, _, value in _examples_of(load(V1_SPEC), V1_SPEC):
+    for where, _, value in _examples_of(load(name), name):
         assert not fraction.search(repr(value)), f"{where}: timestamp with fractional seconds (R-23)"
 
 

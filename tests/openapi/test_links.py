@@ -9,11 +9,10 @@ from typing import Any
 import pytest
 import schemathesis
 
-from npq_lead_provider_kit.resources import openapi_path
+from npq_lead_provider_kit.resources import API_SPECS, openapi_path
 
-from ._support import inline, operation_parameters, operations, v1
+from ._support import VERSIONS, api, inline, operation_parameters, operations
 
-V1 = "npq-lead-provider-v1.yaml"
 BODY_EXPR = re.compile(r"^\$response\.body#(/.*)$")
 
 
@@ -21,11 +20,11 @@ def _by_operation_id(doc: dict) -> dict[str, tuple[str, str, dict]]:
     return {op["operationId"]: (path, method, op) for path, method, op in operations(doc)}
 
 
-def _links(doc: dict):
+def _links(doc: dict, doc_name: str):
     """(source operationId, status, link name, link) for every link of the document."""
     for _, _, op in operations(doc):
         for status, response in op["responses"].items():
-            for name, link in (inline(response).get("links") or {}).items():
+            for name, link in (inline(response, doc_name).get("links") or {}).items():
                 yield op["operationId"], status, name, link
 
 
@@ -70,33 +69,36 @@ def _leaf_paths(value: Any, prefix: tuple[str, ...] = ()):
         yield prefix
 
 
-def test_links_target_real_operations_and_parameters():
-    doc = v1()
+@pytest.mark.parametrize("version", VERSIONS)
+def test_links_target_real_operations_and_parameters(version):
+    doc, doc_name = api(version), API_SPECS[version]
     ops = _by_operation_id(doc)
     count = 0
-    for source, status, name, link in _links(doc):
+    for source, status, name, link in _links(doc, doc_name):
         where = f"{source} {status} {name}"
         count += 1
         assert status == "200", f"{where}: links belong under the 200 the service really returns"
         assert link.get("operationId") in ops, f"{where}: unknown operationId {link.get('operationId')!r}"
         path, method, _ = ops[link["operationId"]]
-        names = {p["name"] for p in operation_parameters(doc, V1, path, method)}
+        names = {p["name"] for p in operation_parameters(doc, doc_name, path, method)}
         for param in link.get("parameters", {}):
             assert param.split(".")[-1] in names, f"{where}: {path} has no parameter {param!r}"
         if "requestBody" in link:
-            body = inline(doc["paths"][path][method]["requestBody"])["content"]["application/json"]["schema"]
+            body = inline(doc["paths"][path][method]["requestBody"], doc_name)
+            body = body["content"]["application/json"]["schema"]
             for leaf in _leaf_paths(link["requestBody"]):
                 _follow(body, list(leaf), f"{where} requestBody")
     assert count >= 40
 
 
-def test_link_expressions_resolve_in_the_response_schema():
-    doc = v1()
+@pytest.mark.parametrize("version", VERSIONS)
+def test_link_expressions_resolve_in_the_response_schema(version):
+    doc, doc_name = api(version), API_SPECS[version]
     ops = _by_operation_id(doc)
-    for source, status, name, link in _links(doc):
+    for source, status, name, link in _links(doc, doc_name):
         where = f"{source} {status} {name}"
         _, _, op = ops[source]
-        schema = inline(op["responses"][status])["content"]["application/json"]["schema"]
+        schema = inline(op["responses"][status], doc_name)["content"]["application/json"]["schema"]
         expressions = list(_expressions(link.get("parameters", {}))) + list(
             _expressions(link.get("requestBody"))
         )
@@ -138,13 +140,28 @@ EXPECTED = {
 }
 
 
-def test_expected_journeys_are_linked():
-    found = {(source, link["operationId"]) for source, _, _, link in _links(v1())}
-    assert found >= EXPECTED, sorted(EXPECTED - found)
+# v3's own journeys: declaration id -> change delivery partner, statements and delivery partners list -> get.
+EXPECTED_V3 = {
+    ("createDeclaration", "changeDeclarationDeliveryPartner"),
+    ("getDeclaration", "changeDeclarationDeliveryPartner"),
+    ("listDeclarations", "changeDeclarationDeliveryPartner"),
+    ("changeDeclarationDeliveryPartner", "getDeclaration"),
+    ("listStatements", "getStatement"),
+    ("listDeliveryPartners", "getDeliveryPartner"),
+}
+EXPECTED_BY_VERSION = {"v1": EXPECTED, "v2": EXPECTED, "v3": EXPECTED | EXPECTED_V3}
 
 
-def test_accepted_participant_id_feeds_participant_and_declaration_operations():
-    links = {(s, n): link for s, _, n, link in _links(v1())}
+@pytest.mark.parametrize("version", VERSIONS)
+def test_expected_journeys_are_linked(version):
+    found = {(source, link["operationId"]) for source, _, _, link in _links(api(version), API_SPECS[version])}
+    expected = EXPECTED_BY_VERSION[version]
+    assert found >= expected, sorted(expected - found)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_accepted_participant_id_feeds_participant_and_declaration_operations(version):
+    links = {(s, n): link for s, _, n, link in _links(api(version), API_SPECS[version])}
     participant = "$response.body#/data/attributes/participant_id"
     for name in ("GetParticipant", "DeferParticipant", "WithdrawParticipant", "CreateParticipantOutcome"):
         assert links[("acceptApplication", name)]["parameters"] == {"id": participant}
@@ -157,24 +174,24 @@ def _squash(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]", "", text)
 
 
-@pytest.fixture(scope="module")
-def state_machine():
-    schema = schemathesis.openapi.from_path(str(openapi_path()))
-    return schema, schema.as_state_machine()
+@pytest.fixture(scope="module", params=VERSIONS)
+def state_machine(request):
+    schema = schemathesis.openapi.from_path(str(openapi_path(version=request.param)))
+    return request.param, schema, schema.as_state_machine()
 
 
 def test_schemathesis_builds_a_state_machine_with_the_linked_transitions(state_machine):
-    schema, machine = state_machine
-    doc = v1()
+    version, schema, machine = state_machine
+    doc = api(version)
     ops = _by_operation_id(doc)
     rules = {_squash(name) for name in dir(machine) if "___" in name}
     assert rules, "no transitions at all"
     missing = []
-    for source, status, name, link in _links(doc):
+    for source, status, name, link in _links(doc, API_SPECS[version]):
         s_path, s_method, _ = ops[source]
         t_path, t_method, _ = ops[link["operationId"]]
         expected = _squash(f"{s_method.upper()} {s_path} {status} {name} {t_method.upper()} {t_path}")
         if expected not in rules:
             missing.append(f"{source} -{name}-> {link['operationId']}")
     assert not missing, missing
-    assert len(list(schema.get_all_operations())) == 20
+    assert len(list(schema.get_all_operations())) == {"v1": 20, "v2": 21, "v3": 23}[version]
