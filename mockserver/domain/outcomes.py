@@ -34,11 +34,12 @@ def validate_create(
     errors: list[Violation] = []
     if retired_to is not None:
         errors.append(Violation("participant.id_replaced", {"from_id": participant_id, "to_id": retired_to}))
-    if course_identifier not in outcome_courses:
+    # Only a string can name a course or a state: a JSON object or array is simply not one (never a 500).
+    if not (isinstance(course_identifier, str) and course_identifier in outcome_courses):
         errors.append(Violation("outcome.course_not_recognised"))
     if _blank(course_identifier):
         errors.append(Violation("outcome.course_required"))
-    if state not in OUTCOME_STATES:
+    if not (isinstance(state, str) and state in OUTCOME_STATES):
         errors.append(Violation("outcome.state_invalid"))
     if _blank(state):
         errors.append(Violation("outcome.state_required"))

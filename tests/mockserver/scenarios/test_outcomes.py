@@ -96,6 +96,25 @@ def test_r116_missing_course_gives_both_messages(api: Api, course: object) -> No
     )
 
 
+@pytest.mark.parametrize("course", [{}, [], [None], {"a": 1}, 7])
+def test_r116_a_course_that_is_not_a_string_is_not_recognised(api: Api, course: object) -> None:
+    """JSON objects and arrays were a 500 (unhashable in the course lookup); they name no course."""
+    pid, _ = _completed(api)
+    response = api.outcome(pid, course=course)
+    assert response.status_code == 422
+    titles = [e["title"] for e in response.get_json()["errors"]]
+    assert titles[0] == "course_identifier" and titles[-1] == "base"
+    assert response.get_json()["errors"][0]["detail"] == Msg.COURSE_NOT_RECOGNISED
+
+
+@pytest.mark.parametrize("state", [{}, ["passed"], 1])
+def test_r117_a_state_that_is_not_a_string_is_invalid(api: Api, state: object) -> None:
+    pid, _ = _completed(api)
+    response = api.outcome(pid, state=state)
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0] == {"title": "state", "detail": Msg.OUTCOME_STATE}
+
+
 @pytest.mark.parametrize("state", ["voided", "pass", "PASSED"])
 def test_r117_state_only_passed_or_failed(api: Api, state: str) -> None:
     pid, _ = _completed(api)
