@@ -138,4 +138,7 @@ def create_app(
 
     _register_errors(app)
     _register_blueprints(app)
+    from mockserver.pages import init_app as init_pages  # home page, /healthz, docs, request journal
+
+    init_pages(app)
     return app
