@@ -40,7 +40,11 @@ def _base_url() -> str:
 
 
 def _journal() -> Journal | None:
-    return current_app.extensions.get(JOURNAL)
+    """The journal, with this process's queued requests stored (so they are never missing from a read)."""
+    book = current_app.extensions.get(JOURNAL)
+    if book is not None:
+        book.flush()
+    return book
 
 
 # --- home and health ---------------------------------------------------------------------------------

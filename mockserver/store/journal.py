@@ -63,6 +63,7 @@ class JournalStore:
     def __init__(self, path: Path, size: int) -> None:
         self.path, self.size = path, size
         self._local = threading.local()
+        self._pruned_to = 0
 
     def conn(self) -> sqlite3.Connection:
         local = self._local
@@ -70,12 +71,21 @@ class JournalStore:
             local.conn, local.pid = _connect(self.path), os.getpid()
         return local.conn
 
-    def record(self, values: tuple[Any, ...]) -> None:
-        """Append one entry (the columns of _INSERT, in order); every PRUNE_EVERY, drop what left the ring."""
+    def record_many(self, rows: list[tuple[Any, ...]]) -> None:
+        """Append entries (the columns of _INSERT, in order) in one transaction; whenever PRUNE_EVERY or
+        more rows have left the ring, delete them (so the file holds fewer than size + PRUNE_EVERY rows)."""
         conn = self.conn()
-        row_id = conn.execute(_INSERT, values).lastrowid or 0
-        if row_id % PRUNE_EVERY == 0:
-            conn.execute("DELETE FROM journal WHERE id <= ?", (row_id - self.size,))
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.executemany(_INSERT, rows)
+            last = conn.execute("SELECT MAX(id) FROM journal").fetchone()[0] or 0
+            if last - self.size - self._pruned_to >= PRUNE_EVERY:
+                conn.execute("DELETE FROM journal WHERE id <= ?", (last - self.size,))
+                self._pruned_to = last - self.size
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
     def clear(self) -> int:
         """Forget every entry; how many there were in the ring."""
