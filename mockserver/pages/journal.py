@@ -153,7 +153,7 @@ def init_journal(app: Flask, world_path: Path | None, size: int) -> None:
     perf_counter, wall_clock = time.perf_counter, time.time
 
     def start() -> None:
-        request.environ[_START] = (perf_counter(), wall_clock())
+        request.environ[_START] = perf_counter()
 
     def finish(response: Response) -> Response:
         environ = request.environ
@@ -164,21 +164,27 @@ def init_journal(app: Flask, world_path: Path | None, size: int) -> None:
         try:
             if book._tokens is None:
                 book.load_world()
+            elapsed = perf_counter() - started
             context = g.get("context")
             authorization = environ.get("HTTP_AUTHORIZATION")
             provider_id = getattr(context, "provider_id", None) or (
                 _world.provider_for_header(authorization) if authorization else None)
-            length = request.content_length or 0
+            length = environ.get("CONTENT_LENGTH")
             status = response.status_code
+            chunks = response.response
+            if isinstance(chunks, list):  # the usual Response(bytes): no copy of the generic path
+                sent = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+            else:
+                sent = b"" if response.is_streamed or response.direct_passthrough else response.get_data()
             book.add((
-                started[1], environ.get("REQUEST_METHOD", ""), path, environ.get("QUERY_STRING", ""),
+                wall_clock() - elapsed, environ.get("REQUEST_METHOD", ""), path,
+                environ.get("QUERY_STRING", ""),
                 provider_id, book.provider_name(provider_id) if provider_id else None,
                 int(authorization is not None), environ.get("HTTP_X_WITH_SERVER_DATE"), status,
-                perf_counter() - started[0], response.headers.get(RULE_HEADER, "") if status >= 400 else "",
+                elapsed, response.headers.get(RULE_HEADER, "") if status >= 400 else "",
                 environ.get("CONTENT_TYPE") or None,
-                request.get_data(cache=True) if 0 < length <= max_body else b"",
-                response.headers.get("Content-Type"),
-                b"" if response.is_streamed or response.direct_passthrough else response.get_data(),
+                request.get_data(cache=True) if length and 0 < int(length) <= max_body else b"",
+                response.headers.get("Content-Type"), sent,
             ))
         except Exception:  # the journal is a debugging aid: it never breaks an answer
             log.exception("could not journal %s %s", request.method, path)
