@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--spec", help="OpenAPI document to check against (default: the kit's v1 document)")
     parser.add_argument("--junit-xml", help="write a JUnit XML report here (for CI)")
+    parser.add_argument("--html", metavar="FILE", help="write one self-contained HTML report here")
     parser.add_argument("--read-only", action="store_true", help="run only the checks that change nothing")
     parser.add_argument(
         "--quick", action="store_true", help="a fast smoke run: few generated cases, no stateful"
@@ -68,6 +69,8 @@ def pytest_args(ns: argparse.Namespace, extra: list[str]) -> list[str]:
         args += ["--spec", str(Path(ns.spec).resolve())]
     if ns.junit_xml:
         args += ["--junit-xml", str(Path(ns.junit_xml).resolve())]
+    if ns.html:
+        args += ["--html-report", str(Path(ns.html).resolve())]
     for flag in ("read_only", "quick"):
         if getattr(ns, flag):
             args.append("--" + flag.replace("_", "-"))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from contract_tests import report
 from contract_tests import settings as run_settings
 from contract_tests.capabilities import World
 from contract_tests.client import RATE_LIMIT, Client
@@ -20,6 +21,7 @@ _WORLD: World | None = None
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("npq-contract", "NPQ lead provider API v1 contract suite")
+    report.add_options(group)
     group.addoption(
         "--base-url", default=os.environ.get("NPQ_BASE_URL"), help="server root (env NPQ_BASE_URL)"
     )
@@ -162,6 +164,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     header += "".join("\n" + note for note in _NOTES)
     for line in COLLECTOR.render(header):
         terminalreporter.write_line(line)
+    report.publish(config, COLLECTOR, header)  # --html-report FILE, $GITHUB_STEP_SUMMARY
 
 
 # --- fixtures ---------------------------------------------------------------------------------------

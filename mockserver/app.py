@@ -11,7 +11,7 @@ import orjson
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 
-from mockserver import testing_api, world
+from mockserver import pages, testing_api, world
 from mockserver.config import Settings
 from mockserver.errors import RULE_HEADER, ApiError, render_error
 from mockserver.reference import load_reference
@@ -98,4 +98,5 @@ def create_app(
 
     _register_errors(app)
     _register_blueprints(app)
+    pages.init_app(app)  # home page, /healthz, docs, request journal
     return app

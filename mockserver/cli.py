@@ -56,6 +56,8 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to listen on (default 8000)")
     serve.add_argument("--workers", type=int, help="worker processes sharing the world file (default 2)")
+    serve.add_argument("--journal-size", type=int, metavar="N",
+                       help="keep the latest N requests in the request journal (default 1000; 0: off)")
     _world_options(serve)
     seed = commands.add_parser("seed", help="build a world file and exit",
                                description="Build a world file (use with serve --db later) and exit.")

@@ -27,6 +27,8 @@ class Settings:
     delivery_partner_rule: bool = True
     workers: int = 2
     max_body_bytes: int = 1024 * 1024
+    # The request journal (mockserver/pages/journal.py): the latest N requests; 0 turns it off.
+    journal_size: int = 1000
 
     def with_overrides(self, **changes: object) -> Settings:
         """A copy with the given fields changed; None values leave a field as it is."""
@@ -52,7 +54,7 @@ class Settings:
 
 
 def _convert(name: str, raw: str) -> object:
-    if name in {"port", "seed", "applications", "workers", "max_body_bytes"}:
+    if name in {"port", "seed", "applications", "workers", "max_body_bytes", "journal_size"}:
         try:
             return int(raw)
         except ValueError:

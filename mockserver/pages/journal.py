@@ -1,0 +1,196 @@
+"""The request journal: what the mock answered, shared by every worker process, bounded, cheap to write.
+
+Entries live in their own SQLite file beside the world (`<world>.requests.sqlite3`, see
+mockserver/store/journal.py), so every granian worker writes to and reads from one journal, and journal
+writes never wait on the world's write lock. The journal is a ring of the latest `journal_size` entries.
+Recording queues a tuple of references; a writer thread per process formats, masks and inserts them
+in batches (one transaction each), and nothing is parsed or validated on the hot path (conformance is
+computed when an entry is read, see conformance.py).
+
+Tokens never reach the journal: the Authorization header is not stored (only whether one was sent), and
+every known token is masked in the recorded query string and bodies (`GET /__mock__/lead-providers`
+answers with them).
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import threading
+import time
+from collections import deque
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, g, request
+
+from mockserver.errors import RULE_HEADER
+from mockserver.pages import _world
+from mockserver.pages.versions import version_of
+from mockserver.store import bulk
+from mockserver.store.journal import JournalStore
+
+log = logging.getLogger(__name__)
+EXTENSION = "npq_journal"
+BODY_LIMIT = 16 * 1024  # bytes of each request and response body kept
+MASK = "[token]"
+FLUSH_SECONDS = 0.05  # how long a request may wait in its process before the journal file has it
+_START = "npq.journal.start"
+# The kit's own pages and the journal's own reads are not journalled: they would drown what the API did.
+_SKIPPED = ("/__mock__/journal", "/journal", "/docs", "/pages-static/", "/healthz", "/favicon.ico")
+
+def journal_path(world_path: Path | str) -> Path:
+    """The journal file that goes with a world file."""
+    return Path(f"{world_path}.requests.sqlite3")
+
+
+def remove_journal(world_path: Path | str) -> None:
+    """Delete a world's journal file and its WAL companions."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{journal_path(world_path)}{suffix}").unlink(missing_ok=True)
+
+
+class Journal(JournalStore):
+    """The store, plus a per-process queue: requests append a few references (the hot path); a writer
+    thread turns them into rows and inserts them in one transaction every FLUSH_SECONDS (readers flush
+    first, so this process's own requests are always there)."""
+
+    def __init__(self, path: Path, size: int) -> None:
+        super().__init__(path, size)
+        self._providers: dict[str, str] = {}
+        self._tokens: tuple[str, ...] | None = None
+        self._pending: deque[tuple[Any, ...]] = deque()
+        self._flushing = threading.Lock()
+        self._writer_pid: int | None = None
+
+    def load_world(self) -> None:
+        """Provider names and the tokens to mask, read from the world (needs the app context)."""
+        rows = bulk.provider_tokens(_world.connection())
+        self._providers = {row[0]: row[1] for row in rows}
+        self._tokens = tuple(sorted((row[2] for row in rows if row[2]), key=len, reverse=True))
+
+    def provider_name(self, provider_id: str) -> str | None:
+        if provider_id not in self._providers:
+            self.load_world()
+        return self._providers.get(provider_id)
+
+    def mask(self, text: str) -> str:
+        """Text with every known token replaced by [token]."""
+        for token in self._tokens or ():
+            if token in text:
+                text = text.replace(token, MASK)
+        return text
+
+    def add(self, raw: tuple[Any, ...]) -> None:
+        """Queue one request (see _row for the fields); the writer thread stores it shortly."""
+        self._pending.append(raw)
+        if self._writer_pid != os.getpid():  # first request of this process (or after a fork)
+            self._writer_pid = os.getpid()
+            threading.Thread(target=self._write_forever, name="npq-journal", daemon=True).start()
+
+    def flush(self) -> None:
+        """Store every queued request now."""
+        with self._flushing:
+            rows = []
+            while True:
+                try:
+                    rows.append(self._row(self._pending.popleft()))
+                except IndexError:
+                    break
+            if rows:
+                self.record_many(rows)
+
+    def _write_forever(self) -> None:
+        while True:
+            time.sleep(FLUSH_SECONDS)
+            try:
+                self.flush()
+            except Exception:  # the journal is a debugging aid: never let it die or shout twice a second
+                log.exception("could not write the request journal")
+                time.sleep(5)
+
+    def _row(self, raw: tuple[Any, ...]) -> tuple[Any, ...]:
+        (wall, method, path, query, provider_id, provider_name, authorised, server_date, status, duration,
+         rules, request_type, request_bytes, response_type, response_bytes) = raw
+        request_body, request_truncated = self._text(request_bytes)
+        response_body, response_truncated = self._text(response_bytes)
+        return (timestamp(datetime.fromtimestamp(wall, UTC)), method, path, self.mask(query) if query else "",
+                version_of(path), provider_id, provider_name, authorised, server_date, status,
+                round(duration * 1000, 3), rules, request_type, request_body, request_truncated,
+                response_type, response_body, response_truncated)
+
+    def _text(self, data: bytes) -> tuple[str, int]:
+        truncated = len(data) > BODY_LIMIT
+        return self.mask(data[:BODY_LIMIT].decode("utf-8", "replace")), int(truncated)
+
+
+def journal(app: Flask) -> Journal | None:
+    """The app's journal, or None when it is off."""
+    return app.extensions.get(EXTENSION)
+
+
+def timestamp(moment: datetime) -> str:
+    """The journal's time format: UTC, milliseconds, `Z` (text order is time order)."""
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def _skipped(path: str) -> bool:
+    return path == "/" or path.startswith(_SKIPPED)
+
+
+def init_journal(app: Flask, world_path: Path | None, size: int) -> None:
+    """Record every request the app answers (but its own pages) in the journal beside the world file."""
+    if world_path is None or size <= 0:
+        return
+    book = Journal(journal_path(world_path), size)
+    book.conn()  # create the file and table now, in the process that prepared the world
+    atexit.register(book.flush)
+    app.extensions[EXTENSION] = book
+    max_body = app.config.get("MAX_CONTENT_LENGTH") or 0
+    perf_counter, wall_clock = time.perf_counter, time.time
+
+    def start() -> None:
+        request.environ[_START] = perf_counter()
+
+    def finish(response: Response) -> Response:
+        environ = request.environ
+        started = environ.get(_START)
+        path = environ.get("PATH_INFO", "")
+        if started is None or _skipped(path):
+            return response
+        try:
+            if book._tokens is None:
+                book.load_world()
+            elapsed = perf_counter() - started
+            context = g.get("context")
+            authorization = environ.get("HTTP_AUTHORIZATION")
+            provider_id = getattr(context, "provider_id", None) or (
+                _world.provider_for_header(authorization) if authorization else None)
+            length = environ.get("CONTENT_LENGTH")
+            status = response.status_code
+            chunks = response.response
+            if isinstance(chunks, list):  # the usual Response(bytes): no copy of the generic path
+                sent = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+            else:
+                sent = b"" if response.is_streamed or response.direct_passthrough else response.get_data()
+            book.add((
+                wall_clock() - elapsed, environ.get("REQUEST_METHOD", ""), path,
+                environ.get("QUERY_STRING", ""),
+                provider_id, book.provider_name(provider_id) if provider_id else None,
+                int(authorization is not None), environ.get("HTTP_X_WITH_SERVER_DATE"), status,
+                elapsed, response.headers.get(RULE_HEADER, "") if status >= 400 else "",
+                environ.get("CONTENT_TYPE") or None,
+                request.get_data(cache=True) if length and 0 < int(length) <= max_body else b"",
+                response.headers.get("Content-Type"), sent,
+            ))
+        except Exception:  # the journal is a debugging aid: it never breaks an answer
+            log.exception("could not journal %s %s", request.method, path)
+        return response
+
+    # First before-request hook, so a request refused by another hook (413) still has its start time; and
+    # first-registered after-request hook, so it runs last and sees the final headers (the rule codes).
+    app.before_request_funcs.setdefault(None, []).insert(0, start)
+    app.after_request_funcs.setdefault(None, []).insert(0, finish)
