@@ -17,7 +17,7 @@ from mockserver.pages.journal import Journal, timestamp
 from mockserver.seed import world_info
 from mockserver.store import bulk
 from mockserver.store.db import get_setting
-from mockserver.testing_hooks import current_settings
+from mockserver.testing_api.hooks import current_settings
 
 pages = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
                   static_url_path="/pages-static")

@@ -28,27 +28,27 @@ def test_home_page_shows_versions_providers_tokens_world_clock_settings_and_link
 
 def test_healthz_answers_ok_while_the_world_file_answers(pages_client) -> None:
     answer = pages_client.get("/healthz")
-    assert answer.status_code == 200 and answer.json == {"status": "ok", "versions": ["v1"]}
+    assert answer.status_code == 200 and answer.json == {"status": "ok", "versions": ["v1", "v2", "v3"]}
 
 
 def test_versions_come_from_the_routes_and_documents_from_file_names(pages_app, monkeypatch,
                                                                     tmp_path: Path) -> None:
-    assert versions.api_versions(pages_app) == ["v1"]
-    assert versions.version_documents() == {"v1": "npq-lead-provider-v1.yaml"}
+    assert versions.api_versions(pages_app) == ["v1", "v2", "v3"]
+    assert versions.version_documents() == {f"v{n}": f"npq-lead-provider-v{n}.yaml" for n in (1, 2, 3)}
     folder = tmp_path / "openapi"
     folder.mkdir()
-    for name in ("npq-lead-provider-v1.yaml", "npq-lead-provider-v3.yaml", "npq-lead-provider-v2.yaml",
-                 "npq-mock-testing-api.yaml", "notes.yaml"):
+    for name in ("npq-lead-provider-v1.yaml", "npq-lead-provider-v3.yaml", "npq-lead-provider-v4.yaml",
+                 "npq-lead-provider-v2.yaml", "npq-mock-testing-api.yaml", "notes.yaml"):
         (folder / name).write_text("openapi: 3.0.3\n")
     monkeypatch.setattr(versions, "openapi_dir", lambda: folder)
-    assert list(versions.version_documents()) == ["v1", "v2", "v3"]
-    assert [d.slug for d in versions.documents()] == ["v1", "v2", "v3", "testing"]
+    assert list(versions.version_documents()) == ["v1", "v2", "v3", "v4"]
+    assert [d.slug for d in versions.documents()] == ["v1", "v2", "v3", "v4", "testing"]
 
-    @pages_app.get("/api/v2/ping")
+    @pages_app.get("/api/v4/ping")
     def _ping() -> str:
         return "pong"
 
-    assert versions.api_versions(pages_app) == ["v1", "v2"]
+    assert versions.api_versions(pages_app) == ["v1", "v2", "v3", "v4"]
 
 
 @pytest.mark.parametrize("slug", ["v1", "testing"])

@@ -180,9 +180,9 @@ def test_journal_size_zero_turns_it_off(pages_world: Path) -> None:
 
 
 def test_journal_size_from_the_command_line_and_environment() -> None:
-    from mockserver.cli import parser, settings_env
+    from mockserver.cli import parser
 
     args = parser().parse_args(["serve", "--journal-size", "50"])
     assert args.journal_size == 50
     assert Settings.from_env({"NPQ_MOCK_JOURNAL_SIZE": "7"}).journal_size == 7
-    assert settings_env(Settings(journal_size=9))["NPQ_MOCK_JOURNAL_SIZE"] == "9"
+    assert Settings(journal_size=9).to_env()["NPQ_MOCK_JOURNAL_SIZE"] == "9"
