@@ -21,7 +21,7 @@ KINDS = sorted(LISTS)
 @pytest.fixture(scope="module")
 def populated(world: World) -> World:
     """With the testing API, make sure each list has records (a completed declaration gives all four)."""
-    if populated_read_only():
+    if world.read_only:
         return world
     if world.testing_api and not world.api.get("/api/v1/participants/npq/outcomes").json().get("data"):
         from contract_tests.capabilities import declaration_body
@@ -136,7 +136,7 @@ def _pages_cover_window(api: Client, path: str) -> None:
 def test_r33_default_and_cap(populated: World, api: Client) -> None:
     path = LISTS["applications"][0]
     total = len(all_records(api, path))
-    if total <= 100 and populated.testing_api and not populated_read_only():
+    if total <= 100 and populated.testing_api and not populated.read_only:
         for _ in range(101 - total):
             populated.application()
     settle(lambda: _default_and_cap(api, path))
@@ -187,9 +187,3 @@ def test_r15_unknown_ids(api: Client, kind: str) -> None:
     path = LISTS[kind][0]
     expect.not_found(api.get(f"{path}/00000000-0000-4000-8000-000000000000"), "R-15 unknown id")
     expect.not_found(api.get(f"{path}/not-a-uuid"), "R-15 non-UUID id")
-
-
-def populated_read_only() -> bool:
-    from contract_tests.settings import CURRENT
-
-    return CURRENT.read_only
