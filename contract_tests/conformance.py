@@ -8,6 +8,7 @@ from typing import Any
 
 import requests
 import schemathesis
+from schemathesis.core.failures import FailureGroup
 
 from contract_tests.client import RateLimit, rate_limited_session
 from contract_tests.settings import RunSettings, spec_path
@@ -124,3 +125,18 @@ def copy_function(func: Callable[..., Any]) -> Callable[..., Any]:
     copy.__dict__.update({k: list(v) if isinstance(v, list) else v for k, v in func.__dict__.items()})
     copy.__qualname__, copy.__module__, copy.__doc__ = func.__qualname__, func.__module__, func.__doc__
     return copy
+
+
+def shown_curl(case: Any) -> str:
+    """The case as curl, the token shown as the variable a person substitutes."""
+    curl = case.as_curl_command()
+    return curl.replace("'Authorization: [Filtered]'", '"Authorization: Bearer $NPQ_TOKEN"')
+
+
+def call_and_validate(case: Any, session: requests.Session) -> None:
+    """Send a generated case and run every check; a finding carries its case's curl as data."""
+    try:
+        case.call_and_validate(session=session)
+    except FailureGroup as exc:
+        exc.npq_curl = shown_curl(case)  # type: ignore[attr-defined]
+        raise

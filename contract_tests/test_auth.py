@@ -186,11 +186,8 @@ def test_r15_cross_provider(world: World, api: Client, other: Client, our_record
         )
     if "declaration" in our_records and "participant" in our_records and not world.read_only:
         reply = other.post(LISTS["declarations"][0], declaration_body(our_records["participant"]))
-        expect.error(
+        expect.refused(
             reply,
-            422,
-            "participant_id",
-            "Your update cannot be made as the '#/participant_id' is not recognised. Check participant "
-            "details and try again.",
+            "declaration.participant_not_recognised",
             "R-81 no declaring for another provider's participant",
         )

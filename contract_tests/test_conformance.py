@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from contract_tests.checks import RULE_CHECKS  # noqa: F401  (registers the rule checks)
-from contract_tests.conformance import per_operation
+from contract_tests.conformance import call_and_validate, per_operation
 
 
 @pytest.mark.quick
@@ -13,4 +13,4 @@ from contract_tests.conformance import per_operation
 @pytest.mark.rule("CONFORMANCE", "operation conforms to the OpenAPI document", per_case=True)
 @per_operation
 def test_operation_conforms(case, schemathesis_session) -> None:  # type: ignore[no-untyped-def]
-    case.call_and_validate(session=schemathesis_session)
+    call_and_validate(case, schemathesis_session)

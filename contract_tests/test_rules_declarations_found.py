@@ -344,7 +344,7 @@ def test_r102_found_duplicate(found: Found, api: Client) -> None:
     reply = api.post(DECLS, f.body)
     state = f.reply.data["attributes"].get("state") if f.reply else None
     if state != "ineligible":
-        expect.error(reply, 422, "base", DUPLICATE, "R-102 identical re-post (no replay)")
+        expect.refused(reply, "declaration.duplicate", "R-102 identical re-post (no replay)")
         return
     # An ineligible declaration (R-104: another person with the same TRN was declared for) does not occupy
     # the slot, so the re-post is a second declaration; it is voided at once.
@@ -375,10 +375,4 @@ def test_r110_found_void_twice(found: Found, api: Client) -> None:
         reply = api.put(f"{DECLS}/{f.id}/void")
         f.voided = reply.status == 200
         expect.ok(reply, "R-109 void (before voiding twice)")
-    expect.error(
-        api.put(f"{DECLS}/{f.id}/void"),
-        422,
-        "declaration",
-        "This declaration has already been voided.",
-        "R-110 void twice",
-    )
+    expect.refused(api.put(f"{DECLS}/{f.id}/void"), "declaration.already_voided", "R-110 void twice")

@@ -1,4 +1,8 @@
-"""The contract suite is black-box: it never imports the mock, and it passes against the clean mock."""
+"""The contract suite is black-box: it never imports the mock, and it passes against the clean mock.
+
+The runs are in this process (several in a row, as independent as separate processes); the CLI's own exit
+code for an unreachable server is checked through the real `npq-contract`.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,15 @@ from typing import Any
 
 import pytest
 
-from tests.contract_tests.harness import REPO, SuiteRun, mock_app, run_suite, serve, without_testing_api
+from tests.contract_tests.harness import (
+    REPO,
+    SuiteRun,
+    mock_app,
+    run_cli,
+    run_suite,
+    serve,
+    without_testing_api,
+)
 
 
 def test_contract_suite_never_imports_mockserver() -> None:
@@ -105,7 +117,7 @@ def test_an_unreachable_server_is_one_clear_usage_error_not_a_hundred_findings()
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    run = run_suite(f"http://127.0.0.1:{port}")
+    run = run_cli("--base-url", f"http://127.0.0.1:{port}", "--token", "ambition-token")
     assert run.returncode == 2
     assert f"cannot reach http://127.0.0.1:{port}" in run.output
     assert "FAIL " not in run.output
