@@ -87,6 +87,7 @@ class RunState:
     notes: list[str] = field(default_factory=list)
     _schema: Any = None
     _schema_error: str | None = None
+    _operations: list[tuple[str, str]] | None = None
 
     def spec_missing(self) -> str | None:
         """Why the document under test cannot be used (None when it exists)."""
@@ -107,6 +108,24 @@ class RunState:
 
                 self._schema = load_schema(self.settings, self.rate_limit)
         return self._schema
+
+    def operations(self) -> list[tuple[str, str]]:
+        """(METHOD, path) of every operation of the document under test (none if it cannot be read)."""
+        if self._operations is None:
+            import yaml
+
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster on our document
+            try:
+                doc = yaml.load(spec_path(self.settings).read_text(), Loader=loader)  # noqa: S506
+            except (OSError, yaml.YAMLError):
+                doc = {}
+            self._operations = [
+                (method.upper(), path)
+                for path, item in ((doc or {}).get("paths") or {}).items()
+                for method in item
+                if method in {"get", "put", "post", "patch", "delete"}
+            ]
+        return self._operations
 
     @property
     def schema_error(self) -> str | None:

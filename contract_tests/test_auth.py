@@ -3,30 +3,15 @@
 from __future__ import annotations
 
 import pytest
-import yaml
 
 from contract_tests import expect
 from contract_tests.capabilities import World, action_body, declaration_body
 from contract_tests.client import Client
 from contract_tests.records import LISTS, all_records, ids
-from contract_tests.settings import run_state, spec_path
+from contract_tests.settings import run_state
 
 pytestmark = [pytest.mark.quick]
 PLACEHOLDER = "7d6c9b1e-58a4-4f6e-9d58-3f4a6b0c2e11"
-
-
-def _operations(config: pytest.Config) -> list[tuple[str, str]]:
-    """(METHOD, path) for every operation of the run's document under test."""
-    try:
-        doc = yaml.safe_load(spec_path(run_state(config).settings).read_text())
-    except (OSError, yaml.YAMLError):
-        return []
-    return [
-        (method.upper(), path)
-        for path, item in (doc.get("paths") or {}).items()
-        for method in item
-        if method in {"get", "put", "post", "patch", "delete"}
-    ]
 
 
 def _probe(client: Client, method: str, path: str, raw_auth: str) -> object:
@@ -42,7 +27,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Tests marked `every_operation` run once per (METHOD, path) of the run's document."""
     if metafunc.definition.get_closest_marker("every_operation") is None:
         return
-    operations = _operations(metafunc.config)
+    operations = run_state(metafunc.config).operations()
     metafunc.parametrize(("method", "path"), operations, ids=[f"{m} {p}" for m, p in operations])
 
 
