@@ -7,6 +7,8 @@ adding a rule check is one row here and one test in the `test_rules_*.py` file o
 
 from __future__ import annotations
 
+import re
+import string
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +27,15 @@ class Rule:
 
     def message(self, **values: Any) -> str:
         return self.detail.format(**values) if values else self.detail
+
+    def pattern(self, **regexes: str) -> str:
+        """A regular expression of the detail, each {placeholder} matched by `regexes[name]` (else `.+?`)."""
+        out = []
+        for literal, name, _, _ in string.Formatter().parse(self.detail):
+            out.append(re.escape(literal))
+            if name is not None:
+                out.append(regexes.get(name, ".+?"))
+        return "".join(out)
 
 
 _ROWS = [

@@ -65,7 +65,7 @@ def _skip_if_changed_meanwhile(world: World, api: Client, app: dict, reply: Repl
 
 def _hidden_block(reply: Reply) -> bool:
     return (reply.status == 422 and "already had an application accepted" in reply.text) or (
-        reply.status == 404 and "Resource not found" in reply.text
+        reply.status == 404 and expect.NOT_FOUND["error"] in reply.text
     )
 
 

@@ -14,10 +14,11 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis.errors import FlakyReplay, FlakyStrategyDefinition
 
 from contract_tests.checks import RULE_CHECKS  # noqa: F401  (registers the rule checks)
+from contract_tests.rules import rule
 from contract_tests.settings import RunState
 
-ACCEPTED = "This NPQ application has already been accepted"
-VOIDED = "This declaration has already been voided."
+ACCEPTED = rule("application.already_accepted")
+VOIDED = rule("declaration.already_voided")
 
 
 def _details(response: Any) -> list[str]:
@@ -80,8 +81,9 @@ def journeys(schema: Any, session: requests.Session, violations: list[str]) -> t
                 return
             if path.endswith("/accept"):
                 if self.app_status.get(rid) == "accepted":
-                    assert code == 422 and ACCEPTED in _details(response), (
-                        f"R-51: accepting application {rid} a second time must be 422 {ACCEPTED!r}; "
+                    assert code == ACCEPTED.status and ACCEPTED.detail in _details(response), (
+                        f"{ACCEPTED.ref}: accepting application {rid} a second time must be "
+                        f"{ACCEPTED.status} {ACCEPTED.detail!r}; "
                         f"got {code}"
                     )
                 elif code == 200:
@@ -98,8 +100,9 @@ def journeys(schema: Any, session: requests.Session, violations: list[str]) -> t
                 )
             elif path.endswith("/void"):
                 if rid in self.voided:
-                    assert code == 422 and VOIDED in _details(response), (
-                        f"R-110: voiding declaration {rid} twice must be 422 {VOIDED!r}; got {code}"
+                    assert code == VOIDED.status and VOIDED.detail in _details(response), (
+                        f"{VOIDED.ref}: voiding declaration {rid} twice must be {VOIDED.status} "
+                        f"{VOIDED.detail!r}; got {code}"
                     )
                 elif code == 200 and response.json()["data"]["attributes"]["state"] == "voided":
                     self.voided.add(rid)
