@@ -36,12 +36,13 @@ class World:
     providers: list[dict[str, Any]] = field(default_factory=list)
     other_token: str | None = None
     clock_frozen: bool = False
+    read_only: bool = False  # --read-only: set up nothing, change nothing
     rng: random.Random = field(default_factory=random.Random)
 
     # --- discovery -------------------------------------------------------------------------------
     @classmethod
-    def discover(cls, api: Client, other_token: str | None) -> World:
-        world = cls(api=api, other_token=other_token)
+    def discover(cls, api: Client, other_token: str | None, read_only: bool = False) -> World:
+        world = cls(api=api, other_token=other_token, read_only=read_only)
         try:
             reply = api.get("/__mock__/lead-providers")
             body = reply.json() if reply.status == 200 and reply.media_type == "application/json" else None

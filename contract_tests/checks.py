@@ -6,8 +6,17 @@ from typing import Any
 
 import schemathesis
 
-DENIED = {"error": "HTTP Token: Access denied"}
-NOT_FOUND = {"error": "Resource not found"}
+from contract_tests.client import ContractFailure
+from contract_tests.rules import rule
+
+DENIED = rule("auth.access_denied").body()
+NOT_FOUND = rule("resource.not_found").body()
+UNPROCESSABLE = rule("request.unprocessable_entity").body()
+
+
+def _fail(rule_id: str, expected: str, got: str) -> None:
+    """A finding as data (rule, expected, got); the test adds the case's curl (`conformance.call`)."""
+    raise ContractFailure(rule_id, expected, got)
 
 
 def _json(response: Any) -> Any:
@@ -34,8 +43,10 @@ def r12_access_denied_body(ctx: Any, response: Any, case: Any) -> None:
     if response.status_code != 401:
         return None
     ctype = _header(response, "Content-Type")
-    assert "application/json" in ctype, f"R-12: 401 must be application/json, got {ctype!r}"
-    assert _json(response) == DENIED, f"R-12: 401 body must be {DENIED}, got {response.text[:200]!r}"
+    if "application/json" not in ctype:
+        _fail("R-12", "401 as application/json", f"Content-Type {ctype!r}")
+    if _json(response) != DENIED:
+        _fail("R-12", f"401 body {DENIED}", repr(response.text[:200]))
     return None
 
 
@@ -44,7 +55,8 @@ def r15_not_found_body(ctx: Any, response: Any, case: Any) -> None:
     """R-15/R-02: a JSON 404 is exactly {"error":"Resource not found"} (the .csv 404 has an empty body)."""
     if response.status_code != 404 or _is_csv_url(case):
         return None
-    assert _json(response) == NOT_FOUND, f"R-15: 404 body must be {NOT_FOUND}, got {response.text[:200]!r}"
+    if _json(response) != NOT_FOUND:
+        _fail("R-15", f"404 body {NOT_FOUND}", repr(response.text[:200]))
     return None
 
 
@@ -54,19 +66,21 @@ def r3_2_error_envelope(ctx: Any, response: Any, case: Any) -> None:
     if response.status_code not in (400, 422):
         return None
     body = _json(response)
-    if response.status_code == 422 and body == {"error": "Unprocessable entity"}:
+    if response.status_code == 422 and body == UNPROCESSABLE:
         return None
     if response.status_code == 400 and body is None:
         return None  # malformed JSON bodies get a framework-defined 400 (§11)
     errors = body.get("errors") if isinstance(body, dict) else None
-    assert isinstance(errors, list) and errors, (
-        f"§3.2: error body must carry an 'errors' list, got {body!r:.200}"
-    )
-    for item in errors:
-        assert isinstance(item, dict) and set(item) == {"title", "detail"}, f"§3.2: bad error entry {item!r}"
-        assert isinstance(item["title"], str) and isinstance(item["detail"], str), (
-            f"§3.2: bad error entry {item!r}"
-        )
+    if not (isinstance(errors, list) and errors):
+        _fail("§3.2", "an 'errors' list in the error body", f"{body!r:.200}")
+    for item in errors:  # type: ignore[union-attr]
+        if not (
+            isinstance(item, dict)
+            and set(item) == {"title", "detail"}
+            and isinstance(item["title"], str)
+            and isinstance(item["detail"], str)
+        ):
+            _fail("§3.2", 'error entries {"title": str, "detail": str}', f"bad error entry {item!r}")
     return None
 
 
@@ -76,9 +90,8 @@ def r21_json_api_envelope(ctx: Any, response: Any, case: Any) -> None:
     if not 200 <= response.status_code < 300 or _is_csv_url(case):
         return None
     body = _json(response)
-    assert isinstance(body, dict) and list(body) == ["data"], (
-        f"R-21: body must be {{'data': ...}} only, got {body!r:.200}"
-    )
+    if not (isinstance(body, dict) and list(body) == ["data"]):
+        _fail("R-21", "a body of {'data': ...} only", f"{body!r:.200}")
     return None
 
 
@@ -89,21 +102,19 @@ def r20_json_headers(ctx: Any, response: Any, case: Any) -> None:
     if _is_csv_url(case) or _json(response) is None or response.status_code >= 500:
         return None
     media = ctype.split(";")[0].strip().lower()
-    assert media == "application/json", f"R-20: JSON body must be served as application/json, got {ctype!r}"
+    if media != "application/json":
+        _fail("R-20", "a JSON body served as application/json", f"Content-Type {ctype!r}")
     directives = {d.strip().lower() for d in _header(response, "Cache-Control").split(",")}
-    assert "no-store" in directives, (
-        f"R-20: JSON answers carry Cache-Control: no-store, got {_header(response, 'Cache-Control')!r}"
-    )
+    if "no-store" not in directives:
+        _fail("R-20", "Cache-Control: no-store on JSON answers", repr(_header(response, "Cache-Control")))
     return None
 
 
 @schemathesis.check
 def r04_writes_answer_200(ctx: Any, response: Any, case: Any) -> None:
     """R-04: successful writes answer 200 (never 201/204)."""
-    if case.method.upper() in ("POST", "PUT") and 200 <= response.status_code < 300:
-        assert response.status_code == 200, (
-            f"R-04: a successful write must answer 200, got {response.status_code}"
-        )
+    if case.method.upper() in ("POST", "PUT") and 200 < response.status_code < 300:
+        _fail("R-04", "a successful write answers 200", f"HTTP {response.status_code}")
     return None
 
 

@@ -31,9 +31,6 @@ class RateLimit:
     requests: int = 0
 
 
-RATE_LIMIT = RateLimit()
-
-
 def _retry_after(resp: requests.Response) -> float | None:
     try:
         return max(0.0, float(resp.headers.get("Retry-After", "")))
@@ -44,35 +41,40 @@ def _retry_after(resp: requests.Response) -> float | None:
 class RateLimitedAdapter(HTTPAdapter):
     """Sends a request again when the server answers 429, so no check ever judges a rate-limit answer."""
 
+    def __init__(self, rate_limit: RateLimit) -> None:
+        super().__init__()
+        self.rate_limit = rate_limit
+
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         # Schemathesis sends without a timeout: a server that hangs must fail its check, not stall the run.
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = TIMEOUT
-        waited, pause = 0.0, RATE_LIMIT.first_pause
+        limit = self.rate_limit
+        waited, pause = 0.0, limit.first_pause
         while True:
-            RATE_LIMIT.requests += 1
+            limit.requests += 1
             resp = super().send(request, **kwargs)
             if resp.status_code != 429:
                 return resp
-            if waited >= RATE_LIMIT.max_wait:
+            if waited >= limit.max_wait:
                 resp.close()
                 pytest.skip(
                     f"R-17 rate limit: the server still answered 429 after {waited:.0f}s of pauses "
                     f"({request.method} {request.url}); not a contract finding, run again later"
                 )
-            wait = min(_retry_after(resp) or pause, 60.0, RATE_LIMIT.max_wait - waited)
+            wait = min(_retry_after(resp) or pause, 60.0, limit.max_wait - waited)
             resp.close()
             time.sleep(wait)
             waited += wait
-            RATE_LIMIT.pauses += 1
-            RATE_LIMIT.waited += wait
+            limit.pauses += 1
+            limit.waited += wait
             pause = min(pause * 2, 60.0)
 
 
-def rate_limited_session() -> requests.Session:
+def rate_limited_session(rate_limit: RateLimit) -> requests.Session:
     """A session whose every request survives R-17 rate limiting (used by the client and Schemathesis)."""
     session = requests.Session()
-    adapter = RateLimitedAdapter()
+    adapter = RateLimitedAdapter(rate_limit)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
@@ -134,20 +136,49 @@ def _short(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[:limit] + "..."
 
 
-class Client:
-    """Talks to one base URL with one bearer token (or none)."""
+V1_PREFIX = "/api/v1"
 
-    def __init__(self, base_url: str, token: str | None, token_label: str = "$NPQ_TOKEN") -> None:
+
+class Client:
+    """Talks to one base URL with one bearer token (or none).
+
+    Checks name v1 paths (`/api/v1/...`); the client sends them under the run's API prefix (`--api-version`).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None,
+        token_label: str = "$NPQ_TOKEN",
+        *,
+        rate_limit: RateLimit | None = None,
+        api_prefix: str = V1_PREFIX,
+        list_budget: float = 120.0,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.token_label = token_label
-        self.session = rate_limited_session()
+        self.rate_limit = rate_limit if rate_limit is not None else RateLimit()
+        self.api_prefix = api_prefix
+        self.list_budget = list_budget
+        self.session = rate_limited_session(self.rate_limit)
 
     def with_token(self, token: str | None, label: str) -> Client:
-        return Client(self.base_url, token, label)
+        return Client(
+            self.base_url,
+            token,
+            label,
+            rate_limit=self.rate_limit,
+            api_prefix=self.api_prefix,
+            list_budget=self.list_budget,
+        )
 
     def url(self, path: str) -> str:
-        return path if path.startswith("http") else self.base_url + path
+        if path.startswith("http"):
+            return path
+        if self.api_prefix != V1_PREFIX and (path == V1_PREFIX or path.startswith(V1_PREFIX + "/")):
+            path = self.api_prefix + path[len(V1_PREFIX) :]
+        return self.base_url + path
 
     def request(
         self,

@@ -2,35 +2,39 @@
 
 from __future__ import annotations
 
+import types
+from collections.abc import Callable
 from typing import Any
 
 import requests
 import schemathesis
+from schemathesis.core.failures import FailureGroup
 
-from contract_tests.client import rate_limited_session
-from contract_tests.settings import CURRENT, spec_path
+from contract_tests.client import RateLimit, rate_limited_session
+from contract_tests.settings import RunSettings, spec_path
 
-LIST_OPERATIONS = [
-    "GET /api/v1/npq-applications",
-    "GET /api/v1/npq-applications.csv",
-    "GET /api/v1/participants/npq",
-    "GET /api/v1/participant-declarations",
-    "GET /api/v1/participant-declarations.csv",
-    "GET /api/v1/participants/npq/outcomes",
-    "GET /api/v1/participants/npq/{id}/outcomes",
+# The list operations, by path under the API prefix.
+LIST_PATHS = [
+    "/npq-applications",
+    "/npq-applications.csv",
+    "/participants/npq",
+    "/participant-declarations",
+    "/participant-declarations.csv",
+    "/participants/npq/outcomes",
+    "/participants/npq/{id}/outcomes",
 ]
 # Page numbers beyond this make real databases overflow their OFFSET arithmetic; no client sends them.
 PAGE_LIMIT = 1_000_000
 
 
-def _config() -> dict[str, Any]:
-    examples = CURRENT.examples
+def _config(settings: RunSettings) -> dict[str, Any]:
+    examples = settings.examples
     operations: list[dict[str, Any]] = [
         # Lists only get schema-valid data. Their negative side is full of documented quirks a correct
         # server has (leading-integer pages "10abc" -> 10, whitespace and lower-case t/z tolerated in
         # dates, unknown filter members ignored), so R-33/R-37/R-39 are checked by hand in test_filters.
         {"include-name": name, "generation": {"mode": "positive"}}
-        for name in LIST_OPERATIONS
+        for name in (f"GET {settings.api_prefix}{path}" for path in LIST_PATHS)
     ]
     # Writes with schema-valid bodies still meet the business rules on random ids: 404 (unknown id),
     # 422 (rule refused) and 400 (attributes present but empty) are correct answers, never 401/403.
@@ -41,7 +45,7 @@ def _config() -> dict[str, Any]:
         }
     )
     return {
-        "seed": CURRENT.seed,
+        "seed": settings.seed,
         "generation": {
             "max-examples": examples,
             "database": "none",
@@ -52,7 +56,7 @@ def _config() -> dict[str, Any]:
         },
         "phases": {
             # v1 answers unknown verbs with 404 (R-02), not 405: the method probes would be false alarms.
-            "coverage": {"enabled": not CURRENT.quick, "unexpected-methods": []},
+            "coverage": {"enabled": not settings.quick, "unexpected-methods": []},
         },
         "checks": {
             # A wrong or missing token must not pass silently (notes §0): 401/403 are not "accepted".
@@ -64,9 +68,9 @@ def _config() -> dict[str, Any]:
     }
 
 
-def session() -> requests.Session:
+def session(rate_limit: RateLimit) -> requests.Session:
     """The session Schemathesis sends through: a 429 is re-sent after a pause, never judged (R-17)."""
-    sess = rate_limited_session()
+    sess = rate_limited_session(rate_limit)
     sess.headers.clear()  # as Schemathesis' own session: only the case's and the config's headers go out
     return sess
 
@@ -75,12 +79,15 @@ def session() -> requests.Session:
 NOT_RUBY_SPACE = {chr(c): " " for c in range(0x1C, 0x20)}
 
 
-def load_schema() -> Any:
-    """The document under test, bound to the server and token; None if it cannot be read."""
-    config = schemathesis.Config.from_dict(_config())
-    schema = schemathesis.openapi.from_path(str(spec_path()), config=config)
-    schema.config.update(base_url=CURRENT.base_url, headers={"Authorization": f"Bearer {CURRENT.token}"})
-    if CURRENT.read_only:
+def load_schema(settings: RunSettings, rate_limit: RateLimit) -> Any:
+    """The document under test, bound to the server and token, with the run's session (`schema.session`).
+
+    Built once per run (`RunState.schema`), never at import: a second run in the same process gets its own.
+    """
+    config = schemathesis.Config.from_dict(_config(settings))
+    schema = schemathesis.openapi.from_path(str(spec_path(settings)), config=config)
+    schema.config.update(base_url=settings.base_url, headers={"Authorization": f"Bearer {settings.token}"})
+    if settings.read_only:
         schema = schema.include(method="GET")
 
     @schema.hook
@@ -98,3 +105,38 @@ def load_schema() -> Any:
         return query
 
     return schema
+
+
+def per_operation(test: Callable[..., None]) -> Callable[..., None]:
+    """Mark a test `(case, ...)` to run once per operation of the run's document (Schemathesis cases).
+
+    The schema is the run's own (`RunState.schema`), bound at collection: never built at import, so a
+    second run in one process checks its own server against its own document.
+    """
+    test.npq_per_operation = True  # type: ignore[attr-defined]
+    return test
+
+
+def copy_function(func: Callable[..., Any]) -> Callable[..., Any]:
+    """A fresh function object, so Schemathesis' marks never stick to the module's (shared) function."""
+    copy = types.FunctionType(
+        func.__code__, func.__globals__, func.__name__, func.__defaults__, func.__closure__
+    )
+    copy.__dict__.update({k: list(v) if isinstance(v, list) else v for k, v in func.__dict__.items()})
+    copy.__qualname__, copy.__module__, copy.__doc__ = func.__qualname__, func.__module__, func.__doc__
+    return copy
+
+
+def shown_curl(case: Any) -> str:
+    """The case as curl, the token shown as the variable a person substitutes."""
+    curl = case.as_curl_command()
+    return curl.replace("'Authorization: [Filtered]'", '"Authorization: Bearer $NPQ_TOKEN"')
+
+
+def call_and_validate(case: Any, session: requests.Session) -> None:
+    """Send a generated case and run every check; a finding carries its case's curl as data."""
+    try:
+        case.call_and_validate(session=session)
+    except FailureGroup as exc:
+        exc.npq_curl = shown_curl(case)  # type: ignore[attr-defined]
+        raise

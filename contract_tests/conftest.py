@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import requests
 
 from contract_tests import report
-from contract_tests import settings as run_settings
 from contract_tests.capabilities import World
-from contract_tests.client import RATE_LIMIT, Client
+from contract_tests.client import Client, RateLimit
+from contract_tests.conformance import copy_function
+from contract_tests.conformance import session as schemathesis_session_for
 from contract_tests.preflight import probe
+from contract_tests.settings import (
+    API_VERSIONS,
+    DEFAULT_API_VERSION,
+    NOT_VERSION_AWARE,
+    RUN_STATE,
+    RunSettings,
+    RunState,
+    run_state,
+)
 from contract_tests.summary import Collector, Outcome, describe_failure, skip_reason
-
-COLLECTOR = Collector()
-_WORLD: World | None = None
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -31,7 +41,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=os.environ.get("NPQ_OTHER_TOKEN"),
         help="another provider's token for the scoping checks (env NPQ_OTHER_TOKEN)",
     )
-    group.addoption("--spec", default=None, help="OpenAPI document to check against (default: the kit's v1)")
+    group.addoption(
+        "--api-version",
+        choices=API_VERSIONS,
+        default=os.environ.get("NPQ_API_VERSION") or DEFAULT_API_VERSION,
+        help="API version under test: its path prefix (/api/v1 ...) and OpenAPI document "
+        "(env NPQ_API_VERSION, default v1)",
+    )
+    group.addoption(
+        "--spec",
+        default=None,
+        help="OpenAPI document to check against (default: the kit's, per --api-version)",
+    )
     group.addoption("--read-only", action="store_true", help="run only checks that change nothing")
     group.addoption("--quick", action="store_true", help="few generated examples, no stateful runs")
     group.addoption("--max-examples", type=int, default=None, help="generated examples per operation")
@@ -60,38 +81,64 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "rule(id, title): the business rule or check a test guards")
     config.addinivalue_line("markers", "writes: the test changes records on the server")
     config.addinivalue_line("markers", "quick: also runs under --quick")
+    config.addinivalue_line("markers", "every_operation: parametrized by (method, path) of the document")
+    config.addinivalue_line(
+        "markers", "version_aware: also runs for --api-version v2/v3 (every other check is v1-only for now)"
+    )
     base_url = config.getoption("base_url")
     token = config.getoption("token")
     if not base_url or not token:
         raise pytest.UsageError(
             "the contract suite needs --base-url and --token (or NPQ_BASE_URL / NPQ_TOKEN)"
         )
-    cur = run_settings.CURRENT
-    cur.base_url = base_url.rstrip("/")
-    cur.token = token
-    cur.other_token = config.getoption("other_token") or None
-    cur.spec = Path(config.getoption("spec")).resolve() if config.getoption("spec") else None
-    cur.read_only = config.getoption("read_only")
-    cur.quick = config.getoption("quick")
-    cur.max_examples = config.getoption("max_examples")
+    cur = RunSettings(
+        base_url=base_url.rstrip("/"),
+        token=token,
+        other_token=config.getoption("other_token") or None,
+        spec=Path(config.getoption("spec")).resolve() if config.getoption("spec") else None,
+        api_version=config.getoption("api_version"),
+        read_only=config.getoption("read_only"),
+        quick=config.getoption("quick"),
+        max_examples=config.getoption("max_examples"),
+        rate_limit_pause=config.getoption("rate_limit_pause"),
+        rate_limit_max_wait=config.getoption("rate_limit_max_wait"),
+        list_budget=config.getoption("list_budget"),
+    )
     if config.getoption("seed") is not None:
         cur.seed = config.getoption("seed")
-    cur.rate_limit_pause = config.getoption("rate_limit_pause")
-    cur.rate_limit_max_wait = config.getoption("rate_limit_max_wait")
-    cur.list_budget = config.getoption("list_budget")
-    RATE_LIMIT.first_pause = cur.rate_limit_pause
-    RATE_LIMIT.max_wait = cur.rate_limit_max_wait
-
-
-_NOTES: list[str] = []
+    limit = RateLimit(first_pause=cur.rate_limit_pause, max_wait=cur.rate_limit_max_wait)
+    # The run's whole state lives on its config: a second run in the same process starts from nothing.
+    config.stash[RUN_STATE] = RunState(settings=cur, rate_limit=limit, collector=Collector())
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    problem, note = probe(run_settings.CURRENT.base_url, run_settings.CURRENT.token)
+    state = run_state(session.config)
+    cur = state.settings
+    problem, note = probe(cur.base_url, cur.token, cur.api_prefix)
     if problem:
         pytest.exit(problem, returncode=2)
     if note:
-        _NOTES.append(note)
+        state.notes.append(note)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: object) -> Any:
+    if not getattr(obj, "npq_per_operation", False) or not inspect.isfunction(obj):
+        return None
+    state = run_state(collector.config)
+    schema = state.schema()
+    if schema is None:
+        reason = state.schema_error or "no OpenAPI document"
+
+        def skipped() -> None:
+            pytest.skip(reason)
+
+        skipped.pytestmark = list(getattr(obj, "pytestmark", []))  # type: ignore[attr-defined]
+        return pytest.Function.from_parent(collector, name=name, callobj=skipped)
+    from schemathesis.pytest.plugin import SchemathesisCase
+
+    test = schema.parametrize()(copy_function(obj))
+    return SchemathesisCase.from_parent(collector, test_function=test, name=name, schema=schema)
 
 
 def _label(item: pytest.Item) -> str:
@@ -106,9 +153,11 @@ def _label(item: pytest.Item) -> str:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    cur = run_settings.CURRENT
+    cur = run_state(config).settings
     keep, drop = [], []
     for item in items:
+        if not cur.is_v1 and item.get_closest_marker("version_aware") is None:
+            item.add_marker(pytest.mark.skip(reason=NOT_VERSION_AWARE))
         if (
             cur.read_only
             and item.get_closest_marker("writes")
@@ -140,49 +189,75 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
                 outcome.got = f"(during {report.when}) " + outcome.got
         elif report.skipped:
             outcome.reason = skip_reason(report.longrepr)
-        COLLECTOR.add(_label(item), outcome)
+        run_state(item.config).collector.add(_label(item), outcome)
     return report
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     # Printed last, after pytest's own short summary, so the verdict is the final thing a person reads.
     terminalreporter = config.pluginmanager.get_plugin("terminalreporter")
-    cur = run_settings.CURRENT
-    if terminalreporter is None or not COLLECTOR.rules:
+    state = config.stash.get(RUN_STATE, None)
+    if terminalreporter is None or state is None or not state.collector.rules:
         return
-    world = _WORLD
+    cur, world, limit = state.settings, state.world, state.rate_limit
     header = (
-        f"NPQ lead provider API v1 contract: {cur.base_url}  "
+        f"NPQ lead provider API {cur.api_version} contract: {cur.base_url}  "
         f"(testing API: {'not probed' if world is None else 'yes' if world.testing_api else 'no'}; "
         f"second provider: {'not probed' if world is None else 'yes' if world.other_token else 'no'}; "
         f"{'read-only' if cur.read_only else 'read-write'}; {'quick' if cur.quick else 'full'})"
     )
     header += (
-        f"\nrequests sent: {RATE_LIMIT.requests}; R-17 rate-limit (429) pauses: {RATE_LIMIT.pauses}"
-        f" ({RATE_LIMIT.waited:.0f}s)"
+        f"\nrequests sent: {limit.requests}; R-17 rate-limit (429) pauses: {limit.pauses}"
+        f" ({limit.waited:.0f}s)"
     )
-    header += "".join("\n" + note for note in _NOTES)
-    for line in COLLECTOR.render(header):
+    header += "".join("\n" + note for note in state.notes)
+    for line in state.collector.render(header):
         terminalreporter.write_line(line)
-    report.publish(config, COLLECTOR, header)  # --html-report FILE, $GITHUB_STEP_SUMMARY
+    report.publish(config, state.collector, header)  # --html-report FILE, $GITHUB_STEP_SUMMARY
 
 
 # --- fixtures ---------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
-def api() -> Client:
-    cur = run_settings.CURRENT
-    return Client(cur.base_url, cur.token)
+def run(request: pytest.FixtureRequest) -> RunState:
+    """This run's state: settings, rate-limit counters, results."""
+    return run_state(request.config)
 
 
 @pytest.fixture(scope="session")
-def world(api: Client) -> Iterator[World]:
+def api(run: RunState) -> Client:
+    cur = run.settings
+    return Client(
+        cur.base_url,
+        cur.token,
+        rate_limit=run.rate_limit,
+        api_prefix=cur.api_prefix,
+        list_budget=cur.list_budget,
+    )
+
+
+@pytest.fixture(scope="session")
+def contract_schema(run: RunState) -> Any:
+    """The run's Schemathesis schema of the document under test (skips when there is none yet)."""
+    schema = run.schema()
+    if schema is None:
+        pytest.skip(run.schema_error or "no OpenAPI document")
+    return schema
+
+
+@pytest.fixture(scope="session")
+def schemathesis_session(run: RunState) -> requests.Session:
+    """The session Schemathesis sends through: a 429 is re-sent after a pause, never judged (R-17)."""
+    return schemathesis_session_for(run.rate_limit)
+
+
+@pytest.fixture(scope="session")
+def world(run: RunState, api: Client) -> Iterator[World]:
     """Capabilities, discovered once; with the testing API the server's clock is ours for the run."""
-    global _WORLD
-    found = World.discover(api, run_settings.CURRENT.other_token)
-    _WORLD = found
-    if not run_settings.CURRENT.read_only:
+    found = World.discover(api, run.settings.other_token, read_only=run.settings.read_only)
+    run.world = found
+    if not run.settings.read_only:
         found.freeze_clock()
     yield found
     found.restore_clock()

@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from contract_tests.client import ContractFailure, Reply
+from contract_tests.rules import rule
 
-NOT_FOUND = {"error": "Resource not found"}
-DENIED = {"error": "HTTP Token: Access denied"}
-BAD_STRUCTURE = "correct json data structure required. See API docs for reference"
-UNKNOWN_COURSE = (
-    "The entered '#/course_identifier' is not recognised for the given participant. "
-    "Check details and try again."
-)
+NOT_FOUND = rule("resource.not_found").body()
+DENIED = rule("auth.access_denied").body()
+BAD_STRUCTURE = rule("request.bad_json_structure").detail
+UNKNOWN_COURSE = rule("participant.course_not_recognised").detail
 
 
 def fail(rule: str, expected: str, got: str, reply: Reply | None = None) -> None:
@@ -65,6 +63,15 @@ def error(reply: Reply, code: int, title: str, detail: str, rule: str) -> None:
         errors = None
     if not isinstance(errors, list) or {"title": title, "detail": detail} not in errors:
         fail(rule, want, reply.short(), reply)
+
+
+def refused(reply: Reply, code: str, label: str, **values: Any) -> None:
+    """The reply is the refusal of rule `code` (rules.py): its status and exact {title, detail} entry.
+
+    `values` fill the row's {placeholders} (e.g. year=2023); `label` says which check this is.
+    """
+    row = rule(code)
+    error(reply, row.status, row.title.format(**values), row.message(**values), label)
 
 
 def equal(got: Any, want: Any, rule: str, what: str, reply: Reply | None = None) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 
-PROBE_PATH = "/api/v1/npq-applications"
+PROBE_PATH = "/npq-applications"  # under the API prefix
 
 
 TOKEN_REFUSED = (
@@ -13,15 +13,18 @@ TOKEN_REFUSED = (
 )
 
 
-def probe(base_url: str, token: str, timeout: float = 15.0) -> tuple[str | None, str | None]:
+def probe(
+    base_url: str, token: str, api_prefix: str = "/api/v1", timeout: float = 15.0
+) -> tuple[str | None, str | None]:
     """(why base_url cannot be reached, a note for the summary); both None when it answers normally.
 
     Any HTTP answer, even a 401 or a 500, counts as reachable: judging it is the checks' work. A 401 to
     the token only earns a note, since a wrong token and a server refusing a right one look the same.
     """
+    path = api_prefix + PROBE_PATH
     try:
         response = requests.get(
-            base_url + PROBE_PATH,
+            base_url + path,
             params={"page[per_page]": "1"},
             headers={"Authorization": f"Bearer {token}"},
             timeout=timeout,
@@ -30,6 +33,6 @@ def probe(base_url: str, token: str, timeout: float = 15.0) -> tuple[str | None,
     except requests.RequestException as exc:
         return (
             f"npq-contract: cannot reach {base_url} ({type(exc).__name__}: {exc}). "
-            "Is the server running, and is --base-url its root (without /api/v1)?"
+            f"Is the server running, and is --base-url its root (without {api_prefix})?"
         ), None
-    return None, TOKEN_REFUSED.format(path=PROBE_PATH) if response.status_code == 401 else None
+    return None, TOKEN_REFUSED.format(path=path) if response.status_code == 401 else None

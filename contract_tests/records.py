@@ -12,7 +12,6 @@ import pytest
 
 from contract_tests import expect
 from contract_tests.client import Client, ContractFailure, Reply
-from contract_tests.settings import CURRENT
 
 T = TypeVar("T")
 
@@ -53,9 +52,9 @@ def all_records(
     page = 1
     started = time.monotonic()
     while True:
-        if page > 1 and time.monotonic() - started > CURRENT.list_budget:
+        if page > 1 and time.monotonic() - started > api.list_budget:
             pytest.skip(
-                f"reading every record of {path} took over {CURRENT.list_budget:.0f}s "
+                f"reading every record of {path} took over {api.list_budget:.0f}s "
                 f"({len(out)} records in {page - 1} pages of {per_page}); raise --list-budget to judge it"
             )
         query = dict(params or {}, **{"page[page]": page, "page[per_page]": per_page})

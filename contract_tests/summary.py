@@ -33,15 +33,44 @@ class RuleResult:
         return "passed" if "passed" in kinds else "skipped"
 
 
+SCHEMA_EXPECTED = "responses as the OpenAPI document says"
+
+
+def _schemathesis_failure(exc: BaseException) -> tuple[str, str, str] | None:
+    """(expected, got, curl) from Schemathesis' FailureGroup, read from its data: each failure's title and
+    message (our rule checks raise ContractFailure, kept as `exception`) and the case's curl (`npq_curl`)."""
+    failures = getattr(exc, "exceptions", None)
+    if not failures or not all(hasattr(f, "title") and hasattr(f, "message") for f in failures):
+        return None
+    lines: list[str] = []
+    for failure in failures:
+        inner = getattr(failure, "exception", None)
+        if isinstance(inner, ContractFailure):
+            lines.append(f"[{inner.rule}] expected {inner.expected}; got {inner.got}")
+        else:
+            lines.append(str(failure.title))
+            lines += [line.rstrip() for line in str(failure.message).splitlines() if line.strip()]
+    return SCHEMA_EXPECTED, "\n".join(lines[:12]), getattr(exc, "npq_curl", "")
+
+
+def _walk(exc: BaseException) -> list[BaseException]:
+    """The exception and every exception nested in it (Hypothesis groups distinct failures)."""
+    found = [exc]
+    for inner in getattr(exc, "exceptions", None) or ():
+        if isinstance(inner, BaseException):
+            found += _walk(inner)
+    return found
+
+
 def describe_failure(exc: BaseException) -> tuple[str, str, str]:
-    """(expected, got, curl) from a ContractFailure, or best effort from Schemathesis' text."""
-    if isinstance(exc, ContractFailure):
-        return exc.expected, exc.got, exc.curl
-    nested = getattr(exc, "exceptions", None)
-    if nested:
-        for inner in nested:
-            if isinstance(inner, ContractFailure):
-                return inner.expected, inner.got, inner.curl
+    """(expected, got, curl): from a ContractFailure or a Schemathesis FailureGroup (data), else the text."""
+    for inner in _walk(exc):
+        if isinstance(inner, ContractFailure):
+            return inner.expected, inner.got, inner.curl
+        described = _schemathesis_failure(inner)
+        if described is not None:
+            return described
+    # Anything else (a plain assertion, e.g. the stateful journeys' collected findings): its own text.
     text = str(exc)
     curls = [line.strip() for line in text.splitlines() if line.strip().startswith("curl ")]
     # Schemathesis hides the token; show the variable a person substitutes instead.
@@ -50,7 +79,7 @@ def describe_failure(exc: BaseException) -> tuple[str, str, str]:
     lines = [
         line.rstrip() for line in text.splitlines() if line.strip() and not line.strip().startswith(noise)
     ]
-    expected = "responses as the OpenAPI document says" if "Schemathesis" in text else ""
+    expected = SCHEMA_EXPECTED if "Schemathesis" in text else ""
     return expected, "\n".join(lines[:12]), curls[0] if curls else ""
 
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 import pytest
 
 from contract_tests.checks import RULE_CHECKS  # noqa: F401  (registers the rule checks)
-from contract_tests.conformance import load_schema, session
-
-schema = load_schema()
-SESSION = session()
+from contract_tests.conformance import call_and_validate, per_operation
 
 
 @pytest.mark.quick
+@pytest.mark.version_aware
 @pytest.mark.rule("CONFORMANCE", "operation conforms to the OpenAPI document", per_case=True)
-@schema.parametrize()
-def test_operation_conforms(case) -> None:  # type: ignore[no-untyped-def]
-    case.call_and_validate(session=SESSION)
+@per_operation
+def test_operation_conforms(case, schemathesis_session) -> None:  # type: ignore[no-untyped-def]
+    call_and_validate(case, schemathesis_session)

@@ -84,7 +84,7 @@ def test_r20_write_headers(world: World, api: Client) -> None:
 
 @pytest.mark.rule("R-24", 'cohort values are strings ("2024"), in lists and shows')
 def test_r24_cohort_is_string(world: World, api: Client) -> None:
-    if world.testing_api and not _read_only():
+    if world.testing_api and not world.read_only:
         world.application(cohort=CAPPED_COHORT, teacher_catchment="scotland")
     records = all_records(api, APPS)
     if not records:
@@ -102,9 +102,3 @@ def test_r24_cohort_is_string(world: World, api: Client) -> None:
     expect.true(
         cohort is None or isinstance(cohort, str), "R-24 cohort as string", "a string", repr(cohort), reply
     )
-
-
-def _read_only() -> bool:
-    from contract_tests.settings import CURRENT
-
-    return CURRENT.read_only

@@ -10,7 +10,6 @@ from contract_tests.client import Client
 
 pytestmark = [pytest.mark.writes, pytest.mark.quick]
 APPS = "/api/v1/npq-applications"
-NOT_ELIGIBLE = "The participant is not eligible for funding, so '#/funded_place' cannot be set to true."
 
 
 def funded_place_body(value: object) -> dict:
@@ -26,8 +25,10 @@ def _status(api: Client, app_id: str, want: str, rule: str, what: str) -> None:
 def test_r54_not_eligible_funded_place(world: World, api: Client) -> None:
     app = world.application(cohort=CAPPED_COHORT, teacher_catchment="scotland", eligible_for_funding=False)
     url = f"{APPS}/{app['id']}/accept"
-    expect.error(
-        api.post(url, funded_place_body(True)), 422, "application", NOT_ELIGIBLE, "R-54 funded_place true"
+    expect.refused(
+        api.post(url, funded_place_body(True)),
+        "application.not_eligible_for_funded_place",
+        "R-54 funded_place true",
     )
     _status(api, app["id"], "pending", "R-54 a refused accept changes nothing", "status")
     data = expect.ok(api.post(url, funded_place_body(False)), "R-54 funded_place false is accepted")

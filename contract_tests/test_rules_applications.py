@@ -65,7 +65,7 @@ def _skip_if_changed_meanwhile(world: World, api: Client, app: dict, reply: Repl
 
 def _hidden_block(reply: Reply) -> bool:
     return (reply.status == 422 and "already had an application accepted" in reply.text) or (
-        reply.status == 404 and "Resource not found" in reply.text
+        reply.status == 404 and expect.NOT_FOUND["error"] in reply.text
     )
 
 
@@ -88,12 +88,8 @@ def test_r56_accept_pending(world: World, api: Client) -> None:
 def test_r51_accept_twice(world: World, api: Client) -> None:
     app = _pending(world, api)
     _accept(world, api, app)
-    expect.error(
-        api.post(f"{APPS}/{app['id']}/accept"),
-        422,
-        "application",
-        "This NPQ application has already been accepted",
-        "R-51 accept twice",
+    expect.refused(
+        api.post(f"{APPS}/{app['id']}/accept"), "application.already_accepted", "R-51 accept twice"
     )
 
 
@@ -101,12 +97,8 @@ def test_r51_accept_twice(world: World, api: Client) -> None:
 def test_r52_accept_rejected(world: World, api: Client) -> None:
     app = _pending(world, api)
     expect.ok(_reject(world, api, app), REJECT_OK)
-    expect.error(
-        api.post(f"{APPS}/{app['id']}/accept"),
-        422,
-        "application",
-        "Once rejected an application cannot change state",
-        "R-52 accept rejected",
+    expect.refused(
+        api.post(f"{APPS}/{app['id']}/accept"), "application.rejected_cannot_change", "R-52 accept rejected"
     )
 
 
@@ -116,12 +108,8 @@ def test_r60_r62_reject_twice(world: World, api: Client) -> None:
     reply = _reject(world, api, app)
     data = expect.ok(reply, REJECT_OK)
     expect.equal(data["attributes"]["status"], "rejected", "R-62 reject pending", "status", reply)
-    expect.error(
-        api.post(f"{APPS}/{app['id']}/reject"),
-        422,
-        "application",
-        "This NPQ application has already been rejected",
-        "R-60 reject twice",
+    expect.refused(
+        api.post(f"{APPS}/{app['id']}/reject"), "application.already_rejected", "R-60 reject twice"
     )
 
 
@@ -129,11 +117,9 @@ def test_r60_r62_reject_twice(world: World, api: Client) -> None:
 def test_r61_reject_accepted(world: World, api: Client) -> None:
     app = _pending(world, api)
     _accept(world, api, app)
-    expect.error(
+    expect.refused(
         api.post(f"{APPS}/{app['id']}/reject"),
-        422,
-        "application",
-        "Once accepted an application cannot change state",
+        "application.accepted_cannot_change",
         "R-61 reject accepted (baseline; drift D1: later code answers 422 reason_for_rejection instead)",
     )
 
@@ -168,23 +154,17 @@ def test_r53_already_accepted_elsewhere(world: World, api: Client, other: Client
     ours = world.application()
     person = ours["attributes"]["participant_id"]
     world.application(token=other.token, participant_id=person, status="accepted")
-    expect.error(
-        api.post(f"{APPS}/{ours['id']}/accept"),
-        422,
-        "application",
-        "The participant has already had an application accepted for this course.",
-        "R-53 accepted elsewhere",
+    expect.refused(
+        api.post(f"{APPS}/{ours['id']}/accept"), "application.other_accepted", "R-53 accepted elsewhere"
     )
 
 
 @pytest.mark.rule("R-50", "capped cohort: accept needs funded_place true/false")
 def test_r50_funded_place_required(world: World, api: Client) -> None:
     app = world.application(cohort=CAPPED_COHORT, teacher_catchment="scotland")
-    expect.error(
+    expect.refused(
         api.post(f"{APPS}/{app['id']}/accept"),
-        422,
-        "funded_place",
-        "Set '#/funded_place' to true or false.",
+        "application.funded_place_required",
         "R-50 funded_place required",
     )
     body = {"data": {"type": "npq-application-accept", "attributes": {"funded_place": True}}}
@@ -217,10 +197,8 @@ def test_r58_participant_after_accept(world: World, api: Client) -> None:
 def test_r66_change_funded_place_pending(world: World, api: Client) -> None:
     app = world.application(cohort=CAPPED_COHORT, teacher_catchment="scotland")
     body = {"data": {"type": "npq-application-change-funded-place", "attributes": {"funded_place": True}}}
-    expect.error(
+    expect.refused(
         api.put(f"{APPS}/{app['id']}/change-funded-place", body),
-        422,
-        "application",
-        "You must accept the application before attempting to change the '#/funded_place' setting.",
+        "funded_place.not_accepted",
         "R-66 change-funded-place on pending",
     )

@@ -25,12 +25,12 @@ from contract_tests import expect
 from contract_tests.capabilities import World
 from contract_tests.client import Client, ContractFailure, Reply
 from contract_tests.records import fmt_ts
+from contract_tests.rules import rule as row
 
 pytestmark = [pytest.mark.writes]
 APPS = "/api/v1/npq-applications"
 PARTS = "/api/v1/participants/npq"
 DECLS = "/api/v1/participant-declarations"
-DUPLICATE = "A declaration has already been submitted that will be, or has been, paid for this event"
 ALTERNATIVES = {"npq-early-headship-coaching-offer", "npq-additional-support-offer"}
 BILLABLE = {"submitted", "eligible", "payable", "paid"}  # occupy the `started` slot
 MAX_ATTEMPTS = 5
@@ -39,48 +39,19 @@ BUDGET = 60.0  # seconds spent finding a candidate
 
 # Right answers the suite cannot predict for a found participant: (rule, title, detail pattern).
 HIDDEN = [
-    (
-        "R-82 withdrawn",
-        "participant_id",
-        r"This participant withdrew from this course on \S+Z\. "
-        r"Enter a '#/declaration_date' that's on or before the withdrawal date\.",
-    ),
-    (
-        "R-84 before the schedule start",
-        "declaration_date",
-        re.escape("Enter a '#/declaration_date' that's on or after the schedule start."),
-    ),
+    ("R-82 withdrawn", "participant_id", row("declaration.after_withdrawal").pattern(withdrawn_at=r"\S+Z")),
+    ("R-84 before the schedule start", "declaration_date", row("declaration.before_schedule").pattern()),
     # v1 does not show an application's schedule, so an accepted application without one is a hidden fact.
-    ("R-87 no schedule", "application", re.escape("The application is missing a schedule.")),
-    (
-        "R-88 type not in the schedule",
-        "declaration_type",
-        re.escape("The property '#/declaration_type' does not exist for this schedule."),
-    ),
-    (
-        "R-89 no contract",
-        "cohort",
-        re.escape(
-            "You cannot submit a declaration for this participant as you do not have a contract for the "
-            "cohort and course. Contact the DfE for assistance."
-        ),
-    ),
-    (
-        "R-100 funding contract ended",
-        "cohort",
-        r"You cannot submit or void declarations for the \d{4} cohort\. The funding contract for this cohort "
-        r"has ended\. Get in touch if you need to discuss this with us\.",
-    ),
-    ("R-102 already declared", "base", re.escape(DUPLICATE)),
-    (
-        "R-103 future date",
-        "declaration_date",
-        re.escape("The '#/declaration_date' value cannot be a future date. Check the date and try again."),
-    ),
+    ("R-87 no schedule", "application", row("declaration.schedule_missing").pattern()),
+    ("R-88 type not in the schedule", "declaration_type", row("declaration.type_not_in_schedule").pattern()),
+    ("R-89 no contract", "cohort", row("declaration.no_contract").pattern()),
+    ("R-100 funding contract ended", "cohort", row("declaration.contract_ended").pattern(year=r"\d{4}")),
+    ("R-102 already declared", "base", row("declaration.duplicate").pattern()),
+    ("R-103 future date", "declaration_date", row("declaration.future_date").pattern()),
     (
         "R-103 delivery partner (D4)",
         "delivery_partner_id",
-        re.escape("The property '#/delivery_partner_id' must be present"),
+        row("declaration.delivery_partner_required").pattern(),
     ),
 ]
 
@@ -344,7 +315,7 @@ def test_r102_found_duplicate(found: Found, api: Client) -> None:
     reply = api.post(DECLS, f.body)
     state = f.reply.data["attributes"].get("state") if f.reply else None
     if state != "ineligible":
-        expect.error(reply, 422, "base", DUPLICATE, "R-102 identical re-post (no replay)")
+        expect.refused(reply, "declaration.duplicate", "R-102 identical re-post (no replay)")
         return
     # An ineligible declaration (R-104: another person with the same TRN was declared for) does not occupy
     # the slot, so the re-post is a second declaration; it is voided at once.
@@ -375,10 +346,4 @@ def test_r110_found_void_twice(found: Found, api: Client) -> None:
         reply = api.put(f"{DECLS}/{f.id}/void")
         f.voided = reply.status == 200
         expect.ok(reply, "R-109 void (before voiding twice)")
-    expect.error(
-        api.put(f"{DECLS}/{f.id}/void"),
-        422,
-        "declaration",
-        "This declaration has already been voided.",
-        "R-110 void twice",
-    )
+    expect.refused(api.put(f"{DECLS}/{f.id}/void"), "declaration.already_voided", "R-110 void twice")

@@ -14,15 +14,6 @@ pytestmark = [pytest.mark.writes, pytest.mark.quick]
 APPS = "/api/v1/npq-applications"
 # The 2024 autumn schedule starts on 2024-10-01, after the suite's clock: declare "as of" 2025.
 LATER = {"X-With-Server-Date": "2025-01-15T12:00:00Z"}
-NOT_ELIGIBLE = "This participant is not eligible for funding. Contact us if you think this is wrong."
-UNCAPPED = (
-    "Leave the '#/funded_place' field blank. "
-    "It's only needed for participants starting NPQs from autumn 2024 onwards."
-)
-DECLARED = (
-    "You cannot change the funded place because declarations have been submitted. You will need to void the "
-    "existing declarations and resubmit them after changing the funded place."
-)
 
 
 def _body(value: object) -> dict:
@@ -42,12 +33,8 @@ def _capped(world: World, **attrs: object) -> tuple[str, str]:
 def test_r65_boolean_only(world: World, api: Client) -> None:
     _, app = _capped(world)
     for value in ("true", None, 1):
-        expect.error(
-            _change(api, app, value),
-            422,
-            "funded_place",
-            "Set '#/funded_place' to true or false.",
-            f"R-65 funded_place {value!r}",
+        expect.refused(
+            _change(api, app, value), "application.funded_place_required", f"R-65 funded_place {value!r}"
         )
     reply = _change(api, app, False)
     data = expect.ok(reply, "R-65 change-funded-place to false")
@@ -58,7 +45,7 @@ def test_r65_boolean_only(world: World, api: Client) -> None:
 @pytest.mark.rule("R-67", "change-funded-place: true refused when not eligible for funding")
 def test_r67_not_eligible(world: World, api: Client) -> None:
     _, app = _capped(world, eligible_for_funding=False, funded_place=False)
-    expect.error(_change(api, app, True), 422, "application", NOT_ELIGIBLE, "R-67 not eligible")
+    expect.refused(_change(api, app, True), "funded_place.not_eligible", "R-67 not eligible")
     expect.ok(_change(api, app, False), "R-67 false is allowed when not eligible")
 
 
@@ -66,7 +53,7 @@ def test_r67_not_eligible(world: World, api: Client) -> None:
 def test_r68_uncapped_cohort(world: World, api: Client) -> None:
     _, app = world.accepted()
     for value in (True, False):
-        expect.error(_change(api, app, value), 422, "application", UNCAPPED, "R-68 uncapped cohort")
+        expect.refused(_change(api, app, value), "funded_place.cohort_not_capped", "R-68 uncapped cohort")
 
 
 @pytest.mark.rule(
@@ -76,7 +63,9 @@ def test_r69_declarations_block(world: World, api: Client) -> None:
     person, app = _capped(world)
     body = declaration_body(person, declaration_date="2024-11-01T10:00:00Z")
     decl = expect.ok(api.post("/api/v1/participant-declarations", body, headers=LATER), "R-104 declaration")
-    expect.error(_change(api, app, False, headers=LATER), 422, "application", DECLARED, "R-69 declared")
+    expect.refused(
+        _change(api, app, False, headers=LATER), "funded_place.declarations_exist", "R-69 declared"
+    )
     expect.ok(api.put(f"/api/v1/participant-declarations/{decl['id']}/void", headers=LATER), "R-109 void")
     reply = _change(api, app, False, headers=LATER)
     expect.ok(reply, "R-69 a voided declaration does not block")

@@ -1,8 +1,15 @@
-"""Serve a WSGI app on 127.0.0.1 over real HTTP and run the contract suite against it in a subprocess."""
+"""Serve WSGI apps on 127.0.0.1 over real HTTP and run the contract suite against them.
+
+The suite runs in this process (`pytest.main`, its run state on its own config), except where the CLI's
+exit code is the point (`run_cli`, a real `npq-contract` subprocess). Many faults share one server: each is
+mounted under its own path prefix (`FaultServer`), with its own fresh mock behind it.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import io
 import logging
 import os
 import subprocess
@@ -14,10 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from werkzeug.serving import make_server
 
 REPO = Path(__file__).resolve().parents[2]
+SUITE = REPO / "contract_tests"
 TOKEN = "ambition-token"
+SUITE_ENV = ("NPQ_BASE_URL", "NPQ_TOKEN", "NPQ_OTHER_TOKEN", "NPQ_API_VERSION")
 
 
 @contextmanager
@@ -44,13 +54,37 @@ class SuiteRun:
         return self.output[self.output.find(marker) :] if marker in self.output else self.output[-4000:]
 
 
-def run_suite(base_url: str, *extra: str, timeout: int = 300) -> SuiteRun:
-    """Run `python -m pytest contract_tests` against base_url; the suite imports nothing of the mock."""
-    cmd = [sys.executable, "-m", "pytest", "contract_tests", "--base-url", base_url, "--token", TOKEN, *extra]
+@contextmanager
+def _without_suite_env() -> Iterator[None]:
+    saved = {name: os.environ.pop(name) for name in SUITE_ENV if name in os.environ}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
+
+
+def run_suite(base_url: str, *extra: str) -> SuiteRun:
+    """Run the contract suite against base_url in this process, as `npq-contract` would run it.
+
+    Its options, counters and results live on its own pytest config, so runs are independent; its
+    Schemathesis and Hypothesis runs are seeded and use no example database, so they are repeatable.
+    """
+    args = [str(SUITE), "-c", str(SUITE / "pytest.ini"), "--rootdir", str(SUITE), "-q", "--tb=short"]
+    args += ["--base-url", base_url, "--token", TOKEN, "-p", "no:cacheprovider", *extra]
+    out = io.StringIO()
+    with _without_suite_env(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        code = pytest.main(args)
+    return SuiteRun(int(code), out.getvalue())
+
+
+def run_cli(*args: str, timeout: int = 300) -> SuiteRun:
+    """Run the real `npq-contract` in a subprocess (for what only the CLI decides: its exit code)."""
+    script = Path(sys.executable).with_name("npq-contract")
+    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "contract_tests.cli"]
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    for name in ("NPQ_BASE_URL", "NPQ_TOKEN", "NPQ_OTHER_TOKEN"):
+    for name in SUITE_ENV:
         env.pop(name, None)
-    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=timeout, env=env)
+    proc = subprocess.run([*cmd, *args], cwd=REPO, capture_output=True, text=True, timeout=timeout, env=env)
     return SuiteRun(proc.returncode, proc.stdout + proc.stderr)
 
 
@@ -72,3 +106,36 @@ def without_testing_api(app: Callable) -> Callable:
         return app(environ, start_response)
 
     return hidden
+
+
+class FaultServer:
+    """One HTTP server for many apps: `/<name>/...` goes to the app registered as `name` (path moved to
+    SCRIPT_NAME, so each app sees its own `/api/v1/...`). The suite's base URL for it is `url(name)`."""
+
+    def __init__(self) -> None:
+        self.apps: dict[str, Callable] = {}
+        self.root = ""
+
+    def mount(self, name: str, app: Callable) -> str:
+        self.apps[name] = app
+        return f"{self.root}/{name}"
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        name, _, rest = path.lstrip("/").partition("/")
+        app = self.apps.get(name)
+        if app is None:
+            start_response("404 Not Found", [("Content-Type", "application/json")])
+            return [b'{"error":"Resource not found"}']
+        env = dict(environ)
+        env["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + "/" + name
+        env["PATH_INFO"] = "/" + rest
+        return app(env, start_response)
+
+
+@contextmanager
+def fault_server() -> Iterator[FaultServer]:
+    router = FaultServer()
+    with serve(router) as root:
+        router.root = root
+        yield router

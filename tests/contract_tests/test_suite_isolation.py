@@ -1,4 +1,8 @@
-"""The contract suite is black-box: it never imports the mock, and it passes against the clean mock."""
+"""The contract suite is black-box: it never imports the mock, and it passes against the clean mock.
+
+The runs are in this process (several in a row, as independent as separate processes); the CLI's own exit
+code for an unreachable server is checked through the real `npq-contract`.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,15 @@ from typing import Any
 
 import pytest
 
-from tests.contract_tests.harness import REPO, SuiteRun, mock_app, run_suite, serve, without_testing_api
+from tests.contract_tests.harness import (
+    REPO,
+    SuiteRun,
+    mock_app,
+    run_cli,
+    run_suite,
+    serve,
+    without_testing_api,
+)
 
 
 def test_contract_suite_never_imports_mockserver() -> None:
@@ -105,7 +117,24 @@ def test_an_unreachable_server_is_one_clear_usage_error_not_a_hundred_findings()
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    run = run_suite(f"http://127.0.0.1:{port}")
+    run = run_cli("--base-url", f"http://127.0.0.1:{port}", "--token", "ambition-token")
     assert run.returncode == 2
     assert f"cannot reach http://127.0.0.1:{port}" in run.output
     assert "FAIL " not in run.output
+
+
+def test_api_version_v2_skips_what_is_not_version_aware_with_a_reason() -> None:
+    """--api-version v2: the v1-only layers are skipped with their reason, and with no v2 document in the
+    kit yet, so is the conformance layer; nothing fails.
+    A v1 run after it, in the same process, is unaffected.
+    """
+    with serve(mock_app()) as base_url:
+        v2 = run_suite(
+            base_url, "--quick", "--api-version", "v2", "-k", "conforms or test_r51 or test_r12_missing"
+        )
+        v1 = run_suite(base_url, "--quick", "-k", "test_r51")
+    assert v2.returncode == 0, v2.summary()
+    assert "NPQ lead provider API v2 contract:" in v2.output and "FAIL " not in v2.output
+    assert "no OpenAPI document for API v2 yet" in v2.output
+    assert "not yet version-aware" in v2.output
+    assert v1.returncode == 0 and "PASS  R-51" in v1.output, v1.summary()
