@@ -14,7 +14,7 @@ import requests
 from contract_tests import report
 from contract_tests.capabilities import World
 from contract_tests.client import Client, RateLimit
-from contract_tests.conformance import copy_function
+from contract_tests.conformance import copy_function, load_schema
 from contract_tests.conformance import session as schemathesis_session_for
 from contract_tests.preflight import probe
 from contract_tests.settings import (
@@ -108,7 +108,9 @@ def pytest_configure(config: pytest.Config) -> None:
         cur.seed = config.getoption("seed")
     limit = RateLimit(first_pause=cur.rate_limit_pause, max_wait=cur.rate_limit_max_wait)
     # The run's whole state lives on its config: a second run in the same process starts from nothing.
-    config.stash[RUN_STATE] = RunState(settings=cur, rate_limit=limit, collector=Collector())
+    config.stash[RUN_STATE] = RunState(
+        settings=cur, rate_limit=limit, collector=Collector(), schema_loader=load_schema
+    )
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
