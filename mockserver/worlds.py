@@ -146,10 +146,13 @@ class Worlds:
         template = _template(self.settings, self.folder, seed, size, wanted.empty)
         world_id = str(uuid.uuid4())
         path = self.folder / f"world-{world_id}.sqlite3"
-        store.copy_file(template, path)
-        names = dict(store.provider_ids(path))
-        by_provider = {provider: f"{_slug(name)}-{secrets.token_hex(12)}" for provider, name in names.items()}
-        store.retoken(path, by_provider)
+        by_provider: dict[str, str] = {}
+
+        def fresh_tokens(providers: list[tuple[str, str]]) -> dict[str, str]:
+            by_provider.update({pid: f"{_slug(name)}-{secrets.token_hex(12)}" for pid, name in providers})
+            return by_provider
+
+        names = dict(store.copy_world(template, path, fresh_tokens))
         now = time.time()
         world = {
             "id": world_id, "path": str(path), "seed": seed, "applications": size, "empty": int(wanted.empty),

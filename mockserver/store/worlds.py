@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -61,12 +61,21 @@ def expired(conn: sqlite3.Connection, now: float) -> list[dict[str, Any]]:
     return fetch_dicts(conn, f"SELECT {_COLUMNS} FROM worlds WHERE expires_at <= ?", (now,))
 
 
-def copy_file(source: Path, target: Path) -> None:
-    """A consistent copy of a world file (SQLite's online backup: safe while others read it)."""
-    src = connect(source)
-    dst = sqlite3.connect(str(target))
+def copy_world(source: Path, target: Path, tokens: Callable[[list[tuple[str, str]]], Mapping[str, str]]) -> (
+    list[tuple[str, str]]
+):
+    """Copy a world file (SQLite's online backup: safe while others read the source) and give its providers
+    the tokens `tokens((id, name) of each provider)` returns (id -> token), in one connection; the
+    (id, name) pairs. The copy is put in WAL mode, as every world file is."""
+    src = sqlite3.connect(str(source))
+    dst = sqlite3.connect(str(target), isolation_level=None)
     try:
         src.backup(dst)
+        providers = [(r[0], r[1]) for r in dst.execute("SELECT id, name FROM lead_providers ORDER BY name")]
+        with write_transaction(dst):
+            set_tokens(dst, tokens(providers))
+        dst.execute("PRAGMA journal_mode=WAL")
+        return providers
     finally:
         dst.close()
         src.close()
@@ -75,16 +84,6 @@ def copy_file(source: Path, target: Path) -> None:
 def set_tokens(conn: sqlite3.Connection, tokens: Mapping[str, str]) -> None:
     """Give a world's providers the world's own tokens (lead provider id -> token); caller's transaction."""
     conn.executemany("UPDATE lead_providers SET token = ? WHERE id = ?", [(t, p) for p, t in tokens.items()])
-
-
-def retoken(path: Path, tokens: Mapping[str, str]) -> None:
-    """set_tokens on a world file, in a transaction of its own."""
-    conn = connect(path)
-    try:
-        with write_transaction(conn):
-            set_tokens(conn, tokens)
-    finally:
-        conn.close()
 
 
 def checkpoint(conn: sqlite3.Connection) -> None:
