@@ -44,7 +44,8 @@ def main() -> None:
         print(f"world size: {size} applications; {args.count} worlds made")
         print(f"first world (seeds the template): {times[0]:.1f} ms")
         p95 = rest[int(len(rest) * 0.95) - 1]
-        print(f"later worlds: median {statistics.median(rest):.1f} ms, p95 {p95:.1f} ms, max {rest[-1]:.1f} ms")
+        median = statistics.median(rest)
+        print(f"later worlds: median {median:.1f} ms, p95 {p95:.1f} ms, max {rest[-1]:.1f} ms")
         print(f"delete: median {statistics.median(deleting):.1f} ms")
 
 
