@@ -140,3 +140,15 @@ def test_worlds_persist_across_a_restart(ops_world: Path) -> None:
     answer = again.get("/api/v1/npq-applications", headers=_token(world))
     assert answer.status_code == 200 and answer.get_json()["data"] == []
     assert [w["id"] for w in again.get("/__mock__/worlds").get_json()["data"]] == [world["id"]]
+
+
+def test_each_world_has_its_own_request_journal(client) -> None:
+    world = _world(client)
+    client.get("/api/v3/participants/npq", headers=_token(world))
+    client.get("/api/v1/participant-declarations", headers=DEFAULT)
+    client.application.extensions["npq_journal"].flush()
+    mine = client.get("/__mock__/journal", headers={"X-NPQ-Mock-World": world["id"]}).get_json()["data"]
+    default = client.get("/__mock__/journal").get_json()["data"]
+    assert [e["path"] for e in mine] == ["/api/v3/participants/npq"]
+    assert "/api/v3/participants/npq" not in [e["path"] for e in default]
+    assert "/api/v1/participant-declarations" in [e["path"] for e in default]
