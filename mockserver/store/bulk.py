@@ -26,7 +26,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
 }
 # Children first, so a wipe never leaves a dangling reference even with foreign keys on.
-WORLD_TABLES = ("outcomes", "declarations", "application_states", "participant_id_changes", "applications",
+WORLD_TABLES = ("statement_items", "statements", "outcomes", "declarations", "delivery_partnerships",
+                "delivery_partners", "application_states", "participant_id_changes", "applications",
                 "users")
 _INSERTS = {
     table: f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})"
