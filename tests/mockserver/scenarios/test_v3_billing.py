@@ -31,7 +31,8 @@ DP_UNKNOWN = "The property '#/delivery_partner_id' does not exist"
 SDP_UNKNOWN = "The property '#/secondary_delivery_partner_id' does not exist"
 OVERSEAS = "The property '#/delivery_partner_id' cannot be specified for Applications from outside of England"
 SDP_OVERSEAS = (
-    "The property '#/secondary_delivery_partner_id' cannot be specified for Applications from outside of England"
+    "The property '#/secondary_delivery_partner_id' cannot be specified for Applications from "
+    "outside of England"
 )
 NOT_PARTNERED = (
     "The entered '#/delivery_partner_id' is not from your list of confirmed Delivery Partners for the Cohort"
@@ -65,8 +66,15 @@ def partner(api: Api, name: str, *links: tuple[str, Any]) -> str:
 
 
 def statement(api: Api, cohort: int, year: int, month: int, deadline: str, payment: str, **kw: Any) -> str:
-    body = {"lead_provider_id": kw.pop("provider", AMBITION_ID), "cohort": cohort, "year": year,
-            "month": month, "deadline_date": deadline, "payment_date": payment, **kw}
+    body = {
+        "lead_provider_id": kw.pop("provider", AMBITION_ID),
+        "cohort": cohort,
+        "year": year,
+        "month": month,
+        "deadline_date": deadline,
+        "payment_date": payment,
+        **kw,
+    }
     return expect(api.client.post("/__mock__/statements", json=body), 201)["data"]["id"]
 
 
@@ -74,18 +82,39 @@ def move(api: Api, statement_id: str, state: str) -> dict[str, Any]:
     return expect(api.client.put(f"/__mock__/statements/{statement_id}", json={"state": state}), 200)["data"]
 
 
-def declare(api: Api, pid: Any, *, path: str = V3, date: str = DATE_2025, course: str = "npq-headship",
-            dp: Any = MISSING, sdp: Any = MISSING, **more: Any) -> Any:
-    attributes = attrs({"participant_id": pid, "declaration_type": more.pop("declaration_type", "started"),
-                        "declaration_date": date, "course_identifier": course,
-                        "delivery_partner_id": dp, "secondary_delivery_partner_id": sdp, **more})
+def declare(
+    api: Api,
+    pid: Any,
+    *,
+    path: str = V3,
+    date: str = DATE_2025,
+    course: str = "npq-headship",
+    dp: Any = MISSING,
+    sdp: Any = MISSING,
+    **more: Any,
+) -> Any:
+    attributes = attrs(
+        {
+            "participant_id": pid,
+            "declaration_type": more.pop("declaration_type", "started"),
+            "declaration_date": date,
+            "course_identifier": course,
+            "delivery_partner_id": dp,
+            "secondary_delivery_partner_id": sdp,
+            **more,
+        }
+    )
     return api.post(path, {"data": {"type": "participant-declaration", "attributes": attributes}})
 
 
 def change(api: Api, declaration_id: str, dp: Any = MISSING, sdp: Any = MISSING, body: Any = MISSING) -> Any:
     if body is MISSING:
-        body = {"data": {"type": "participant-declaration-change-delivery-partner",
-                         "attributes": attrs({"delivery_partner_id": dp, "secondary_delivery_partner_id": sdp})}}
+        body = {
+            "data": {
+                "type": "participant-declaration-change-delivery-partner",
+                "attributes": attrs({"delivery_partner_id": dp, "secondary_delivery_partner_id": sdp}),
+            }
+        }
     return api.put(f"{V3}/{declaration_id}/change-delivery-partner", body)
 
 
@@ -115,7 +144,9 @@ def statements_2023(api: Api) -> dict[str, str]:
     }
 
 
-def test_v71_r105_eligible_declaration_attached_to_next_output_fee_statement(api: Api, statements_2023) -> None:
+def test_v71_r105_eligible_declaration_attached_to_next_output_fee_statement(
+    api: Api, statements_2023
+) -> None:
     pid, _ = api.make_participant()
     shown = v3_attrs(declare(api, pid, date="2023-10-02T10:00:00Z"))
     assert shown["state"] == "eligible"
@@ -225,9 +256,14 @@ def test_statement_hooks_reject_bad_input_with_422(api: Api) -> None:
         ({"lead_provider_id": AMBITION_ID, "cohort": 1999, "year": 2024, "month": 1}, "cohort"),
         ({"lead_provider_id": AMBITION_ID, "cohort": "2023z", "year": 2024, "month": 1}, "cohort"),
         ({"lead_provider_id": AMBITION_ID, "cohort": 2023, "year": 2024, "month": 13}, "month"),
-        ({"lead_provider_id": AMBITION_ID, "cohort": 2023, "year": 2024, "month": 1, "deadline_date": "x"},
-         "deadline_date"),
-        ({"lead_provider_id": AMBITION_ID, "cohort": 2023, "year": 2024, "month": 1, "state": "gone"}, "state"),
+        (
+            {"lead_provider_id": AMBITION_ID, "cohort": 2023, "year": 2024, "month": 1, "deadline_date": "x"},
+            "deadline_date",
+        ),
+        (
+            {"lead_provider_id": AMBITION_ID, "cohort": 2023, "year": 2024, "month": 1, "state": "gone"},
+            "state",
+        ),
     ):
         reply = api.client.post("/__mock__/statements", json=body)
         assert reply.status_code == 422 and reply.get_json()["errors"][0]["title"] == title, body
@@ -235,8 +271,10 @@ def test_statement_hooks_reject_bad_input_with_422(api: Api) -> None:
     reply = api.client.put(f"/__mock__/statements/{made}", json={"state": "payable"})
     assert reply.status_code == 422 and reply.get_json()["errors"][0]["title"] == "state"
     assert api.client.put(f"/__mock__/statements/{UNKNOWN_ID}", json={"state": "paid"}).status_code == 404
-    for body, title in (({"name": ""}, "name"), ({"name": "X", "partnerships": [{"cohort": 2024}]},
-                                                   "partnerships")):
+    for body, title in (
+        ({"name": ""}, "name"),
+        ({"name": "X", "partnerships": [{"cohort": 2024}]}, "partnerships"),
+    ):
         reply = api.client.post("/__mock__/delivery-partners", json=body)
         assert reply.status_code == 422 and reply.get_json()["errors"][0]["title"] == title
     partner(api, "Taken")
@@ -252,16 +290,29 @@ def test_v72_statements_list_output_fee_only_by_payment_date_and_scoped(api: Api
     theirs = statement(api, 2023, 2024, 6, "2024-05-26", "2024-06-26", provider=BEST_PRACTICE_ID)
     listed = api.data("/api/v3/statements")
     assert [s["id"] for s in listed] == [early, late]
-    assert listed[0] == {"id": early, "type": "statement", "attributes": {
-        "month": "June", "year": "2024", "cohort": "2023", "cut_off_date": "2024-05-26",
-        "payment_date": "2024-06-26", "paid": False, "created_at": "2024-05-01T12:00:00Z",
-        "updated_at": "2024-05-01T12:00:00Z"}}
+    assert listed[0] == {
+        "id": early,
+        "type": "statement",
+        "attributes": {
+            "month": "June",
+            "year": "2024",
+            "cohort": "2023",
+            "cut_off_date": "2024-05-26",
+            "payment_date": "2024-06-26",
+            "paid": False,
+            "created_at": "2024-05-01T12:00:00Z",
+            "updated_at": "2024-05-01T12:00:00Z",
+        },
+    }
     assert [s["id"] for s in api.data("/api/v3/statements", query={"filter[cohort]": "2024"})] == [late]
     assert [s["id"] for s in api.data("/api/v3/statements", query={"filter[cohort]": "2023,2024"})] == [
-        early, late]
+        early,
+        late,
+    ]
     assert api.data("/api/v3/statements", query={"filter[cohort]": "abc"}) == []
-    assert [s["id"] for s in api.data("/api/v3/statements", query={"page[per_page]": "1", "page[page]": "2"})] \
-        == [late]
+    assert [
+        s["id"] for s in api.data("/api/v3/statements", query={"page[per_page]": "1", "page[page]": "2"})
+    ] == [late]
     assert api.data(f"/api/v3/statements/{early}")["id"] == early
     for hidden in (service, theirs, UNKNOWN_ID, "nope"):
         expect(api.get(f"/api/v3/statements/{hidden}"), 404, {"error": "Resource not found"})
@@ -280,12 +331,17 @@ def test_v74_delivery_partners_list_show_filter_sort(api: Api, bpn: Api) -> None
     assert listed[1]["attributes"]["cohort"] == [2023, 2025]
     assert listed[1]["type"] == "delivery-partner" and listed[1]["attributes"]["name"] == "Zed Partners"
     assert [p["id"] for p in api.data("/api/v3/delivery-partners", query={"sort": "-name"})] == [zed, alpha]
-    assert {p["id"] for p in api.data("/api/v3/delivery-partners", query={"sort": "nonsense"})} == {zed, alpha}
+    assert {p["id"] for p in api.data("/api/v3/delivery-partners", query={"sort": "nonsense"})} == {
+        zed,
+        alpha,
+    }
     by_cohort = api.data("/api/v3/delivery-partners", query={"filter[cohort]": "2023,2024"})
     assert [p["id"] for p in by_cohort] == [zed] and by_cohort[0]["attributes"]["cohort"] == [2023, 2025]
     assert api.data("/api/v3/delivery-partners", query={"filter[cohort]": "abc"}) == []
-    assert [p["id"] for p in api.data("/api/v3/delivery-partners", query={"page[per_page]": "1",
-                                                                          "page[page]": "2"})] == [zed]
+    assert [
+        p["id"]
+        for p in api.data("/api/v3/delivery-partners", query={"page[per_page]": "1", "page[page]": "2"})
+    ] == [zed]
     assert api.data(f"/api/v3/delivery-partners/{zed}")["attributes"]["cohort"] == [2023, 2025]
     expect(api.get(f"/api/v3/delivery-partners/{other}"), 404, {"error": "Resource not found"})
     assert bpn.data(f"/api/v3/delivery-partners/{zed}")["attributes"]["cohort"] == [2021]
@@ -319,9 +375,13 @@ def test_vd6_v3_always_requires_a_partner_for_england_2024(api: Api) -> None:
 
 
 def test_v64_steps_13_14_unknown_partners_are_not_skipped(api: Api) -> None:
-    expect_errors(declare(api, MISSING, dp="", sdp=7), 422,
-                  ("participant_id", Msg.PID_MISSING), ("delivery_partner_id", DP_UNKNOWN),
-                  ("secondary_delivery_partner_id", SDP_UNKNOWN))
+    expect_errors(
+        declare(api, MISSING, dp="", sdp=7),
+        422,
+        ("participant_id", Msg.PID_MISSING),
+        ("delivery_partner_id", DP_UNKNOWN),
+        ("secondary_delivery_partner_id", SDP_UNKNOWN),
+    )
     pid = person_2024(api)
     expect_errors(declare(api, pid, dp=UNKNOWN_ID), 422, ("delivery_partner_id", DP_UNKNOWN))
     expect_errors(declare(api, pid, dp=None, sdp=None), 422, ("delivery_partner_id", MUST_BE_PRESENT))
@@ -331,11 +391,19 @@ def test_v64_15c_15f_overseas_and_vd7_apostrophe(api: Api) -> None:
     pid = person_2024(api, teacher_catchment="scotland")
     one = partner(api, "One", (AMBITION_ID, 2024))
     two = partner(api, "Two", (AMBITION_ID, 2024))
-    expect_errors(declare(api, pid, dp=one, sdp=two), 422, ("delivery_partner_id", OVERSEAS),
-                  ("secondary_delivery_partner_id", SDP_OVERSEAS))
+    expect_errors(
+        declare(api, pid, dp=one, sdp=two),
+        422,
+        ("delivery_partner_id", OVERSEAS),
+        ("secondary_delivery_partner_id", SDP_OVERSEAS),
+    )
     epoch(api, "2025-08")
-    expect_errors(declare(api, pid, dp=one, sdp=two), 422, ("delivery_partner_id", OVERSEAS + "'"),
-                  ("secondary_delivery_partner_id", SDP_OVERSEAS + "'"))
+    expect_errors(
+        declare(api, pid, dp=one, sdp=two),
+        422,
+        ("delivery_partner_id", OVERSEAS + "'"),
+        ("secondary_delivery_partner_id", SDP_OVERSEAS + "'"),
+    )
     assert v3_attrs(declare(api, pid))["delivery_partner_id"] is None  # overseas: no partner needed
 
 
@@ -343,18 +411,28 @@ def test_v64_15d_15g_partner_must_be_partnered_for_the_exact_cohort_and_provider
     pid = person_2024(api)
     wrong_cohort = partner(api, "Wrong cohort", (AMBITION_ID, 2025))
     wrong_provider = partner(api, "Wrong provider", (BEST_PRACTICE_ID, 2024))
-    expect_errors(declare(api, pid, dp=wrong_cohort, sdp=wrong_provider), 422,
-                  ("delivery_partner_id", NOT_PARTNERED), ("secondary_delivery_partner_id", SDP_NOT_PARTNERED))
+    expect_errors(
+        declare(api, pid, dp=wrong_cohort, sdp=wrong_provider),
+        422,
+        ("delivery_partner_id", NOT_PARTNERED),
+        ("secondary_delivery_partner_id", SDP_NOT_PARTNERED),
+    )
 
 
 def test_v64_15e_15h_secondary_rules(api: Api) -> None:
     api.clock("2024-05-01T12:00:00Z")
     pid, _ = api.make_participant(cohort=2023)
     one = partner(api, "One", (AMBITION_ID, 2023))
-    expect_errors(declare(api, pid, date="2023-10-02T10:00:00Z", sdp=one), 422,
-                  ("secondary_delivery_partner_id", SDP_WITHOUT_DP))
-    expect_errors(declare(api, pid, date="2023-10-02T10:00:00Z", dp=one, sdp=one), 422,
-                  ("secondary_delivery_partner_id", SAME))
+    expect_errors(
+        declare(api, pid, date="2023-10-02T10:00:00Z", sdp=one),
+        422,
+        ("secondary_delivery_partner_id", SDP_WITHOUT_DP),
+    )
+    expect_errors(
+        declare(api, pid, date="2023-10-02T10:00:00Z", dp=one, sdp=one),
+        422,
+        ("secondary_delivery_partner_id", SAME),
+    )
     assert v3_attrs(declare(api, pid, date="2023-10-02T10:00:00Z"))["delivery_partner_id"] is None
 
 
@@ -363,15 +441,17 @@ def test_v64_inside_catchment_by_urn_before_2024(api: Api) -> None:
     inside, _ = api.make_participant(cohort=2023, teacher_catchment="another", school_urn="123456")
     assert v3_attrs(declare(api, inside, date="2023-10-02T10:00:00Z", dp=one))["delivery_partner_id"] == one
     outside, _ = api.make_participant(cohort=2023, teacher_catchment="another", school_urn="234567")
-    expect_errors(declare(api, outside, date="2023-10-02T10:00:00Z", dp=one), 422,
-                  ("delivery_partner_id", OVERSEAS))
+    expect_errors(
+        declare(api, outside, date="2023-10-02T10:00:00Z", dp=one), 422, ("delivery_partner_id", OVERSEAS)
+    )
 
 
 def test_v64_15_model_checks_are_skipped_after_earlier_errors(api: Api) -> None:
     pid = person_2024(api)
     one = partner(api, "One", (AMBITION_ID, 2025))
-    expect_errors(declare(api, pid, dp=one, declaration_type="nope"), 422,
-                  ("declaration_type", Msg.TYPE_UNKNOWN))
+    expect_errors(
+        declare(api, pid, dp=one, declaration_type="nope"), 422, ("declaration_type", Msg.TYPE_UNKNOWN)
+    )
 
 
 def test_v65_v1_v2_cannot_send_partners(api: Api) -> None:
@@ -379,7 +459,9 @@ def test_v65_v1_v2_cannot_send_partners(api: Api) -> None:
     one = partner(api, "One", (AMBITION_ID, 2024))
     for path in (V1, V2):
         expect_errors(declare(api, pid, path=path, dp=one), 422, ("delivery_partner_id", MUST_BE_PRESENT))
-        expect_errors(declare(api, pid, path=path, dp=UNKNOWN_ID), 422, ("delivery_partner_id", MUST_BE_PRESENT))
+        expect_errors(
+            declare(api, pid, path=path, dp=UNKNOWN_ID), 422, ("delivery_partner_id", MUST_BE_PRESENT)
+        )
     assert v3_attrs(declare(api, pid, dp=one))["delivery_partner_id"] == one
 
 
@@ -406,15 +488,30 @@ def test_v68_v70_change_replaces_partners_and_moves_updated_at(api: Api, declare
 
 def test_v69_unknown_partner_head_and_aug_2025_orders(api: Api, declared_2024) -> None:
     decl = declared_2024[0]
-    expect_errors(change(api, decl, dp=UNKNOWN_ID), 422, ("delivery_partner", NOT_PARTNERED),
-                  ("delivery_partner_id", MUST_BE_PRESENT))
-    expect_errors(change(api, decl, dp=None), 422, ("delivery_partner", NOT_PARTNERED),
-                  ("delivery_partner_id", MUST_BE_PRESENT))
-    expect_errors(change(api, decl, dp=declared_2024[1], sdp=UNKNOWN_ID), 422,
-                  ("secondary_delivery_partner", SDP_NOT_PARTNERED))
+    expect_errors(
+        change(api, decl, dp=UNKNOWN_ID),
+        422,
+        ("delivery_partner", NOT_PARTNERED),
+        ("delivery_partner_id", MUST_BE_PRESENT),
+    )
+    expect_errors(
+        change(api, decl, dp=None),
+        422,
+        ("delivery_partner", NOT_PARTNERED),
+        ("delivery_partner_id", MUST_BE_PRESENT),
+    )
+    expect_errors(
+        change(api, decl, dp=declared_2024[1], sdp=UNKNOWN_ID),
+        422,
+        ("secondary_delivery_partner", SDP_NOT_PARTNERED),
+    )
     epoch(api, "2025-08")
-    expect_errors(change(api, decl, dp=UNKNOWN_ID), 422, ("delivery_partner_id", MUST_BE_PRESENT),
-                  ("delivery_partner", NOT_PARTNERED))
+    expect_errors(
+        change(api, decl, dp=UNKNOWN_ID),
+        422,
+        ("delivery_partner_id", MUST_BE_PRESENT),
+        ("delivery_partner", NOT_PARTNERED),
+    )
 
 
 def test_v69_real_partner_not_partnered(api: Api, declared_2024) -> None:
@@ -453,7 +550,9 @@ def test_v38_v3_declaration_cohort_filter(api: Api, declared_2024) -> None:
 
 
 # V-96, D4: one world ------------------------------------------------------------------------------------
-def test_v96_a_v3_declaration_with_partners_is_seen_and_voided_through_v1_and_v2(api: Api, declared_2024) -> None:
+def test_v96_a_v3_declaration_with_partners_is_seen_and_voided_through_v1_and_v2(
+    api: Api, declared_2024
+) -> None:
     decl = declared_2024[0]
     for path in (V1, V2):
         shown = api.data(f"{path}/{decl}")["attributes"]
