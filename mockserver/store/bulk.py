@@ -19,7 +19,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "application_states": ("application_id", "lead_provider_id", "state", "reason", "created_at"),
     "declarations": (
         "id", "application_id", "user_id", "lead_provider_id", "cohort", "declaration_type",
-        "declaration_date", "state", "superseded_by_id", "created_at", "updated_at",
+        "declaration_date", "state", "superseded_by_id", "created_at", "updated_at", "delivery_partner_id",
+        "secondary_delivery_partner_id",
     ),
     "outcomes": (
         "id", "declaration_id", "lead_provider_id", "user_id", "state", "completion_date", "created_at",
