@@ -10,7 +10,7 @@ import bisect
 import random
 from datetime import timedelta
 
-from mockserver.domain.statements import seeded_series, state_on
+from mockserver.domain.statements import seeded_series
 from mockserver.reference import ReferenceData
 from mockserver.seeding.builder import Row, Rows
 from mockserver.seeding.pools import new_uuid
@@ -44,7 +44,6 @@ class Billing:
         self.partnered: dict[tuple[str, int], list[str]] = {}
         self.statements: list[Row] = []
         self.series: dict[tuple[str, int], tuple[list[str], list[str]]] = {}  # deadlines, ids (output fee)
-        today = WORLD_NOW.date()
         for provider in ref.lead_providers:
             for cohort in ref.cohorts:
                 year, suffix = cohort.start_year, getattr(cohort, "suffix", "a")
@@ -57,9 +56,9 @@ class Billing:
                 ids: list[str] = []
                 made = min(midnight(cohort.registration_start_date) - timedelta(days=90), WORLD_NOW)
                 for planned in seeded_series(cohort.registration_start_date):
-                    state = state_on(planned, today)
-                    moved = {"open": made, "payable": midnight(planned.deadline_date) + timedelta(days=1),
-                             "paid": midnight(planned.payment_date)}[state]
+                    # Seeded statements stay open: the world is used at any frozen "now", and need
+                    # an open output-fee statement after it (V-71). DfE's runs are the testing API's (V-73).
+                    state, moved = "open", made
                     row = {
                         "id": new_uuid(rng), "lead_provider_id": provider.id, "cohort": year,
                         "cohort_suffix": suffix, "year": planned.year, "month": planned.month,
