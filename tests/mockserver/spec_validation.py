@@ -1,46 +1,66 @@
 """Validate every response the mock sends in the HTTP tests against the kit's OpenAPI documents.
 
-One `SpecValidator` (module-level `VALIDATOR`) loads `npq-lead-provider-v1.yaml` and
-`npq-mock-testing-api.yaml` once, resolves `$ref`s through a `referencing` registry (the testing-API
-document's relative refs such as `npq-lead-provider-v1.yaml#/components/schemas/...` included) and compiles
-one `OAS30ReadValidator` (OAS 3.0 `nullable`, `readOnly`; `date-time`/`uuid` format checks) per
-(operation, status, media type), lazily.
+The OpenAPI work is openapi-core's (python-openapi/openapi-core): it loads each document (the testing-API
+document's relative `$ref`s into the v1 document included), matches the request path to a templated path
+of the document (literal paths first, then the templates with the fewest variables), finds the documented
+response (exact code, `4XX`-style range, `default`) and media type, deserialises the body and validates it
+with OAS 3.0 semantics (`OAS30ReadValidator`: `nullable`, `readOnly`, `date-time`/`uuid` formats).
+`text/csv` and `application/yaml` bodies are read as text and checked against their (string) schemas.
 
-A response is checked as follows:
+What stays ours, because it is the project's rule rather than OpenAPI's:
 
-* the request path is matched to a templated path of the document that owns it (`/__mock__/...` → the
-  testing-API document, anything else → the v1 document); literal paths win over templated ones;
-* documented (path, method): the status must be documented (exact code, `4XX`-style range or `default`),
-  the media type must be one the response documents, and a JSON body must be valid against the documented
-  schema. Non-JSON bodies (`text/csv`, `application/yaml`) are checked for their media type only;
-* undocumented (path, method) — a routing miss: 404, `application/json`, body a v1 `NotFoundResponse`.
+* which document owns a request path (`/__mock__/...` → the testing API, `/api/vN/...` → vN);
+* undocumented (path, method) — a routing miss: 404, `application/json`, body a v1 `NotFoundResponse`;
+* a documented response without `content` must come with an empty body (openapi-core ignores the body);
+* an empty body is validated like any other (openapi-core alone reports "missing data" for it, whatever
+  the schema says: an empty CSV is a valid `type: string` body);
+* the violation messages, `KNOWN_ISSUES` (tolerated and counted) and the end-of-run summary.
+
+Speed: openapi-core builds a JSON Schema validator (and deep-copies its format checker) for every body and
+walks every path of the document for every request. Here each schema's validator is built once and each
+(method, URL) is matched once (`_CachedSchemaValidators`, `_CachedPathFinder`), which keeps the ~6,700
+responses of a `tests/mockserver` run about as cheap as the hand-written validator this replaced.
 
 The hook is `ValidatingClient`, a `FlaskClient` subclass: set `app.test_client_class = ValidatingClient`
 before `app.test_client()` and every request made through the client is checked. A violation raises
-`SpecViolation` (an `AssertionError`) at the request site, naming the operation, status, JSON pointer and
-offending value. Violations listed in `KNOWN_ISSUES` are counted instead of raised (see there).
+`SpecViolation` (an `AssertionError`) at the request site, naming the document, operation, status, JSON
+pointer and offending value. Violations listed in `KNOWN_ISSUES` are counted instead of raised (see there).
 """
 
 from __future__ import annotations
 
 import json
 import re
-import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
 
-import yaml
 from flask.testing import FlaskClient
 from jsonschema.exceptions import ValidationError, relevance
+from openapi_core import Config, OpenAPI
+from openapi_core.deserializing.exceptions import DeserializeError
+from openapi_core.deserializing.media_types.util import plain_loads
+from openapi_core.templating.media_types.exceptions import MediaTypeNotFound
+from openapi_core.templating.paths.datatypes import PathOperationServer
+from openapi_core.templating.paths.exceptions import PathError
+from openapi_core.templating.paths.finders import APICallPathFinder
+from openapi_core.templating.responses.exceptions import ResponseNotFound
+from openapi_core.templating.responses.finders import ResponseFinder
+from openapi_core.testing import MockRequest, MockResponse
+from openapi_core.validation.response import V30ResponseDataValidator
+from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
+from openapi_core.validation.schemas.factories import SchemaValidatorsFactory
+from openapi_core.validation.schemas.validators import SchemaValidator
 from openapi_schema_validator import OAS30ReadValidator, oas30_format_checker
-from referencing import Registry, Resource, Specification
 
 from npq_lead_provider_kit.resources import TESTING_API_SPEC, V1_SPEC, V2_SPEC, V3_SPEC, openapi_path
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-NOT_FOUND_SCHEMA = "#/components/schemas/NotFoundResponse"
+if TYPE_CHECKING:
+    from jsonschema_path import SchemaPath  # openapi-core's view of a document node
+
+NOT_FOUND_SCHEMA = ("components", "schemas", "NotFoundResponse")
 MAX_ERRORS_SHOWN = 5
 
 
@@ -140,19 +160,76 @@ class Violation:
         )
 
 
-@dataclass(frozen=True)
-class _Route:
+@dataclass(frozen=True, eq=False)
+class Match:
+    """The documented operation a request is answered by."""
+
     document: str
     template: str
-    pattern: re.Pattern[str]
-    literal_segments: int
-    operations: dict[str, dict[str, Any]]  # method -> operation object
+    operation_id: str
+    operation: SchemaPath
 
 
-def _template_regex(template: str) -> re.Pattern[str]:
-    parts = re.split(r"(\{[^}/]+\})", template)
-    body = "".join("[^/]+" if p.startswith("{") and p.endswith("}") else re.escape(p) for p in parts)
-    return re.compile(f"^{body}$")
+# --- openapi-core, configured -------------------------------------------------------------------------
+
+
+class _CachedPathFinder(APICallPathFinder):
+    """openapi-core's path finder, remembering its answer per (method, URL): the tests repeat URLs a lot."""
+
+    def __init__(self, spec: SchemaPath, base_url: str | None = None) -> None:
+        super().__init__(spec, base_url=base_url)
+        self._found: dict[tuple[str, str], PathOperationServer | PathError] = {}
+
+    def find(self, method: str, name: str) -> PathOperationServer:
+        key = (method, name)
+        found = self._found.get(key)
+        if found is None:
+            try:
+                found = super().find(method, name)
+            except PathError as error:
+                found = error
+            self._found[key] = found
+        if isinstance(found, PathError):
+            raise found.with_traceback(None)  # the remembered error, without the tracebacks of past raises
+        return found
+
+
+class _CachedSchemaValidators(SchemaValidatorsFactory):
+    """openapi-core's validator factory, building each schema's validator once instead of per body."""
+
+    def __init__(self) -> None:
+        super().__init__(OAS30ReadValidator, format_checker=oas30_format_checker)
+        self._made: dict[tuple[int, tuple[Any, ...], tuple[Any, ...]], SchemaValidator] = {}
+
+    def create(self, spec: SchemaPath, schema: SchemaPath, **options: Any) -> SchemaValidator:
+        key = (id(spec), tuple(schema.parts), tuple(sorted((k, repr(v)) for k, v in options.items())))
+        made = self._made.get(key)
+        if made is None:
+            made = self._made.setdefault(key, super().create(spec, schema, **options))
+        return made
+
+
+class _ResponseBodyValidator(V30ResponseDataValidator):
+    """Status, media type and body (no headers: the documents describe none, and the net never checked
+    them). An empty body is deserialised and validated like any other instead of being "missing data"."""
+
+    def _get_data_value(self, data: bytes | None) -> bytes:
+        return data or b""
+
+
+def _config() -> Config:
+    return Config(
+        # tests/openapi/test_documents.py validates the documents; loading them here needs no second pass.
+        spec_validator_cls=None,
+        response_validator_cls=_ResponseBodyValidator,
+        path_finder_cls=_CachedPathFinder,
+        schema_validators_factory=_CachedSchemaValidators(),
+        # openapi-core hands unknown media types over as bytes; these two are text with `type: string`.
+        extra_media_type_deserializers={"text/csv": plain_loads, "application/yaml": plain_loads},
+    )
+
+
+# --- helpers ------------------------------------------------------------------------------------------
 
 
 def _excerpt(value: Any, limit: int = 200) -> str:
@@ -164,82 +241,59 @@ def _pointer(parts: Any) -> str:
     return "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
-def _json_media_type(media_type: str) -> bool:
-    return media_type == "application/json" or media_type.endswith("+json")
-
-
 # Which document owns a request path, by its first eight characters.
 _DOCUMENT_BY_PREFIX = {"/__mock_": TESTING_API_SPEC, "/api/v2/": V2_SPEC, "/api/v3/": V3_SPEC}
 
 
+def _document_of(path: str) -> str:
+    return _DOCUMENT_BY_PREFIX.get(path[:8], V1_SPEC)
+
+
 class SpecValidator:
-    """The documents (every API version and the testing API), loaded once, with compiled validators."""
+    """The documents (every API version and the testing API) as openapi-core apps, loaded once."""
 
     def __init__(self, openapi_dir: Path | None = None) -> None:
-        self._dir = openapi_dir or openapi_path().parent
-        self._documents: dict[str, dict[str, Any]] = {}
-        resources = []
+        directory = openapi_dir or openapi_path().parent
+        self._apps: dict[str, OpenAPI] = {}
+        self._servers: dict[str, str] = {}
         for name in (V1_SPEC, V2_SPEC, V3_SPEC, TESTING_API_SPEC):
-            with (self._dir / name).open(encoding="utf-8") as handle:
-                document = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-            self._documents[name] = document
-            # OAS 3.0 documents carry no `id`s: opaque resources, plain JSON-pointer lookups.
-            resources.append((self._uri(name), Resource(document, Specification.OPAQUE)))
-        self._registry: Registry = Registry().with_resources(resources)
-        self._routes = self._index_routes()
-        self._validators: dict[tuple[str, str], Any] = {}
-        self._lock = threading.Lock()
+            app = OpenAPI.from_file_path(str(directory / name), config=_config())
+            self._apps[name] = app
+            # Paths are matched below the document's own server URL (the mock's default address).
+            self._servers[name] = (app.spec / "servers" / 0 / "url").read_str()
+        not_found = self._apps[V1_SPEC].spec
+        for part in NOT_FOUND_SCHEMA:
+            not_found = not_found / part
+        self._not_found_schema = not_found
+        self._matches: dict[tuple[str, str], Match | None] = {}
+        self._responses: dict[tuple[Match, int], tuple[str, bool]] = {}
         self.validated: Counter[tuple[str, str, str, int]] = Counter()
         self.tolerated: Counter[KnownIssue] = Counter()
 
-    # --- documents ------------------------------------------------------------------------------------
-    def _uri(self, name: str) -> str:
-        return (self._dir / name).resolve().as_uri()
+    def match(self, method: str, path: str) -> Match | None:
+        """The operation documented for this request, or None for an undocumented one (cached)."""
+        key = (method.upper(), path)
+        if key not in self._matches:
+            document = _document_of(path)
+            app = self._apps[document]
+            try:
+                _, operation, _, found, _ = app.response_validator.path_finder.find(
+                    method.lower(), urljoin(self._servers[document], path)
+                )
+            except PathError:
+                self._matches[key] = None
+            else:
+                operation_id = (operation / "operationId").read_str("?")
+                self._matches[key] = Match(document, found.pattern, operation_id, operation)
+        return self._matches[key]
 
-    def _index_routes(self) -> list[_Route]:
-        routes = []
-        for name, document in self._documents.items():
-            for template, item in document.get("paths", {}).items():
-                operations = {m.upper(): op for m, op in item.items() if m in HTTP_METHODS}
-                literal = sum(1 for seg in template.split("/") if seg and "{" not in seg)
-                routes.append(_Route(name, template, _template_regex(template), literal, operations))
-        # Literal segments first: `/participants/npq/outcomes` wins over `/participants/npq/{id}`.
-        routes.sort(key=lambda r: (-r.literal_segments, r.template))
-        return routes
-
-    def _resolve(self, document: str, pointer: str) -> tuple[str, str, Any]:
-        """Follow `$ref`s of non-schema objects (responses): (document, `#/...` pointer, object)."""
-        while True:
-            node = self._registry.resolver().lookup(f"{self._uri(document)}{pointer}").contents
-            if not (isinstance(node, dict) and "$ref" in node):
-                return document, pointer, node
-            target, _, fragment = node["$ref"].partition("#")
-            document, pointer = (Path(target).name if target else document), f"#{fragment}"
-
-    def _schema_validator(self, document: str, pointer: str) -> Any:
-        """A compiled validator for the schema at `document` + `pointer` (`#/...`), made once."""
-        key = (document, pointer)
-        validator = self._validators.get(key)
-        if validator is None:
-            with self._lock:
-                validator = self._validators.get(key)
-                if validator is None:
-                    root = {"$ref": f"{self._uri(document)}{pointer}"}
-                    validator = OAS30ReadValidator(
-                        root, registry=self._registry, format_checker=oas30_format_checker
-                    )
-                    self._validators[key] = validator
-        return validator
-
-    def match(self, method: str, path: str) -> tuple[_Route, dict[str, Any]] | None:
-        """The (route, operation) documented for this request, or None for an undocumented one."""
-        document = _DOCUMENT_BY_PREFIX.get(path[:8], V1_SPEC)
-        for route in self._routes:
-            if route.document == document and route.pattern.match(path):
-                operation = route.operations.get(method.upper())
-                if operation is not None:
-                    return route, operation
-        return None
+    def _response_key(self, found: Match, status: int) -> tuple[str, bool]:
+        """The documented response's key (`200`, `4XX`, `default`) and whether it has content (cached)."""
+        key = (found, status)
+        if key not in self._responses:
+            response = ResponseFinder(found.operation / "responses").find(str(status))
+            self._responses[key] = (response.parts[-1], "content" in response)
+        return self._responses[key]
 
     # --- checking -------------------------------------------------------------------------------------
     def violations(
@@ -252,62 +306,54 @@ class SpecValidator:
         if found is None:
             self.validated[("", method, "<routing miss>", status)] += 1
             return self._check_routing_miss(method, path, status, media_type, body)
-        route, operation = found
-        self.validated[(route.document, method, route.template, status)] += 1
+        self.validated[(found.document, method, found.template, status)] += 1
 
         def violation(problem: str) -> Violation:
-            op_id = operation.get("operationId", "?")
-            return Violation(route.document, method, route.template, op_id, status, media_type, problem)
+            return Violation(
+                found.document, method, found.template, found.operation_id, status, media_type, problem
+            )
 
-        responses = operation.get("responses", {})
-        status_key = next(
-            (k for k in (str(status), f"{str(status)[0]}XX", "default") if k in responses), None
-        )
-        if status_key is None:
-            documented = ", ".join(sorted(responses))
-            return [
-                violation(f"status {status} is not documented for this operation (documented: {documented})")
-            ]
-        escaped = route.template.replace("~", "~0").replace("/", "~1")
-        response_doc, pointer, response = self._resolve(
-            route.document, f"#/paths/{escaped}/{method.lower()}/responses/{status_key}"
-        )
-        content = response.get("content") or {}
-        if not content:
-            if body:
-                return [
-                    violation(f"the document says no body, got {_excerpt(body.decode(errors='replace'))}")
-                ]
-            return []
-        if media_type not in content:
-            wildcard = f"{media_type.split('/')[0]}/*"
-            if wildcard not in content and "*/*" not in content:
-                documented = ", ".join(content)
-                return [violation(f"content type {media_type or '<none>'} is not documented ({documented})")]
-            return []
-        if not _json_media_type(media_type) or method == "HEAD":
-            return []  # text/csv, application/yaml: the media type is all we check
-        if "schema" not in content[media_type]:
-            return []
-        try:
-            instance = json.loads(body or b"")
-        except ValueError as error:
-            return [
-                violation(
-                    f"the body is not JSON ({error}): {_excerpt((body or b'').decode(errors='replace'))}"
-                )
-            ]
-        pointer += "/content/" + media_type.replace("~", "~0").replace("/", "~1") + "/schema"
-        validator = self._schema_validator(response_doc, pointer)
-        where = f"{response_doc}{pointer}"
-        return [violation(problem) for problem in self._schema_problems(validator, instance, where)]
+        app = self._apps[found.document]
+        request = MockRequest(self._servers[found.document], method, path)
+        response = MockResponse(body or b"", status_code=status, content_type=media_type)
+        problems = []
+        for error in app.response_validator.iter_errors(request, response):
+            cause = error.__cause__ or error  # openapi-core wraps body errors; the cause says what failed
+            if method == "HEAD" and not isinstance(cause, ResponseNotFound | MediaTypeNotFound):
+                continue  # a HEAD answer has no body to check
+            problems.append(self._describe(cause, found, status, media_type, body))
+        if not problems and body and method != "HEAD" and not self._response_key(found, status)[1]:
+            text = body.decode(errors="replace")
+            problems.append(f"the document says no body, got {_excerpt(text)}")
+        return [violation(problem) for problem in problems]
+
+    def _describe(
+        self, cause: Exception, found: Match, status: int, media_type: str, body: bytes | None
+    ) -> str:
+        """openapi-core's finding, in the net's words."""
+        if isinstance(cause, ResponseNotFound):
+            documented = ", ".join(sorted(cause.availableresponses))
+            return f"status {status} is not documented for this operation (documented: {documented})"
+        if isinstance(cause, MediaTypeNotFound):
+            documented = ", ".join(cause.availableMimetypes)
+            return f"content type {media_type or '<none>'} is not documented ({documented})"
+        if isinstance(cause, DeserializeError):
+            text = (body or b"").decode(errors="replace")
+            return f"the body is not JSON ({cause.__context__ or cause}): {_excerpt(text)}"
+        if isinstance(cause, InvalidSchemaValue):
+            status_key = self._response_key(found, status)[0]
+            where = found.document + _pointer(
+                ["paths", found.template, found.operation.parts[-1], "responses", status_key]
+                + ["content", media_type, "schema"]
+            ).replace("/", "#/", 1)
+            return self._schema_problems(cause, where)
+        return f"{type(cause).__name__}: {cause}"
 
     def _check_routing_miss(
         self, method: str, path: str, status: int, media_type: str, body: bytes | None
     ) -> list[Violation]:
         def violation(problem: str) -> Violation:
-            document = _DOCUMENT_BY_PREFIX.get(path[:8], V1_SPEC)
-            return Violation(document, method, path, "<routing miss>", status, media_type, problem)
+            return Violation(_document_of(path), method, path, "<routing miss>", status, media_type, problem)
 
         if status != 404:
             return [violation(f"an undocumented route must answer 404 (NotFoundResponse), got {status}")]
@@ -317,26 +363,29 @@ class SpecValidator:
             instance = json.loads(body or b"")
         except ValueError as error:
             return [violation(f"the body is not JSON ({error})")]
-        validator = self._schema_validator(V1_SPEC, NOT_FOUND_SCHEMA)
-        where = f"{V1_SPEC}{NOT_FOUND_SCHEMA}"
-        return [violation(problem) for problem in self._schema_problems(validator, instance, where)]
+        app = self._apps[V1_SPEC]
+        schema = app.config.schema_validators_factory.create(app.spec, self._not_found_schema)
+        try:
+            schema.validate(instance)
+        except InvalidSchemaValue as error:
+            where = V1_SPEC + "#" + _pointer(NOT_FOUND_SCHEMA)
+            return [violation(self._schema_problems(error, where))]
+        return []
 
     @staticmethod
-    def _schema_problems(validator: Any, instance: Any, where: str) -> list[str]:
-        errors = sorted(validator.iter_errors(instance), key=relevance, reverse=True)
-        if not errors:
-            return []
-        shown = [SpecValidator._describe(error) for error in errors[:MAX_ERRORS_SHOWN]]
+    def _schema_problems(error: InvalidSchemaValue, where: str) -> str:
+        errors = sorted(error.schema_errors, key=relevance, reverse=True)
+        shown = [SpecValidator._describe_schema_error(e) for e in errors[:MAX_ERRORS_SHOWN]]
         if len(errors) > MAX_ERRORS_SHOWN:
             shown.append(f"... and {len(errors) - MAX_ERRORS_SHOWN} more schema error(s)")
-        return [
+        return (
             f"schema error(s) against {where}:\n    "
             + "\n    ".join(shown)
-            + f"\n  body: {_excerpt(instance, 600)}"
-        ]
+            + f"\n  body: {_excerpt(error.value, 600)}"
+        )
 
     @staticmethod
-    def _describe(error: ValidationError) -> str:
+    def _describe_schema_error(error: ValidationError) -> str:
         keyword = error.validator
         return (
             f"at {_pointer(error.absolute_path)}: {error.message} "
