@@ -22,6 +22,9 @@ LIST_PATHS = [
     "/participant-declarations.csv",
     "/participants/npq/outcomes",
     "/participants/npq/{id}/outcomes",
+    "/npq-enrolments.csv",  # v2
+    "/statements",  # v3
+    "/delivery-partners",  # v3
 ]
 # Page numbers beyond this make real databases overflow their OFFSET arithmetic; no client sends them.
 PAGE_LIMIT = 1_000_000
