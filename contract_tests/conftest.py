@@ -283,3 +283,9 @@ def other(world: World) -> Client:
     if world.other is None:
         pytest.skip("no second provider: pass --other-token (or run against a server with the testing API)")
     return world.other
+
+
+@pytest.fixture(scope="session")
+def other_or_none(world: World) -> Client | None:
+    """The second provider when there is one (checks that merely use it when available)."""
+    return world.other
