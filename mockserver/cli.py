@@ -58,6 +58,8 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, help="worker processes sharing the world file (default 2)")
     serve.add_argument("--journal-size", type=int, metavar="N",
                        help="keep the latest N requests in the request journal (default 1000; 0: off)")
+    serve.add_argument("--max-worlds", type=int, metavar="N",
+                       help="how many worlds (POST /__mock__/worlds) may exist at once (default 50)")
     _world_options(serve)
     seed = commands.add_parser("seed", help="build a world file and exit",
                                description="Build a world file (use with serve --db later) and exit.")

@@ -29,6 +29,9 @@ class Settings:
     max_body_bytes: int = 1024 * 1024
     # The request journal (mockserver/pages/journal.py): the latest N requests; 0 turns it off.
     journal_size: int = 1000
+    # Worlds (POST /__mock__/worlds): how many may exist at once, and how much disk they may use in all.
+    max_worlds: int = 50
+    max_worlds_bytes: int = 2 * 1024**3
 
     def with_overrides(self, **changes: object) -> Settings:
         """A copy with the given fields changed; None values leave a field as it is."""
@@ -54,7 +57,8 @@ class Settings:
 
 
 def _convert(name: str, raw: str) -> object:
-    if name in {"port", "seed", "applications", "workers", "max_body_bytes", "journal_size"}:
+    if name in {"port", "seed", "applications", "workers", "max_body_bytes", "journal_size",
+                "max_worlds", "max_worlds_bytes"}:
         try:
             return int(raw)
         except ValueError:

@@ -11,7 +11,9 @@ is served on a free loopback port from a thread, for the whole session, and remo
         assert created["id"] in {a.id for a in client.applications()}
 
 Override `npq_mock_settings` (session scope) to shape the world, e.g. `{"applications": 20, "seed": 7}`
-(any field of mockserver.config.Settings).
+(any field of mockserver.config.Settings). The session's mock acts in a world of its own (POST
+/__mock__/worlds); a test that wants a world nobody else touches asks for `npq_mock_world` instead: a fresh
+world (its own tokens, records, clock and settings) made for that test and deleted after it.
 """
 
 from __future__ import annotations
@@ -32,17 +34,30 @@ import pytest
 class NpqMock:
     """A running mock: its URL, the providers' tokens, and helpers over its testing API."""
 
-    def __init__(self, base_url: str, providers: list[dict[str, str]]) -> None:
+    def __init__(self, base_url: str, providers: list[dict[str, str]], world: str | None = None) -> None:
         self.base_url = base_url
         self.providers = providers  # [{"id", "name", "token"}, ...]
         self.tokens = [p["token"] for p in providers]
         self.token = self.tokens[0] if self.tokens else ""
+        self.world = world  # the id of the world these tokens and helpers act on (None: the default one)
+
+    def new_world(self, **options: Any) -> NpqMock:
+        """A fresh, isolated world on the same server (options: seed, applications, empty, ttl_seconds)."""
+        made = self._ok("POST", "/__mock__/worlds", options)["data"]
+        return NpqMock(self.base_url, made["lead_providers"], made["id"])
+
+    def delete_world(self) -> None:
+        """Delete this world (its tokens answer 401 afterwards)."""
+        if self.world is not None:
+            self._ok("DELETE", f"/__mock__/worlds/{self.world}")
 
     def request(self, method: str, path: str, body: Any = None, token: str | None = None) -> tuple[int, Any]:
         """(status, parsed JSON body) of one request to the mock; `token` adds a bearer header."""
         headers = {"Content-Type": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
+        if self.world is not None and path.startswith("/__mock__/") and "/worlds" not in path:
+            headers["X-NPQ-Mock-World"] = self.world
         data = None if body is None else json.dumps(body).encode()
         call = urllib.request.Request(self.base_url + path, data=data, method=method, headers=headers)
         try:
@@ -120,11 +135,20 @@ def npq_mock(npq_mock_settings: dict[str, Any]) -> Iterator[NpqMock]:
         thread.start()
         try:
             base_url = f"http://127.0.0.1:{server.server_port}"
-            mock = NpqMock(base_url, [])
-            providers = mock._ok("GET", "/__mock__/lead-providers")["data"]
-            yield NpqMock(base_url, providers)
+            session_world = NpqMock(base_url, []).new_world()
+            yield session_world
         finally:
             server.shutdown()
             thread.join(timeout=10)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def npq_mock_world(npq_mock: NpqMock) -> Iterator[NpqMock]:
+    """A world of this test's own on the session's mock, deleted after the test."""
+    world = npq_mock.new_world()
+    try:
+        yield world
+    finally:
+        world.delete_world()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -100,9 +101,11 @@ def prepare_database(settings: Settings, *, progress: Progress | None = None) ->
 
 
 def remove_database(path: Path) -> None:
-    """Delete a world file and its WAL companions (used for temporary worlds on shutdown)."""
+    """Delete a world file, its WAL companions, its request journal and the worlds made beside it (used for
+    temporary worlds on shutdown)."""
     for suffix in ("", "-wal", "-shm", ".requests.sqlite3", ".requests.sqlite3-wal", ".requests.sqlite3-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)  # the last three: its request journal
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    shutil.rmtree(f"{path}.worlds", ignore_errors=True)
 
 
 def terminal_progress() -> Progress | None:

@@ -1,5 +1,8 @@
-"""The app's per-process state and the current thread's connection (flaskr's `db.py` role).
+"""The app's per-process state and the current request's world and connection (flaskr's `db.py` role).
 
+A server holds a default world and any number of created worlds (mockserver/worlds.py). Which world a
+request acts on is decided once, before anything else: a created world's token names its world; on the
+testing API an explicit `X-NPQ-Mock-World: <id>` header does too; everything else is the default world.
 Routes and the testing API import this leaf module; `app.py` imports them, never the reverse.
 """
 
@@ -8,16 +11,22 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
+from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, Response, current_app, g, has_app_context, request
 
-from mockserver.auth import TokenIndex
+from mockserver.auth import TokenIndex, token_from_header
 from mockserver.config import Settings
 from mockserver.reference import ReferenceData
 from mockserver.services.context import Catalog
+from mockserver.store import worlds as registry
+from mockserver.store.db import connect
+from mockserver.worlds import Worlds
 
 EXTENSION = "npq_mock"
+WORLD_HEADER = "X-NPQ-Mock-World"
 
 
 class Connections:
@@ -36,17 +45,39 @@ class Connections:
 
 
 class MockState:
-    """What the app keeps for its whole life: settings, reference data, connections."""
+    """What the app keeps for its whole life: settings, reference data, connections per world."""
 
     def __init__(self, settings: Settings, reference: ReferenceData, connections: Connections) -> None:
         self.settings, self.reference, self.connections = settings, reference, connections
         self.catalog = Catalog(reference)
-        self.tokens = TokenIndex()
+        self._tokens = TokenIndex()
+        self._created: dict[str, tuple[Connections, TokenIndex]] = {}
+        self.worlds = (
+            Worlds(settings, Path(settings.db_path), settings.max_worlds, settings.max_worlds_bytes)
+            if settings.db_path is not None
+            else None
+        )
+
+    def of_world(self, world_id: str | None) -> tuple[Connections, TokenIndex]:
+        """The connections and token index of a world (None: the default world)."""
+        if world_id is None:
+            return self.connections, self._tokens
+        found = self._created.get(world_id)
+        if found is None:
+            path = registry.get(self.connections.get(), world_id)["path"]  # type: ignore[index]
+            found = self._created[world_id] = (Connections(lambda: connect(path)), TokenIndex())
+        return found
+
+    @property
+    def tokens(self) -> TokenIndex:
+        """The current world's token index."""
+        return self.of_world(current_world())[1]
 
 
 def init_app(app: Flask, state: MockState) -> None:
-    """Attach the world's state to an app."""
+    """Attach the world's state to an app and decide each request's world before anything else."""
     app.extensions[EXTENSION] = state
+    app.before_request_funcs.setdefault(None, []).insert(0, _bind_world)
 
 
 def state() -> MockState:
@@ -54,6 +85,41 @@ def state() -> MockState:
     return current_app.extensions[EXTENSION]
 
 
+def current_world() -> str | None:
+    """The id of the world the current request acts on (None: the default world)."""
+    return g.get("world_id") if has_app_context() else None
+
+
 def connection() -> sqlite3.Connection:
-    """The current thread's connection to the world."""
+    """The current thread's connection to the current request's world."""
+    return state().of_world(current_world())[0].get()
+
+
+def registry_connection() -> sqlite3.Connection:
+    """The connection to the default world's file, which holds the worlds registry."""
     return state().connections.get()
+
+
+def _live(world: dict | None) -> bool:
+    return world is not None and world["expires_at"] > time.time()
+
+
+def _bind_world() -> Response | None:
+    """Choose the request's world: an explicit header (testing API only), a created world's token, or the
+    default world. An explicit id that names no live world is a 404; a dead world's token simply is not
+    known (the API then answers 401, as for any unknown token)."""
+    g.world_id = None
+    mock = state()
+    registry_conn = mock.connections.get()
+    explicit = request.headers.get(WORLD_HEADER)
+    if explicit and request.path.startswith("/__mock__/"):
+        if not _live(registry.get(registry_conn, explicit)):
+            return Response(b'{"error":"Resource not found"}', 404, content_type="application/json")
+        g.world_id = explicit
+        return None
+    token = token_from_header(request.headers.get("Authorization"))
+    if token and mock._tokens.provider(registry_conn, token) is None:
+        world = registry.world_of_token(registry_conn, token)
+        if _live(world):
+            g.world_id = world["id"]  # type: ignore[index]
+    return None

@@ -25,3 +25,8 @@ def provider_for_header(header: str | None) -> str | None:
     if token is None:
         return None
     return world.state().tokens.provider(connection(), token)
+
+
+def current_world() -> str | None:
+    """The created world the current request acts on (None: the default world)."""
+    return world.current_world()

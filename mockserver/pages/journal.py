@@ -113,13 +113,13 @@ class Journal(JournalStore):
 
     def _row(self, raw: tuple[Any, ...]) -> tuple[Any, ...]:
         (wall, method, path, query, provider_id, provider_name, authorised, server_date, status, duration,
-         rules, request_type, request_bytes, response_type, response_bytes) = raw
+         rules, request_type, request_bytes, response_type, response_bytes, world) = raw
         request_body, request_truncated = self._text(request_bytes)
         response_body, response_truncated = self._text(response_bytes)
         return (timestamp(datetime.fromtimestamp(wall, UTC)), method, path, self.mask(query) if query else "",
                 version_of(path), provider_id, provider_name, authorised, server_date, status,
                 round(duration * 1000, 3), rules, request_type, request_body, request_truncated,
-                response_type, response_body, response_truncated)
+                response_type, response_body, response_truncated, world)
 
     def _text(self, data: bytes) -> tuple[str, int]:
         truncated = len(data) > BODY_LIMIT
@@ -184,7 +184,7 @@ def init_journal(app: Flask, world_path: Path | None, size: int) -> None:
                 elapsed, response.headers.get(RULE_HEADER, "") if status >= 400 else "",
                 environ.get("CONTENT_TYPE") or None,
                 request.get_data(cache=True) if length and 0 < int(length) <= max_body else b"",
-                response.headers.get("Content-Type"), sent,
+                response.headers.get("Content-Type"), sent, g.get("world_id"),
             ))
         except Exception:  # the journal is a debugging aid: it never breaks an answer
             log.exception("could not journal %s %s", request.method, path)

@@ -194,7 +194,8 @@ def journal_list() -> Response:
         return _bad_request("after_id must be a whole number")
     rows = book.entries(provider=args.get("provider") or None, status=status.lower() if status else None,
                         path=args.get("path") or None, since=since,
-                        after_id=int(raw_after) if raw_after is not None else None, limit=int(raw_limit))
+                        after_id=int(raw_after) if raw_after is not None else None, limit=int(raw_limit),
+                        world=_world.current_world())
     base = _base_url()
     return _json({"data": [_entry(row, base) for row in rows], "size": book.size})
 
@@ -205,7 +206,8 @@ def journal_entry(entry_id: str) -> Response:
     book = _journal()
     if book is None:
         return _off()
-    row = book.entry(int(entry_id)) if entry_id.isdigit() and len(entry_id) < 19 else None
+    wanted = entry_id.isdigit() and len(entry_id) < 19
+    row = book.entry(int(entry_id), _world.current_world()) if wanted else None
     if row is None:
         return _json({"error": "Resource not found"}, 404)
     return _json({"data": _entry(row, _base_url())})
@@ -217,7 +219,7 @@ def journal_clear() -> Response:
     book = _journal()
     if book is None:
         return _off()
-    return _json({"deleted": book.clear()})
+    return _json({"deleted": book.clear(_world.current_world())})
 
 
 @pages.context_processor

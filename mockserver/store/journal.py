@@ -35,14 +35,15 @@ CREATE TABLE IF NOT EXISTS journal (
     request_truncated INTEGER NOT NULL,
     response_type TEXT,
     response_body TEXT NOT NULL,
-    response_truncated INTEGER NOT NULL
+    response_truncated INTEGER NOT NULL,
+    world TEXT                        -- the created world it acted on (NULL: the default world)
 );
 CREATE INDEX IF NOT EXISTS journal_at ON journal (at);
 """
 _INSERT = (
     "INSERT INTO journal (at, method, path, query, version, provider_id, provider_name, authorised, "
     "server_date, status, duration_ms, rules, request_type, request_body, request_truncated, response_type, "
-    "response_body, response_truncated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "response_body, response_truncated, world) VALUES (" + ", ".join("?" * 19) + ")"
 )
 
 
@@ -54,6 +55,8 @@ def _connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous=OFF")
     conn.execute("PRAGMA busy_timeout=30000")
     conn.executescript(_SCHEMA)
+    if "world" not in {row[1] for row in conn.execute("PRAGMA table_info(journal)")}:  # an older file
+        conn.execute("ALTER TABLE journal ADD COLUMN world TEXT")
     return conn
 
 
@@ -87,19 +90,21 @@ class JournalStore:
             raise
         conn.execute("COMMIT")
 
-    def clear(self) -> int:
-        """Forget every entry; how many there were in the ring."""
+    def clear(self, world: str | None = None) -> int:
+        """Forget every entry of one world; how many there were in the ring."""
         conn = self.conn()
         count = conn.execute("SELECT COUNT(*) FROM journal WHERE id > (SELECT COALESCE(MAX(id), 0) "
-                             "FROM journal) - ?", (self.size,)).fetchone()[0]
-        conn.execute("DELETE FROM journal")
+                             "FROM journal) - ? AND world IS ?", (self.size, world)).fetchone()[0]
+        conn.execute("DELETE FROM journal WHERE world IS ?", (world,))
         return int(count)
 
     def entries(self, *, provider: str | None = None, status: str | None = None, path: str | None = None,
-                since: str | None = None, after_id: int | None = None, limit: int = 100) -> list[sqlite3.Row]:
-        """The newest entries first, within the ring, filtered (status: `401` or a class such as `4xx`)."""
-        where = ["id > (SELECT COALESCE(MAX(id), 0) FROM journal) - ?"]
-        params: list[Any] = [self.size]
+                since: str | None = None, after_id: int | None = None, limit: int = 100,
+                world: str | None = None) -> list[sqlite3.Row]:
+        """The newest entries of one world first, within the ring, filtered (status: `401` or a class such
+        as `4xx`)."""
+        where = ["id > (SELECT COALESCE(MAX(id), 0) FROM journal) - ?", "world IS ?"]
+        params: list[Any] = [self.size, world]
         if provider:
             where.append("(provider_id = ? OR lower(provider_name) = lower(?))")
             params += [provider, provider]
@@ -125,11 +130,11 @@ class JournalStore:
         sql = f"SELECT * FROM journal WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ?"
         return cursor.execute(sql, [*params, limit]).fetchall()
 
-    def entry(self, entry_id: int) -> sqlite3.Row | None:
-        """One entry still in the ring, or None."""
+    def entry(self, entry_id: int, world: str | None = None) -> sqlite3.Row | None:
+        """One entry of a world still in the ring, or None."""
         cursor = self.conn().cursor()
         cursor.row_factory = sqlite3.Row
         return cursor.execute(
-            "SELECT * FROM journal WHERE id = ? AND id > (SELECT MAX(id) FROM journal) - ?",
-            (entry_id, self.size),
+            "SELECT * FROM journal WHERE id = ? AND id > (SELECT MAX(id) FROM journal) - ? AND world IS ?",
+            (entry_id, self.size, world),
         ).fetchone()

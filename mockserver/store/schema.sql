@@ -265,3 +265,22 @@ END;
 INSERT OR IGNORE INTO provider_participants (lead_provider_id, user_id, user_created_at, user_seq)
 SELECT a.lead_provider_id, a.user_id, u.created_at, u.rowid FROM applications a JOIN users u ON u.id = a.user_id
 WHERE a.status = 'accepted' AND NOT EXISTS (SELECT 1 FROM provider_participants);
+
+-- Worlds (isolated copies of the mock, POST /__mock__/worlds): a registry kept in the default world's file.
+-- Each world is a file of its own (a copy of a seeded template) whose lead_providers rows carry the world's
+-- fresh tokens; world_tokens maps those tokens back to their world, so a token is the whole interface.
+CREATE TABLE IF NOT EXISTS worlds (
+    id TEXT PRIMARY KEY,
+    path TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    applications INTEGER,
+    empty INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    expires_at REAL NOT NULL                   -- UNIX time (the real clock, never a world's frozen one)
+);
+CREATE TABLE IF NOT EXISTS world_tokens (
+    token TEXT PRIMARY KEY,
+    world_id TEXT NOT NULL REFERENCES worlds(id),
+    lead_provider_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS world_tokens_by_world ON world_tokens (world_id);

@@ -16,6 +16,7 @@ from mockserver.seeding.timeline import iso
 from mockserver.services.applications import show_application
 from mockserver.services.declarations import show_declaration
 from mockserver.store import bulk, testing_rows
+from mockserver.store import worlds as world_registry
 from mockserver.store.db import get_setting, set_setting, write_transaction
 from mockserver.testing_api.common import BadBody, blueprint, context, document, json_answer, read_body
 from mockserver.testing_api.hooks import current_settings, move_declaration, parse_clock, update_settings
@@ -38,9 +39,16 @@ def reset() -> Response:
         raise InvalidAttribute("seed", "must be a non-negative integer")
     if type(empty) is not bool:
         raise InvalidAttribute("empty", "must be true or false")
-    conn = mock_world.connection()
-    info = reset_world(conn, seed=seed, empty=empty, configured_seed=mock_world.state().settings.seed)
-    mock_world.state().tokens.forget()
+    conn, world_id, mock = mock_world.connection(), mock_world.current_world(), mock_world.state()
+    if world_id is None:
+        info = reset_world(conn, seed=seed, empty=empty, configured_seed=mock.settings.seed)
+    else:  # a created world returns to its own seed, and its providers keep the world's tokens
+        registry = mock_world.registry_connection()
+        made_with = world_registry.get(registry, world_id) or {}
+        info = reset_world(conn, seed=seed, empty=empty, configured_seed=made_with.get("seed"))
+        with write_transaction(conn):
+            mock.worlds.retoken(registry, world_id, conn)
+    mock.tokens.forget()
     total = bulk.application_count(conn)
     return json_answer({"seed": info["seed"], "empty": empty, "applications": total})
 

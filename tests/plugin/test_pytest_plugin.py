@@ -98,3 +98,35 @@ def test_idle_unless_asked_for_and_leaves_other_fixtures_alone(pytester: pytest.
     result.assert_outcomes(passed=1)
     listed = pytester.runpytest_subprocess("--fixtures", "-p", "no:cacheprovider")
     assert "npq_mock" in listed.stdout.str()
+
+
+def test_a_world_per_test_when_asked(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import json, urllib.request, urllib.error
+
+        def status(npq_mock, path, token):
+            request = urllib.request.Request(npq_mock.base_url + path,
+                                             headers={"Authorization": "Bearer " + token})
+            try:
+                with urllib.request.urlopen(request) as answer:
+                    return answer.status, json.load(answer)
+            except urllib.error.HTTPError as error:
+                return error.code, None
+
+        KEPT = {}
+
+        def test_first(npq_mock_world, npq_mock):
+            assert npq_mock_world.world != npq_mock.world and npq_mock_world.token != npq_mock.token
+            npq_mock_world.reset(empty=True)
+            assert status(npq_mock_world, "/api/v3/npq-applications", npq_mock_world.token)[1]["data"] == []
+            assert status(npq_mock, "/api/v3/npq-applications", npq_mock.token)[1]["data"] != []
+            KEPT["token"] = npq_mock_world.token
+
+        def test_second(npq_mock_world, npq_mock):
+            assert status(npq_mock, "/api/v1/npq-applications", KEPT["token"])[0] == 401
+            assert status(npq_mock_world, "/api/v1/npq-applications", npq_mock_world.token)[1]["data"] != []
+        """
+    )
+    result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
