@@ -68,3 +68,14 @@ def test_cli_html_option_reaches_the_suite(tmp_path: Path) -> None:
     args = pytest_args(ns, extra)
     assert args[args.index("--html-report") + 1].endswith("out.html")
     assert "--junit-xml" in args
+
+
+def test_cli_api_version_is_an_option_of_its_own() -> None:
+    assert "--api-version {v1,v2,v3}" in build_parser().format_help()
+    ns, extra = build_parser().parse_known_args(
+        ["--base-url", "http://x", "--token", "t", "--api-version", "v3"]
+    )
+    args = pytest_args(ns, extra)
+    assert args[args.index("--api-version") + 1] == "v3"
+    ns, extra = build_parser().parse_known_args(["--base-url", "http://x", "--token", "t"])
+    assert pytest_args(ns, extra)[pytest_args(ns, extra).index("--api-version") + 1] == "v1"
