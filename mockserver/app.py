@@ -15,7 +15,14 @@ from mockserver import pages, testing_api, world
 from mockserver.config import Settings
 from mockserver.errors import RULE_HEADER, ApiError, render_error
 from mockserver.reference import load_reference
-from mockserver.routes import applications, declarations, outcomes, participants
+from mockserver.routes import (
+    applications,
+    declarations,
+    delivery_partners,
+    outcomes,
+    participants,
+    statements,
+)
 from mockserver.seed import prepare_database
 from mockserver.store.db import connect
 from mockserver.versions import VERSIONS
@@ -28,9 +35,19 @@ def _prepare(settings: Settings) -> Settings:
     return settings if settings.db_path is not None else settings.with_overrides(db_path=path)
 
 
+# Endpoints only some versions have (section 1.2): v3's statements and delivery partners.
+VERSION_ONLY_ROUTES = {"v3": (statements, delivery_partners)}
+
+
 def _register_blueprints(app: Flask) -> None:
     for api in VERSIONS:
-        for routes in (applications, outcomes, participants, declarations):
+        for routes in (
+            applications,
+            outcomes,
+            participants,
+            declarations,
+            *VERSION_ONLY_ROUTES.get(api.name, ()),
+        ):
             app.register_blueprint(routes.build(api))
     app.register_blueprint(testing_api.blueprint)
 

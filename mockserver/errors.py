@@ -149,6 +149,40 @@ _RULES: tuple[Rule, ...] = (
          "The '#/declaration_date' value cannot be a future date. Check the date and try again.", "R-103"),
     Rule("declaration.delivery_partner_required", 422, "delivery_partner_id",
          "The property '#/delivery_partner_id' must be present", "R-103, D4"),
+    Rule("declaration.delivery_partner_unknown", 422, "delivery_partner_id",
+         "The property '#/delivery_partner_id' does not exist", "V-64 step 13"),
+    Rule("declaration.secondary_delivery_partner_unknown", 422, "secondary_delivery_partner_id",
+         "The property '#/secondary_delivery_partner_id' does not exist", "V-64 step 14"),
+    Rule("declaration.delivery_partner_overseas", 422, "delivery_partner_id",
+         "The property '#/delivery_partner_id' cannot be specified for Applications from outside of "
+         "England{apostrophe}", "V-64 15c, VD7"),
+    Rule("declaration.delivery_partner_not_partnered", 422, "delivery_partner_id",
+         "The entered '#/delivery_partner_id' is not from your list of confirmed Delivery Partners for "
+         "the Cohort", "V-64 15d, V-69"),
+    Rule("declaration.secondary_without_primary", 422, "secondary_delivery_partner_id",
+         "The property '#/secondary_delivery_partner_id' cannot be specified without the property "
+         "'#/delivery_partner_id'", "V-64 15e"),
+    Rule("declaration.secondary_delivery_partner_overseas", 422, "secondary_delivery_partner_id",
+         "The property '#/secondary_delivery_partner_id' cannot be specified for Applications from "
+         "outside of England{apostrophe}", "V-64 15f, VD7"),
+    Rule("declaration.secondary_delivery_partner_not_partnered", 422, "secondary_delivery_partner_id",
+         "The entered '#/secondary_delivery_partner_id' is not from your list of confirmed Delivery "
+         "Partners for the Cohort", "V-64 15g, V-69"),
+    Rule("declaration.same_delivery_partners", 422, "secondary_delivery_partner_id",
+         "The property '#/secondary_delivery_partner_id' cannot have the same value as the property "
+         "'#/delivery_partner_id'", "V-64 15h"),
+    Rule("declaration.model_duplicate", 422, "base",
+         "There is already a declaration with state {state} for this application", "V-64 15i, VD19"),
+    Rule("declaration.other_provider", 403, "Cannot modify declaration",
+         "The declaration cannot be modified because it was created by another lead provider", "V-52, VD8"),
+    Rule("change_partner.primary_unknown", 422, "delivery_partner",
+         "The entered '#/delivery_partner_id' is not from your list of confirmed Delivery Partners for "
+         "the Cohort", "V-69 step 1"),
+    Rule("change_partner.secondary_unknown", 422, "secondary_delivery_partner",
+         "The entered '#/secondary_delivery_partner_id' is not from your list of confirmed Delivery "
+         "Partners for the Cohort", "V-69 step 2"),
+    Rule("change_partner.primary_required", 422, "delivery_partner_id",
+         "The property '#/delivery_partner_id' must be present", "V-69 step 4"),
     Rule("declaration.outcome_not_created", 400, _BAD,
          "Could not create completed declaration. Contact the DfE for support.", "R-106"),
     Rule("void.already_voided", 422, "declaration", "This declaration has already been voided.", "R-110"),

@@ -67,9 +67,13 @@ def time_filter(args: MultiDict, name: str) -> str | None:
         raise ApiError.of(code) from None
 
 
-def cohort_filter(args: MultiDict) -> list[int] | None:
-    """R-36: comma-separated start years; blank means no filter, unknown years match nothing."""
+def cohort_filter(args: MultiDict, *, arrays: bool = False) -> list[int] | None:
+    """R-36: comma-separated start years; blank means no filter, unknown years match nothing.
+
+    arrays: `filter[cohort][]=2024` counts as the list of its values (V-38 reads the raw parameter)."""
     raw = nested_param(args, "filter", "cohort")
+    if arrays and isinstance(raw, NotScalar):
+        raw = ",".join(args.getlist("filter[cohort][]"))
     if raw is None or isinstance(raw, NotScalar) or _blank(raw):
         return None
     return [ruby_to_i(part) for part in raw.split(",") if part.strip()]

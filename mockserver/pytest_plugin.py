@@ -56,7 +56,7 @@ class NpqMock:
         headers = {"Content-Type": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        if self.world is not None and path.startswith("/__mock__/") and "/worlds" not in path:
+        if self.world is not None and "/__mock__/worlds" not in path:
             headers["X-NPQ-Mock-World"] = self.world
         data = None if body is None else json.dumps(body).encode()
         call = urllib.request.Request(self.base_url + path, data=data, method=method, headers=headers)

@@ -16,10 +16,13 @@ from faker import Faker
 
 from mockserver.config import Settings
 from mockserver.reference import ReferenceData, load_reference
+from mockserver.seeding.billing import Billing
 from mockserver.seeding.builder import WorldBuilder
 from mockserver.seeding.plan import DEFAULT_APPLICATIONS, Progress, build
 from mockserver.seeding.pools import Pools
 from mockserver.store import bulk
+from mockserver.store import delivery_partners as partner_store
+from mockserver.store import statements as statement_store
 from mockserver.store.db import connect, create_schema, get_setting, set_setting, write_transaction
 from mockserver.store.reference_rows import write_reference
 
@@ -43,9 +46,15 @@ def seed_world(conn: sqlite3.Connection, ref: ReferenceData, *, seed: int, appli
         bulk.wipe_world(conn)
         write_reference(conn, ref, delivery_partner_rule=delivery_partner_rule)
         builder = WorldBuilder(ref, bulk.schedule_ids(conn), random.Random(seed), pools_for(seed))
+        billing = Billing(ref, seed) if total else None
+        if billing is not None:
+            partner_store.insert(conn, billing.partners, billing.partnerships)
+            statement_store.insert(conn, billing.statements)
         for rows, done in build(builder, total) if total else ():
+            items = billing.annotate(rows) if billing is not None else []
             for table in bulk.COLUMNS:
                 bulk.insert_rows(conn, table, getattr(rows, table))
+            statement_store.insert_items(conn, items)
             if progress:
                 progress(done, total)
         set_setting(conn, WORLD_KEY, {

@@ -1,8 +1,8 @@
 """The app's per-process state and the current request's world and connection (flaskr's `db.py` role).
 
 A server holds a default world and any number of created worlds (mockserver/worlds.py). Which world a
-request acts on is decided once, before anything else: a created world's token names its world; on the
-testing API an explicit `X-NPQ-Mock-World: <id>` header does too; everything else is the default world.
+request acts on is decided once, before anything else: an explicit `X-NPQ-Mock-World: <id>` header, else a
+created world's token, else the default world.
 Routes and the testing API import this leaf module; `app.py` imports them, never the reverse.
 """
 
@@ -105,14 +105,14 @@ def _live(world: dict | None) -> bool:
 
 
 def _bind_world() -> Response | None:
-    """Choose the request's world: an explicit header (testing API only), a created world's token, or the
-    default world. An explicit id that names no live world is a 404; a dead world's token simply is not
-    known (the API then answers 401, as for any unknown token)."""
+    """Choose the request's world: an explicit header, a created world's token, or the default world.
+    An explicit id that names no live world is a 404; a dead world's token simply is not known (the API
+    then answers 401, as for any unknown token)."""
     g.world_id = None
     mock = state()
     registry_conn = mock.connections.get()
     explicit = request.headers.get(WORLD_HEADER)
-    if explicit and request.path.startswith("/__mock__/"):
+    if explicit:
         if not _live(registry.get(registry_conn, explicit)):
             return Response(b'{"error":"Resource not found"}', 404, content_type="application/json")
         g.world_id = explicit

@@ -31,10 +31,111 @@ class DeclarationFacts:
     has_contract: bool
     fundable: bool
     same_type_and_date_state: str | None  # state of a billable/submitted twin with this type and date
-    cohort_closed: bool
+    cohort_closed: bool  # R-100: no next output-fee statement for the cohort (V-71)
     same_type_billable: bool
     now: datetime
     delivery_partner_rule: bool
+    inside_catchment: bool = False  # V-64's definition (Application#inside_catchment?)
+    partners: PartnerFacts | None = None  # v3 (V-63): the delivery partners sent; None when not read
+    model_duplicate_state: str | None = None  # VD19: a billable same-type declaration seen by the model
+    duplicate_guard: bool = False  # VD19 (HEAD)
+    overseas_apostrophe: bool = False  # VD7 (Aug 2025)
+
+
+@dataclass(frozen=True)
+class PartnerFacts:
+    """The delivery partners of a would-be declaration (V-63, V-64 steps 13-15)."""
+
+    primary_sent: bool  # the key is present with a non-null value (even "" or a number)
+    secondary_sent: bool
+    primary_exists: bool  # a delivery partner has that UUID
+    secondary_exists: bool
+    primary_partnered: bool  # partnered with this provider for the declaration's exact cohort
+    secondary_partnered: bool
+    same: bool  # primary and secondary are the same partner
+
+
+@dataclass(frozen=True)
+class ModelFacts:
+    """What the Declaration model's validations read (V-64 step 15, V-69 step 3)."""
+
+    future_date: bool
+    cohort: int  # the declaration's cohort start year
+    inside_catchment: bool
+    primary: str | None  # the partner ids assigned (None: no partner)
+    secondary: str | None
+    primary_partnered: bool
+    secondary_partnered: bool
+    check_required: bool = True  # create: always; change: only when the primary changed
+    check_primary_partnered: bool = True  # change: only when it changed
+    check_secondary_partnered: bool = True
+    required_rule: bool = True  # VD6 / D4
+    apostrophe: bool = False  # VD7
+    duplicate_state: str | None = None  # VD19: checked only when a-h found nothing
+    duplicate_guard: bool = False
+
+
+def inside_catchment(teacher_catchment: object, application_cohort: int | None, school_urn: object) -> bool:
+    """V-64: catchment england, or (application cohort before 2024 and a school URN starting with 1)."""
+    if teacher_catchment == "england":
+        return True
+    return (
+        application_cohort is not None
+        and application_cohort < 2024
+        and isinstance(school_urn, str)
+        and school_urn.startswith("1")
+    )
+
+
+def model_checks(m: ModelFacts) -> list[Violation]:
+    """V-64 step 15 a-i in order: the Declaration model's validations (all evaluated, i only when clean)."""
+    apostrophe = {"apostrophe": "'" if m.apostrophe else ""}
+    errors: list[Violation] = []
+    if m.future_date:
+        errors.append(Violation("declaration.future_date"))
+    if m.required_rule and m.check_required and m.cohort >= 2024 and m.inside_catchment and m.primary is None:
+        errors.append(Violation("declaration.delivery_partner_required"))
+    if m.primary is not None and not m.inside_catchment:
+        errors.append(Violation("declaration.delivery_partner_overseas", apostrophe))
+    if m.primary is not None and m.check_primary_partnered and not m.primary_partnered:
+        errors.append(Violation("declaration.delivery_partner_not_partnered"))
+    if m.secondary is not None and m.primary is None:
+        errors.append(Violation("declaration.secondary_without_primary"))
+    if m.primary is not None and m.secondary is not None and not m.inside_catchment:
+        errors.append(Violation("declaration.secondary_delivery_partner_overseas", apostrophe))
+    if m.secondary is not None and m.check_secondary_partnered and not m.secondary_partnered:
+        errors.append(Violation("declaration.secondary_delivery_partner_not_partnered"))
+    if m.primary is not None and m.primary == m.secondary:
+        errors.append(Violation("declaration.same_delivery_partners"))
+    if not errors and m.duplicate_guard and m.duplicate_state is not None:
+        errors.append(Violation("declaration.model_duplicate", {"state": m.duplicate_state}))
+    return errors
+
+
+@dataclass(frozen=True)
+class ChangePartnerFacts:
+    """PUT change-delivery-partner (V-68, V-69): what was sent and what the declaration holds."""
+
+    primary_blank: bool  # missing, null or ""
+    primary_exists: bool
+    secondary_blank: bool
+    secondary_exists: bool
+    model: ModelFacts  # with the new partners assigned (an unknown partner assigns none)
+    errors_first: bool  # HEAD order (VD9): steps 1, 2 before the model's
+
+
+def validate_change_partner(f: ChangePartnerFacts) -> list[Violation]:
+    """V-69: HEAD 1, 2, 3 (model), 4; Aug 2025 3, 1, 2, 4. Duplicates collapse when rendered."""
+    lookups: list[Violation] = []
+    if f.primary_blank or not f.primary_exists:
+        lookups.append(Violation("change_partner.primary_unknown"))
+    if not f.secondary_blank and not f.secondary_exists:
+        lookups.append(Violation("change_partner.secondary_unknown"))
+    model = model_checks(f.model)
+    errors = lookups + model if f.errors_first else model + lookups
+    if f.primary_blank:
+        errors.append(Violation("change_partner.primary_required"))
+    return errors
 
 
 def validate_create(f: DeclarationFacts) -> tuple[list[Violation], datetime | None]:
@@ -78,17 +179,33 @@ def validate_create(f: DeclarationFacts) -> tuple[list[Violation], datetime | No
         errors.append(Violation("declaration.has_passed_invalid"))
     if not errors and f.same_type_billable:
         errors.append(Violation("declaration.duplicate"))
-    if not errors:
-        if when is not None and when > f.now:
-            errors.append(Violation("declaration.future_date"))
-        if (
-            f.delivery_partner_rule
-            and f.schedule is not None
-            and f.schedule.cohort >= 2024
-            and f.application is not None
-            and f.application.teacher_catchment == "england"
-        ):
-            errors.append(Violation("declaration.delivery_partner_required"))
+    p = f.partners
+    if p is not None and p.primary_sent and not p.primary_exists:
+        errors.append(Violation("declaration.delivery_partner_unknown"))
+    if p is not None and p.secondary_sent and not p.secondary_exists:
+        errors.append(Violation("declaration.secondary_delivery_partner_unknown"))
+    if not errors and f.schedule is not None and f.application is not None:
+        primary = "primary" if p is not None and p.primary_sent else None
+        secondary = ("primary" if p.same else "secondary") if p is not None and p.secondary_sent else None
+        errors.extend(
+            model_checks(
+                ModelFacts(
+                    future_date=when is not None and when > f.now,
+                    cohort=f.schedule.cohort,
+                    inside_catchment=f.inside_catchment,
+                    primary=primary,
+                    secondary=secondary,
+                    primary_partnered=p is not None and p.primary_partnered,
+                    secondary_partnered=p is not None and p.secondary_partnered,
+                    required_rule=f.delivery_partner_rule,
+                    apostrophe=f.overseas_apostrophe,
+                    duplicate_state=f.model_duplicate_state,
+                    duplicate_guard=f.duplicate_guard,
+                )
+            )
+        )
+    elif not errors and when is not None and when > f.now:
+        errors.append(Violation("declaration.future_date"))
     return errors, when
 
 

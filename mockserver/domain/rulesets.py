@@ -7,7 +7,7 @@ branching on a version name (behaviour reference V-02, V-90, VD1..VD20).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 
@@ -28,6 +28,8 @@ class RuleSet:
     overseas_apostrophe: bool = False  # VD7: the Aug 2025 "outside of England'" messages
     declaration_owner_scope: bool = False  # VD8, V-51/V-52: the application's provider sees, 403 on writes
     delivery_partner_errors_first: bool = False  # VD9: HEAD order of change-delivery-partner checks
+    declaration_cohort_filter: bool = False  # V-38: v3 declarations take filter[cohort]
+    declaration_duplicate_guard: bool = False  # VD19: the model's own duplicate check (V-64 15i)
     extra_withdrawal_reasons: bool = False  # VD11: 21 reasons instead of 17
     filter_must_be_object: bool = False  # VD12, V-31: 400 before authentication
     passed_outcome_kept: bool = False  # VD14
@@ -66,8 +68,10 @@ V3_HEAD = RuleSet(
     schedule_on_accept=True,
     funding_levels=True,
     delivery_partner_input=True,
+    declaration_cohort_filter=True,
     declaration_owner_scope=True,
     delivery_partner_errors_first=True,
+    declaration_duplicate_guard=True,
     extra_withdrawal_reasons=True,
     filter_must_be_object=True,
     passed_outcome_kept=True,
@@ -83,6 +87,7 @@ V3_AUG_2025 = RuleSet(
     name="v3",
     schedule_on_accept=True,
     delivery_partner_input=True,
+    declaration_cohort_filter=True,
     overseas_apostrophe=True,
     retired_id_gone=True,
     sort=True,
@@ -91,5 +96,10 @@ V3_AUG_2025 = RuleSet(
 
 
 def v3(settings: Mapping[str, Any]) -> RuleSet:
-    """v3 at HEAD (default) or at the Aug 2025 epoch, by the v3_epoch setting."""
-    return V3_AUG_2025 if settings.get("v3_epoch") == "2025-08" else V3_HEAD
+    """v3 at HEAD (default) or at the Aug 2025 epoch, by the v3_epoch setting. At the Aug 2025 epoch the
+    delivery partner requirement was the same feature flag as v1's (VD6 = D4), so it follows that setting."""
+    if settings.get("v3_epoch") == "2025-08":
+        if settings.get("delivery_partner_rule", True):
+            return V3_AUG_2025
+        return replace(V3_AUG_2025, delivery_partner_required=False)
+    return V3_HEAD

@@ -17,6 +17,7 @@ from __future__ import annotations
 import atexit
 import logging
 import os
+import re
 import threading
 import time
 from collections import deque
@@ -61,6 +62,7 @@ class Journal(JournalStore):
         super().__init__(path, size)
         self._providers: dict[str, str] = {}
         self._tokens: tuple[str, ...] | None = None
+        self._token_pattern: re.Pattern[bytes] | None = None
         self._pending: deque[tuple[Any, ...]] = deque()
         self._flushing = threading.Lock()
         self._writer_pid: int | None = None
@@ -70,6 +72,10 @@ class Journal(JournalStore):
         rows = bulk.provider_tokens(_world.connection())
         self._providers = {row[0]: row[1] for row in rows}
         self._tokens = tuple(sorted((row[2] for row in rows if row[2]), key=len, reverse=True))
+        # One pass over the bytes finds any of them (longest first, so no token hides inside another).
+        self._token_pattern = (
+            re.compile(b"|".join(re.escape(t.encode()) for t in self._tokens)) if self._tokens else None
+        )
 
     def provider_name(self, provider_id: str) -> str | None:
         if provider_id not in self._providers:
@@ -121,9 +127,13 @@ class Journal(JournalStore):
                 round(duration * 1000, 3), rules, request_type, request_body, request_truncated,
                 response_type, response_body, response_truncated, world)
 
-    def _text(self, data: bytes) -> tuple[str, int]:
-        truncated = len(data) > BODY_LIMIT
-        return self.mask(data[:BODY_LIMIT].decode("utf-8", "replace")), int(truncated)
+    def _text(self, data: bytes) -> tuple[bytes, int]:
+        """The body as stored: bytes (decoded when read), cut at BODY_LIMIT, every known token masked."""
+        kept = data[:BODY_LIMIT]
+        pattern = self._token_pattern
+        if pattern is not None and pattern.search(kept):
+            kept = pattern.sub(MASK.encode(), kept)
+        return kept, int(len(data) > BODY_LIMIT)
 
 
 def journal(app: Flask) -> Journal | None:
@@ -134,7 +144,7 @@ def journal(app: Flask) -> Journal | None:
 def timestamp(moment: datetime) -> str:
     """The journal's time format: UTC, milliseconds, `Z` (text order is time order)."""
     moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
 
 
 def _skipped(path: str) -> bool:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from mockserver.jsonapi import data_attributes, page_params, participant_filter, render_csv, time_filter
+from mockserver.jsonapi import (
+    cohort_filter,
+    data_attributes,
+    page_params,
+    participant_filter,
+    render_csv,
+    time_filter,
+)
 from mockserver.routes.common import body, context, csv_ok, new_blueprint, ok, record_id, route, views
 from mockserver.services import declarations as service
 from mockserver.versions import ApiVersion
@@ -15,8 +22,15 @@ def index() -> Response:
     args = request.args
     page, per_page = page_params(args)
     updated_since, participants = time_filter(args, "updated_since"), participant_filter(args)
+    ctx = context()
+    cohorts = cohort_filter(args, arrays=True) if ctx.rules.declaration_cohort_filter else None
     rows = service.list_declarations(
-        context(), updated_since=updated_since, participant_ids=participants, page=page, per_page=per_page
+        ctx,
+        updated_since=updated_since,
+        participant_ids=participants,
+        cohorts=cohorts,
+        page=page,
+        per_page=per_page,
     )
     shown = views()
     return ok([shown.declaration(row) for row in rows])
@@ -48,6 +62,14 @@ def void(declaration_id: str) -> Response:
     return ok(views().declaration(service.void_declaration(context(), record_id(declaration_id))))
 
 
+def change_delivery_partner(declaration_id: str) -> Response:
+    """V-68..V-70: 404, then 403 for another provider's declaration, then the body (400), then the rules."""
+    ctx, found = context(), record_id(declaration_id)
+    service.check_owner(ctx, found)
+    attributes = data_attributes(body(), optional=False)
+    return ok(views().declaration(service.change_delivery_partner(ctx, found, attributes)))
+
+
 def build(api: ApiVersion) -> Blueprint:
     """The declaration routes of one API version."""
     blueprint = new_blueprint("declarations", api)
@@ -63,4 +85,8 @@ def build(api: ApiVersion) -> Blueprint:
         "/participant-declarations/<declaration_id>", view_func=show, provide_automatic_options=False
     )
     route(blueprint, "/participant-declarations/<declaration_id>/void", "PUT")(void)
+    if api.rules({}).delivery_partner_input:
+        route(blueprint, "/participant-declarations/<declaration_id>/change-delivery-partner", "PUT")(
+            change_delivery_partner
+        )
     return blueprint

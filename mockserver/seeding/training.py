@@ -51,6 +51,7 @@ def declare(b: WorldBuilder, app: Row, kind: str, when: datetime, *, state: str 
         "lead_provider_id": app["lead_provider_id"], "cohort": app["cohort"], "declaration_type": kind,
         "declaration_date": iso(when), "state": state, "superseded_by_id": None,
         "created_at": iso(created), "updated_at": iso(max(created, updated)),
+        "delivery_partner_id": None, "secondary_delivery_partner_id": None,  # seeding/billing.py sets them
     }
     b.rows.declarations.append(row)
     return row

@@ -14,8 +14,10 @@ from mockserver.domain.uuids import is_uuid
 from mockserver.errors import ApiError
 from mockserver.services.context import Context
 from mockserver.services.outcomes import record_outcome, void_outcome_after_clawback
+from mockserver.services.statements import after_void, attach, next_output_fee
 from mockserver.store import applications as app_store
 from mockserver.store import declarations as store
+from mockserver.store import delivery_partners as partner_store
 from mockserver.store import participants as participant_store
 from mockserver.store import records
 from mockserver.store.db import read_transaction, write_transaction
@@ -29,9 +31,16 @@ def list_declarations(
     participant_ids: Sequence[str] | None,
     page: int,
     per_page: int,
+    cohorts: Sequence[int] | None = None,
 ) -> list[dict[str, Any]]:
-    """R-107: one page of the provider's declarations."""
-    query = store.list_query(ctx.provider_id, updated_since, participant_ids)
+    """R-107, V-62: one page of the provider's declarations (V-51 scope; V-38 cohorts)."""
+    query = store.list_query(
+        ctx.provider_id,
+        updated_since,
+        participant_ids,
+        cohorts=cohorts,
+        owner_scope=ctx.rules.declaration_owner_scope,
+    )
     with read_transaction(ctx.conn):
         return fetch_page(ctx.conn, query, page, per_page)
 
@@ -46,10 +55,24 @@ def declarations_csv(
 
 
 def _load(ctx: Context, declaration_id: str) -> sqlite3.Row:
-    row = store.get(ctx.conn, declaration_id, ctx.provider_id)
+    row = store.get(ctx.conn, declaration_id, ctx.provider_id, owner_scope=ctx.rules.declaration_owner_scope)
     if row is None:
         raise ApiError.of("resource.not_found")
     return row
+
+
+def load_for_change(ctx: Context, declaration_id: str) -> sqlite3.Row:
+    """V-52: the declaration in the caller's scope (404), then 403 unless the caller created it."""
+    row = _load(ctx, declaration_id)
+    if row["lead_provider_id"] != ctx.provider_id:
+        raise ApiError.of("declaration.other_provider")
+    return row
+
+
+def check_owner(ctx: Context, declaration_id: str) -> None:
+    """V-52: 404/403 before the body is read."""
+    with read_transaction(ctx.conn):
+        load_for_change(ctx, declaration_id)
 
 
 def show_declaration(ctx: Context, declaration_id: str) -> dict[str, Any]:
@@ -57,7 +80,9 @@ def show_declaration(ctx: Context, declaration_id: str) -> dict[str, Any]:
     return _load(ctx, declaration_id)
 
 
-def _facts(ctx: Context, attrs: Mapping[str, Any]) -> tuple[rules.DeclarationFacts, Any, Any]:
+def _facts(
+    ctx: Context, attrs: Mapping[str, Any]
+) -> tuple[rules.DeclarationFacts, Any, Any, str | None, str]:
     catalog, conn = ctx.catalog, ctx.conn
     pid, course = attrs.get("participant_id"), attrs.get("course_identifier")
     # Postgres compares uuid values case-insensitively; ids are stored lower-case (as URL ids are matched).
@@ -68,6 +93,8 @@ def _facts(ctx: Context, attrs: Mapping[str, Any]) -> tuple[rules.DeclarationFac
     row = participant_store.accepted_for(conn, pid, ctx.provider_id, courses) if user and courses else None
     app = records.application(row) if row is not None else None
     schedule = catalog.schedule(app.schedule_cohort, app.schedule_identifier) if app else None
+    suffix = str(row["cohort_suffix"]) if row is not None else "a"
+    ended, statement = next_output_fee(ctx, ctx.provider_id, schedule and schedule.cohort, suffix)
     withdrawn_at = None
     if app is not None:
         latest = app_store.latest_state(conn, app.id, ctx.provider_id)
@@ -79,9 +106,7 @@ def _facts(ctx: Context, attrs: Mapping[str, Any]) -> tuple[rules.DeclarationFac
         is_fundable = fundable(app, _previously_funded(ctx, app, mine))
         same_type = store.same_type_billable(conn, app.id, str(declaration_type))
         if when is not None and isinstance(course, str):
-            twin = store.twin_state(
-                conn, app.user_id, ctx.provider_id, course, str(declaration_type), when
-            )
+            twin = store.twin_state(conn, app.user_id, ctx.provider_id, course, str(declaration_type), when)
     facts = rules.DeclarationFacts(
         participant_id=pid,
         declaration_type=declaration_type,
@@ -102,12 +127,56 @@ def _facts(ctx: Context, attrs: Mapping[str, Any]) -> tuple[rules.DeclarationFac
         ),
         fundable=is_fundable,
         same_type_and_date_state=twin,
-        cohort_closed=ctx.cohort_closed(schedule and schedule.cohort),
+        cohort_closed=ended,
         same_type_billable=same_type,
         now=ctx.now,
         delivery_partner_rule=ctx.rules.delivery_partner_required,
+        inside_catchment=row is not None
+        and rules.inside_catchment(row["teacher_catchment"], row["cohort"], row["school_urn"]),
+        partners=_partner_facts(ctx, attrs, schedule and schedule.cohort, suffix)
+        if ctx.rules.delivery_partner_input
+        else None,
+        model_duplicate_state=store.same_type_state(conn, app.id, str(declaration_type)) if app else None,
+        duplicate_guard=ctx.rules.declaration_duplicate_guard,
+        overseas_apostrophe=ctx.rules.overseas_apostrophe,
     )
-    return facts, user, app
+    return facts, user, app, statement, suffix
+
+
+def _sent(attrs: Mapping[str, Any], name: str) -> bool:
+    return attrs.get(name) is not None
+
+
+def _partner_facts(
+    ctx: Context, attrs: Mapping[str, Any], cohort: int | None, suffix: str
+) -> rules.PartnerFacts:
+    """V-63/V-64 steps 13-15: the partners sent, whether they exist and are partnered for the cohort."""
+    conn, primary, secondary = (
+        ctx.conn,
+        attrs.get("delivery_partner_id"),
+        attrs.get("secondary_delivery_partner_id"),
+    )
+    primary_exists, secondary_exists = (
+        partner_store.exists(conn, primary),
+        partner_store.exists(conn, secondary),
+    )
+
+    def partnered(partner: object, exists: bool) -> bool:
+        return bool(
+            exists
+            and cohort is not None
+            and partner_store.partnered(conn, str(partner), ctx.provider_id, cohort, suffix)
+        )
+
+    return rules.PartnerFacts(
+        primary_sent=_sent(attrs, "delivery_partner_id"),
+        secondary_sent=_sent(attrs, "secondary_delivery_partner_id"),
+        primary_exists=primary_exists,
+        secondary_exists=secondary_exists,
+        primary_partnered=partnered(primary, primary_exists),
+        secondary_partnered=partnered(secondary, secondary_exists),
+        same=primary_exists and secondary_exists and str(primary).lower() == str(secondary).lower(),
+    )
 
 
 def _previously_funded(ctx: Context, app: Any, mine: Sequence[Any]) -> bool:
@@ -117,7 +186,7 @@ def _previously_funded(ctx: Context, app: Any, mine: Sequence[Any]) -> bool:
 def create_declaration(ctx: Context, attrs: Mapping[str, Any]) -> dict[str, Any]:
     """R-80..R-106 in one transaction; 200 with the new declaration."""
     with write_transaction(ctx.conn):
-        facts, user, app = _facts(ctx, attrs)
+        facts, user, app, statement, suffix = _facts(ctx, attrs)
         errors, when = rules.validate_create(facts)
         if errors:
             raise ApiError(errors)
@@ -138,6 +207,9 @@ def create_declaration(ctx: Context, attrs: Mapping[str, Any]) -> dict[str, Any]
                 "user_id": user["id"],
                 "lead_provider_id": ctx.provider_id,
                 "cohort": facts.schedule.cohort,
+                "cohort_suffix": suffix,
+                "delivery_partner_id": _partner_id(facts, attrs, "delivery_partner_id"),
+                "secondary_delivery_partner_id": _partner_id(facts, attrs, "secondary_delivery_partner_id"),
                 "declaration_type": declaration_type,
                 "declaration_date": stamp(when),
                 "declaration_usec": when.microsecond,
@@ -150,6 +222,7 @@ def create_declaration(ctx: Context, attrs: Mapping[str, Any]) -> dict[str, Any]
         state = rules.initial_state(duplicate, facts.fundable)
         if state != "submitted":
             store.set_state(ctx.conn, declaration_id, state, now)
+            attach(ctx, statement, declaration_id, state)  # R-105
         if declaration_type == "completed" and facts.course_has_outcomes:
             record_outcome(
                 ctx,
@@ -165,15 +238,19 @@ def create_declaration(ctx: Context, attrs: Mapping[str, Any]) -> dict[str, Any]
 def void_declaration(ctx: Context, declaration_id: str) -> dict[str, Any]:
     """R-109..R-112."""
     with write_transaction(ctx.conn):
-        row = _load(ctx, declaration_id)
+        row = load_for_change(ctx, declaration_id)
         declaration = records.declaration(row)
-        errors = rules.validate_void(declaration, cohort_closed=ctx.cohort_closed(declaration.cohort))
+        ended, refund_statement = next_output_fee(
+            ctx, declaration.lead_provider_id, declaration.cohort, str(row["cohort_suffix"])
+        )
+        errors = rules.validate_void(declaration, cohort_closed=ended)
         if errors:
             raise ApiError(errors)
         now = ctx.now_stamp
         store.set_state(
             ctx.conn, declaration.id, transition("declaration_state", declaration.state, "void"), now
         )
+        after_void(ctx, declaration.id, declaration.state, refund_statement)
         course = row["course_identifier"]
         if declaration.declaration_type == "completed" and ctx.catalog.ref.has_outcomes(course):
             void_outcome_after_clawback(
@@ -186,4 +263,73 @@ def void_declaration(ctx: Context, declaration_id: str) -> dict[str, Any]:
                 declaration_date=declaration.declaration_date,
                 now=now,
             )
+        return _load(ctx, declaration_id)
+
+
+def _partner_id(facts: rules.DeclarationFacts, attrs: Mapping[str, Any], name: str) -> str | None:
+    """V-66: v3 stores the partners sent (validated, so real ids); v1/v2 never read them."""
+    if facts.partners is None or attrs.get(name) is None:
+        return None
+    return str(attrs[name]).lower()
+
+
+def change_delivery_partner(ctx: Context, declaration_id: str, attrs: Mapping[str, Any]) -> dict[str, Any]:
+    """V-68..V-70: replace the declaration's delivery partners; 200 with it, updated_at moved."""
+    with write_transaction(ctx.conn):
+        row = load_for_change(ctx, declaration_id)
+        conn, primary, secondary = (
+            ctx.conn,
+            attrs.get("delivery_partner_id"),
+            attrs.get("secondary_delivery_partner_id"),
+        )
+        primary_blank = primary is None or (isinstance(primary, str) and not primary.strip())
+        secondary_blank = secondary is None or (isinstance(secondary, str) and not secondary.strip())
+        primary_exists = partner_store.exists(conn, primary)
+        secondary_exists = partner_store.exists(conn, secondary)
+        new_primary = str(primary).lower() if primary_exists else None
+        new_secondary = str(secondary).lower() if secondary_exists else None
+        cohort, suffix = int(row["cohort"]), str(row["cohort_suffix"])
+        app = app_store.catchment_of(conn, row["application_id"])
+        primary_changed = new_primary != row["delivery_partner_id"]
+        secondary_changed = new_secondary != row["secondary_delivery_partner_id"]
+        model = rules.ModelFacts(
+            future_date=row["declaration_date"] > ctx.now_stamp,
+            cohort=cohort,
+            inside_catchment=rules.inside_catchment(
+                app["teacher_catchment"], app["cohort"], app["school_urn"]
+            ),
+            primary=new_primary,
+            secondary=new_secondary,
+            primary_partnered=bool(
+                new_primary and partner_store.partnered(conn, new_primary, ctx.provider_id, cohort, suffix)
+            ),
+            secondary_partnered=bool(
+                new_secondary
+                and partner_store.partnered(conn, new_secondary, ctx.provider_id, cohort, suffix)
+            ),
+            check_required=primary_changed,
+            check_primary_partnered=primary_changed,
+            check_secondary_partnered=secondary_changed,
+            required_rule=ctx.rules.delivery_partner_required,
+            apostrophe=ctx.rules.overseas_apostrophe,
+            duplicate_state=store.same_type_state(
+                conn, row["application_id"], row["declaration_type"], row["id"]
+            )
+            if row["state"] in ("submitted", "eligible", "payable", "paid")
+            else None,
+            duplicate_guard=ctx.rules.declaration_duplicate_guard,
+        )
+        errors = rules.validate_change_partner(
+            rules.ChangePartnerFacts(
+                primary_blank=primary_blank,
+                primary_exists=primary_exists,
+                secondary_blank=secondary_blank,
+                secondary_exists=secondary_exists,
+                model=model,
+                errors_first=ctx.rules.delivery_partner_errors_first,
+            )
+        )
+        if errors:
+            raise ApiError(errors)
+        store.set_partners(conn, row["id"], new_primary, new_secondary, ctx.now_stamp)
         return _load(ctx, declaration_id)

@@ -175,3 +175,10 @@ def change_schedule(
         "UPDATE applications SET schedule_id = ?, cohort = ?, funded_place = ?, updated_at = ? WHERE id = ?",
         (schedule, cohort, None if funded_place is None else int(funded_place), now, app_id),
     )
+
+
+def catchment_of(conn: sqlite3.Connection, app_id: str) -> sqlite3.Row:
+    """What V-64's "inside catchment" reads of an application."""
+    return conn.execute(
+        "SELECT teacher_catchment, cohort, school_urn FROM applications WHERE id = ?", (app_id,)
+    ).fetchone()

@@ -19,14 +19,16 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "application_states": ("application_id", "lead_provider_id", "state", "reason", "created_at"),
     "declarations": (
         "id", "application_id", "user_id", "lead_provider_id", "cohort", "declaration_type",
-        "declaration_date", "state", "superseded_by_id", "created_at", "updated_at",
+        "declaration_date", "state", "superseded_by_id", "created_at", "updated_at", "delivery_partner_id",
+        "secondary_delivery_partner_id",
     ),
     "outcomes": (
         "id", "declaration_id", "lead_provider_id", "user_id", "state", "completion_date", "created_at",
     ),
 }
 # Children first, so a wipe never leaves a dangling reference even with foreign keys on.
-WORLD_TABLES = ("outcomes", "declarations", "application_states", "participant_id_changes", "applications",
+WORLD_TABLES = ("statement_items", "statements", "outcomes", "declarations", "delivery_partnerships",
+                "delivery_partners", "application_states", "participant_id_changes", "applications",
                 "users")
 _INSERTS = {
     table: f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})"

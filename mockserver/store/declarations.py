@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from mockserver.domain.timeparse import stamp
-from mockserver.store.paging import PageQuery
+from mockserver.store.paging import PageQuery, sql_int
 
 BILLABLE = "('submitted', 'eligible', 'payable', 'paid')"
 LATEST_OUTCOME = (
@@ -34,26 +34,76 @@ SELECT = (
 )
 
 
-def get(conn: sqlite3.Connection, declaration_id: str, provider_id: str | None = None) -> sqlite3.Row | None:
+def _scope(owner_scope: bool) -> str:
+    """R-14/R-108: the creator; VD8/V-51 (owner_scope): also the application's current provider."""
+    return "(d.lead_provider_id = ? OR a.lead_provider_id = ?)" if owner_scope else "d.lead_provider_id = ?"
+
+
+def _scope_params(provider_id: str, owner_scope: bool) -> list[object]:
+    return [provider_id, provider_id] if owner_scope else [provider_id]
+
+
+def get(
+    conn: sqlite3.Connection,
+    declaration_id: str,
+    provider_id: str | None = None,
+    *,
+    owner_scope: bool = False,
+) -> sqlite3.Row | None:
     """One declaration with its application's course and latest outcome; scoped when provider given."""
-    sql, params = f"{SELECT} WHERE d.id = ?", (declaration_id,)
+    sql, params = f"{SELECT} WHERE d.id = ?", [declaration_id]
     if provider_id is not None:
-        sql, params = sql + " AND d.lead_provider_id = ?", (declaration_id, provider_id)
+        sql += " AND " + _scope(owner_scope)
+        params.extend(_scope_params(provider_id, owner_scope))
     return conn.execute(sql, params).fetchone()
 
 
 def list_query(
-    provider_id: str, updated_since: str | None, participant_ids: Sequence[str] | None
+    provider_id: str,
+    updated_since: str | None,
+    participant_ids: Sequence[str] | None,
+    *,
+    cohorts: Sequence[int] | None = None,
+    owner_scope: bool = False,
 ) -> PageQuery:
-    """The provider's declarations, by R-38 'updated since' and participant ids (R-39)."""
-    where, params = "d.lead_provider_id = ?", [provider_id]
+    """The provider's declarations, by R-38 'updated since', participant ids (R-39) and cohorts (V-38)."""
+    where, params = _scope(owner_scope), _scope_params(provider_id, owner_scope)
     if updated_since is not None:
         where += " AND d.updated_at >= ?"
         params.append(updated_since)
     if participant_ids is not None:
         where += f" AND d.user_id IN ({', '.join('?' * len(participant_ids))})"
         params.extend(participant_ids)
-    return PageQuery(SELECT, "declarations d", where, "d.created_at, d.rowid", params)
+    if cohorts is not None:
+        where += f" AND d.cohort IN ({', '.join('?' * len(cohorts))})"
+        params.extend(sql_int(c) for c in cohorts)
+    key_from = (
+        "declarations d JOIN applications a ON a.id = d.application_id" if owner_scope else "declarations d"
+    )
+    return PageQuery(SELECT, key_from, where, "d.created_at, d.rowid", params)
+
+
+def same_type_state(
+    conn: sqlite3.Connection, app_id: str, declaration_type: str, other_than: str = ""
+) -> str | None:
+    """VD19: the state of another billable-or-changeable declaration of this type on the application."""
+    row = conn.execute(
+        f"SELECT state FROM declarations WHERE application_id = ? AND declaration_type = ? AND id <> ? "
+        f"AND state IN {BILLABLE} ORDER BY created_at, rowid LIMIT 1",
+        (app_id, declaration_type, other_than),
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def set_partners(
+    conn: sqlite3.Connection, declaration_id: str, primary: str | None, secondary: str | None, now: str
+) -> None:
+    """V-70: store the delivery partners; updated_at moves."""
+    conn.execute(
+        "UPDATE declarations SET delivery_partner_id = ?, secondary_delivery_partner_id = ?, updated_at = ? "
+        "WHERE id = ?",
+        (primary, secondary, now, declaration_id),
+    )
 
 
 def of_application(conn: sqlite3.Connection, app_id: str) -> list[sqlite3.Row]:

@@ -98,9 +98,21 @@ class JournalStore:
         conn.execute("DELETE FROM journal WHERE world IS ?", (world,))
         return int(count)
 
+    @staticmethod
+    def _readable(rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
+        """Rows as dicts, their bodies as text (they are stored as the bytes that were sent)."""
+        found = []
+        for row in rows:
+            entry = dict(row)
+            for name in ("request_body", "response_body"):
+                if isinstance(entry[name], bytes):
+                    entry[name] = entry[name].decode("utf-8", "replace")
+            found.append(entry)
+        return found
+
     def entries(self, *, provider: str | None = None, status: str | None = None, path: str | None = None,
                 since: str | None = None, after_id: int | None = None, limit: int = 100,
-                world: str | None = None) -> list[sqlite3.Row]:
+                world: str | None = None) -> list[dict[str, Any]]:
         """The newest entries of one world first, within the ring, filtered (status: `401` or a class such
         as `4xx`)."""
         where = ["id > (SELECT COALESCE(MAX(id), 0) FROM journal) - ?", "world IS ?"]
@@ -128,13 +140,14 @@ class JournalStore:
         cursor = self.conn().cursor()
         cursor.row_factory = sqlite3.Row
         sql = f"SELECT * FROM journal WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ?"
-        return cursor.execute(sql, [*params, limit]).fetchall()
+        return self._readable(cursor.execute(sql, [*params, limit]).fetchall())
 
-    def entry(self, entry_id: int, world: str | None = None) -> sqlite3.Row | None:
+    def entry(self, entry_id: int, world: str | None = None) -> dict[str, Any] | None:
         """One entry of a world still in the ring, or None."""
         cursor = self.conn().cursor()
         cursor.row_factory = sqlite3.Row
-        return cursor.execute(
+        rows = cursor.execute(
             "SELECT * FROM journal WHERE id = ? AND id > (SELECT MAX(id) FROM journal) - ? AND world IS ?",
             (entry_id, self.size, world),
-        ).fetchone()
+        ).fetchall()
+        return self._readable(rows)[0] if rows else None

@@ -12,6 +12,11 @@ from mockserver.store.db import fetch_dicts
 MAX_OFFSET = 2**62
 
 
+def sql_int(value: int) -> int:
+    """An integer SQLite can bind: out-of-range values (which match nothing) become -1."""
+    return value if -(2**63) <= value < 2**63 else -1
+
+
 @dataclass(frozen=True)
 class PageQuery:
     """One list query split into the parts the two-step page fetch needs.

@@ -15,6 +15,7 @@ from mockserver.seeding.factory import ATTRIBUTES, InvalidAttribute, make_applic
 from mockserver.seeding.timeline import iso
 from mockserver.services.applications import show_application
 from mockserver.services.declarations import show_declaration
+from mockserver.services.statements import sync_items
 from mockserver.store import bulk, testing_rows
 from mockserver.store import worlds as world_registry
 from mockserver.store.db import get_setting, set_setting, write_transaction
@@ -138,7 +139,10 @@ def declaration_state(declaration_id: str) -> Response:
         seed = world_info(conn).get("seed", 1)
         rng = random.Random(f"{seed}:declaration:{declaration_id}:{target}")
         reference = mock_world.state().reference
+        before = testing_rows.declaration_row(conn, declaration_id)
         found = move_declaration(conn, reference, declaration_id, target, iso(ctx.now), rng)
+        if found and before is not None and before["state"] != target:
+            sync_items(ctx, before, str(target))  # its statement items follow (V-94)
     if not found:
         return json_answer({"error": "Resource not found"}, 404)
     owner = testing_rows.declaration_row(conn, declaration_id)["lead_provider_id"]

@@ -94,7 +94,26 @@ def mock_app() -> Callable:
     create_app = importlib.import_module("mockserver.app").create_app
     settings = importlib.import_module("mockserver.config").Settings
 
-    return create_app(settings(seed=1))
+    app = create_app(settings(seed=1))
+    _keep_funding_open(app)
+    return app
+
+
+def _keep_funding_open(app: Callable) -> None:
+    """An open output-fee statement far ahead for every provider and cohort 2021-2024.
+
+    The seeded statements of a cohort run for two years from its registration (V-93), so at today's date
+    the older cohorts' funding contracts have ended (R-100 by statements, V-71) and no declaration can be
+    made for them. A real sandbox keeps its test cohorts open; so does this mock for the suite's runs that
+    use the real clock (sandbox mode dates a declaration from the server's Date header)."""
+    client = app.test_client()  # type: ignore[attr-defined]
+    for provider in client.get("/__mock__/lead-providers").get_json()["data"]:
+        for cohort in (2021, 2022, 2023, 2024):
+            made = client.post("/__mock__/statements", json={
+                "lead_provider_id": provider["id"], "cohort": cohort, "year": 2099, "month": 12,
+                "deadline_date": "2099-12-01", "payment_date": "2100-01-01", "output_fee": True,
+            })
+            assert made.status_code == 201, made.get_json()
 
 
 def without_testing_api(app: Callable) -> Callable:

@@ -107,6 +107,15 @@ def test_two_simultaneous_accepts_of_one_application_give_one_200_and_one_422(se
 
 @pytest.mark.parametrize("attempt", range(5))
 def test_two_simultaneous_identical_declarations_create_exactly_one(served: Send, attempt: int) -> None:
+    # The seeded 2023 statements end in January 2025 (V-93): declare while the cohort's funding is open.
+    assert served("PUT", "/__mock__/clock", {"now": "2024-06-01T12:00:00Z"})[0] == 200
+    try:
+        _race_declarations(served)
+    finally:
+        served("PUT", "/__mock__/clock", {"now": None})
+
+
+def _race_declarations(served: Send) -> None:
     app = new_application(served, status="accepted", schedule_identifier="npq-leadership-autumn",
                           created_at="2023-09-01T10:00:00Z")
     person = app["attributes"]["participant_id"]

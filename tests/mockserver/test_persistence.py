@@ -67,7 +67,9 @@ def test_a_world_file_from_before_the_order_key_and_date_fractions_still_opens(o
     listed = client.get("/api/v1/participants/npq?page[per_page]=3000", headers=TOKEN).json["data"]
     assert [p["id"] for p in listed[-3:]] == [m["attributes"]["participant_id"] for m in made]
     assert len({p["id"] for p in listed}) == len(listed)
-    declared = client.post("/api/v1/participant-declarations", headers=TOKEN, json={"data": {"attributes": {
+    # Declared while the 2023 cohort's output-fee statements were still open (V-71: R-100 by statements).
+    declared = client.post("/api/v1/participant-declarations", headers={
+        **TOKEN, "X-With-Server-Date": "2024-06-10T00:00:00Z"}, json={"data": {"attributes": {
         "participant_id": made[0]["attributes"]["participant_id"], "declaration_type": "started",
         "declaration_date": "2024-06-03T10:00:00.250Z", "course_identifier": "npq-headship"}}})
     assert declared.status_code == 200, declared.json

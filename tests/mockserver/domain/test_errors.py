@@ -8,7 +8,7 @@ from mockserver.errors import RULES, ApiError, Violation, render_error
 
 
 def test_codes_are_unique_and_have_messages() -> None:
-    assert all(rule.detail and rule.status in {400, 401, 404, 413, 422, 500} for rule in RULES.values())
+    assert all(rule.detail and rule.status in {400, 401, 403, 404, 413, 422, 500} for rule in RULES.values())
 
 
 def test_single_message_envelopes() -> None:
