@@ -143,6 +143,42 @@ class World:
             pytest.fail(f"testing API refused to move a declaration to {state}: {reply.short()}")
         return reply
 
+    # --- v2/v3 set-up (testing API additions: design/testing-api.md) --------------------------------
+    def provider_id(self, token: str | None = None) -> str:
+        """The lead provider id of `token` (ours by default), from GET /__mock__/lead-providers."""
+        token = token or self.api.token
+        found = next((p.get("id") for p in self.providers if p.get("token") == token), None)
+        if not found:
+            pytest.skip("cannot tell the provider's id: /__mock__/lead-providers does not list its token")
+        return str(found)
+
+    def _testing_post(self, path: str, body: dict[str, Any], what: str) -> Any:
+        self.need_testing_api(what)
+        reply = self.api.post(path, body)
+        if reply.status == 404:
+            pytest.skip(f"cannot set up {what}: the testing API has no {path}")
+        if reply.status not in (200, 201):
+            pytest.fail(f"testing API refused {what}: {reply.short()}\n  {reply.curl}")
+        return reply.json()
+
+    def delivery_partner(self, partnerships: list[tuple[str | None, int]]) -> dict[str, Any]:
+        """A new delivery partner partnered with (token's provider, cohort) for each pair (None: ours)."""
+        body = {
+            "name": f"Contract Suite Partner {fresh_uuid()[:8]}",
+            "partnerships": [{"lead_provider_id": self.provider_id(t), "cohort": c} for t, c in partnerships],
+        }
+        return self._testing_post("/__mock__/delivery-partners", body, "a delivery partner")["data"]
+
+    def transfer(self, application_id: str, to_token: str) -> dict[str, Any]:
+        """DfE moves an application to another provider (V-99)."""
+        body = {"lead_provider_id": self.provider_id(to_token)}
+        return self._testing_post(f"/__mock__/applications/{application_id}/transfer", body, "a transfer")
+
+    def participant_id_change(self, from_id: str, to_id: str) -> dict[str, Any]:
+        """DfE merges person `from_id` into `to_id`; `from_id` is retired (V-98)."""
+        body = {"from_participant_id": from_id, "to_participant_id": to_id}
+        return self._testing_post("/__mock__/participant-id-changes", body, "a participant-id change")
+
 
 def declaration_body(participant_id: str, declaration_type: str = "started", **extra: Any) -> dict[str, Any]:
     attrs = {

@@ -1,4 +1,4 @@
-"""npq-contract: run the contract suite against a server and say whether it honours NPQ API v1."""
+"""npq-contract: run the contract suite against a server and say whether it honours NPQ API v1, v2 or v3."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="npq-contract",
-        description="Check that a server honours the NPQ lead provider API v1 contract and its rules. "
+        description="Check that a server honours the NPQ lead provider API contract (v3, v2 or v1) and its "
+        "rules. "
         "Exits 0 exactly when every check passed (skips are listed with their reason). "
         "Unrecognised arguments go to pytest (e.g. -k auth, -x, -q).",
     )
@@ -28,7 +29,16 @@ def build_parser() -> argparse.ArgumentParser:
         default=os.environ.get("NPQ_OTHER_TOKEN"),
         help="another provider's token (env NPQ_OTHER_TOKEN)",
     )
-    parser.add_argument("--spec", help="OpenAPI document to check against (default: the kit's v1 document)")
+    parser.add_argument(
+        "--api-version",
+        choices=("v1", "v2", "v3"),
+        default=os.environ.get("NPQ_API_VERSION") or "v1",
+        help="API version to check: its paths (/api/v3/...), OpenAPI document and rules "
+        "(env NPQ_API_VERSION; default v1)",
+    )
+    parser.add_argument(
+        "--spec", help="OpenAPI document to check against (default: the kit's document for --api-version)"
+    )
     parser.add_argument("--junit-xml", help="write a JUnit XML report here (for CI)")
     parser.add_argument("--html", metavar="FILE", help="write one self-contained HTML report here")
     parser.add_argument("--read-only", action="store_true", help="run only the checks that change nothing")
@@ -62,7 +72,7 @@ def pytest_args(ns: argparse.Namespace, extra: list[str]) -> list[str]:
         "-q",
         "--tb=short",
     ]
-    args += ["--base-url", ns.base_url, "--token", ns.token]
+    args += ["--base-url", ns.base_url, "--token", ns.token, "--api-version", ns.api_version]
     if ns.other_token:
         args += ["--other-token", ns.other_token]
     if ns.spec:

@@ -20,7 +20,6 @@ from contract_tests.preflight import probe
 from contract_tests.settings import (
     API_VERSIONS,
     DEFAULT_API_VERSION,
-    NOT_VERSION_AWARE,
     RUN_STATE,
     RunSettings,
     RunState,
@@ -30,7 +29,7 @@ from contract_tests.summary import Collector, Outcome, describe_failure, skip_re
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("npq-contract", "NPQ lead provider API v1 contract suite")
+    group = parser.getgroup("npq-contract", "NPQ lead provider API contract suite (v1, v2, v3)")
     report.add_options(group)
     group.addoption(
         "--base-url", default=os.environ.get("NPQ_BASE_URL"), help="server root (env NPQ_BASE_URL)"
@@ -83,7 +82,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "quick: also runs under --quick")
     config.addinivalue_line("markers", "every_operation: parametrized by (method, path) of the document")
     config.addinivalue_line(
-        "markers", "version_aware: also runs for --api-version v2/v3 (every other check is v1-only for now)"
+        "markers",
+        "versions(*names, reason=...): the check holds only for these API versions (others skip it, "
+        "saying why: the rule differs there, e.g. V-55)",
     )
     base_url = config.getoption("base_url")
     token = config.getoption("token")
@@ -158,8 +159,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     cur = run_state(config).settings
     keep, drop = [], []
     for item in items:
-        if not cur.is_v1 and item.get_closest_marker("version_aware") is None:
-            item.add_marker(pytest.mark.skip(reason=NOT_VERSION_AWARE))
+        only = item.get_closest_marker("versions")
+        if only is not None and cur.api_version not in only.args:
+            why = only.kwargs.get("reason", "the rule differs in this version")
+            item.add_marker(
+                pytest.mark.skip(
+                    reason=f"not a rule of API {cur.api_version} ({why}); runs for {', '.join(only.args)}"
+                )
+            )
         if (
             cur.read_only
             and item.get_closest_marker("writes")
@@ -228,6 +235,12 @@ def run(request: pytest.FixtureRequest) -> RunState:
 
 
 @pytest.fixture(scope="session")
+def version(run: RunState) -> str:
+    """The API version under test (--api-version): v1, v2 or v3."""
+    return run.settings.api_version
+
+
+@pytest.fixture(scope="session")
 def api(run: RunState) -> Client:
     cur = run.settings
     return Client(
@@ -269,4 +282,10 @@ def world(run: RunState, api: Client) -> Iterator[World]:
 def other(world: World) -> Client:
     if world.other is None:
         pytest.skip("no second provider: pass --other-token (or run against a server with the testing API)")
+    return world.other
+
+
+@pytest.fixture(scope="session")
+def other_or_none(world: World) -> Client | None:
+    """The second provider when there is one (checks that merely use it when available)."""
     return world.other

@@ -31,8 +31,9 @@ margin:1rem 0}.muted{color:#505a5f}
 
 def add_options(group: pytest.OptionGroup) -> None:
     """The report options (called from the suite's pytest_addoption)."""
-    group.addoption("--html-report", default=None, metavar="FILE",
-                    help="write one self-contained HTML report here")
+    group.addoption(
+        "--html-report", default=None, metavar="FILE", help="write one self-contained HTML report here"
+    )
 
 
 def verdict(collector: Collector) -> str:
@@ -52,14 +53,18 @@ def render_html(collector: Collector, header: str) -> str:
     for rule in _rules(collector):
         reasons = "; ".join(sorted({o.reason for o in rule.outcomes if o.reason}))
         detail = e(reasons) if rule.verdict == "skipped" else f"{len(rule.outcomes)} test(s)"
-        rows.append(f'<tr><td class="{rule.verdict}">{rule.verdict}</td><td>{e(rule.label)}</td>'
-                    f"<td>{detail}</td></tr>")
+        rows.append(
+            f'<tr><td class="{rule.verdict}">{rule.verdict}</td><td>{e(rule.label)}</td>'
+            f"<td>{detail}</td></tr>"
+        )
         for outcome in (o for o in rule.outcomes if o.outcome == "failed"):
             failures.append(
                 f'<div class="failure"><h3>{e(rule.label)}</h3><p class="muted">{e(outcome.nodeid)}</p>'
                 f"<h4>Expected</h4><pre>{e(outcome.expected or '(see the test)')}</pre>"
                 f"<h4>Got</h4><pre>{e(outcome.got or '(nothing recorded)')}</pre>"
-                + (f"<h4>Request</h4><pre>{e(outcome.curl)}</pre>" if outcome.curl else "") + "</div>")
+                + (f"<h4>Request</h4><pre>{e(outcome.curl)}</pre>" if outcome.curl else "")
+                + "</div>"
+            )
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%SZ")
     word = verdict(collector)
     return f"""<!doctype html>
@@ -68,11 +73,11 @@ def render_html(collector: Collector, header: str) -> str:
 <h1>NPQ lead provider API contract report</h1>
 <p class="muted">{e(title)}<br>{e(notes).replace(chr(10), "<br>")}<br>generated {stamp}</p>
 <p><span class="verdict {word.split()[0]}">{word}</span>
- {counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped</p>
+ {counts["passed"]} passed, {counts["failed"]} failed, {counts["skipped"]} skipped</p>
 <h2>Every rule and check</h2>
 <table><thead><tr><th>result</th><th>rule or check</th><th>detail</th></tr></thead>
-<tbody>{''.join(rows)}</tbody></table>
-<h2>Failures</h2>{''.join(failures) or '<p>None.</p>'}
+<tbody>{"".join(rows)}</tbody></table>
+<h2>Failures</h2>{"".join(failures) or "<p>None.</p>"}
 </body></html>
 """
 
@@ -82,9 +87,14 @@ def render_markdown(collector: Collector, header: str) -> str:
     counts = collector.counts()
     title = header.partition("\n")[0]
     icon = ":x:" if counts["failed"] else ":white_check_mark:"
-    lines = [f"## {icon} NPQ contract: {verdict(collector)}", "", title, "",
-             f"**{counts['passed']}** passed, **{counts['failed']}** failed, "
-             f"**{counts['skipped']}** skipped", ""]
+    lines = [
+        f"## {icon} NPQ contract: {verdict(collector)}",
+        "",
+        title,
+        "",
+        f"**{counts['passed']}** passed, **{counts['failed']}** failed, **{counts['skipped']}** skipped",
+        "",
+    ]
     failed = [r for r in _rules(collector) if r.verdict == "failed"]
     if failed:
         lines += ["| failed rule or check | expected | got |", "|---|---|---|"]

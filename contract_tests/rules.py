@@ -354,6 +354,105 @@ _ROWS = [
     Rule(
         "declaration.refunded", "R-111", 422, "declaration", "The declaration will or has been be refunded."
     ),
+    # --- v3 (reference npq-v2-v3-behaviour.md, HEAD) -----------------------------------------------
+    Rule("filter.not_object", "V-31", 400, "Bad request", "'#/filter' is not a valid field"),
+    Rule(
+        "filter.training_status_invalid",
+        "V-35",
+        422,
+        "Unpermitted parameters",
+        'The filter \'#/training_status\' must be ["active", "deferred", "withdrawn"]',
+    ),
+    Rule(
+        "declaration.created_by_another_provider",
+        "V-52",
+        403,
+        "Cannot modify declaration",
+        "The declaration cannot be modified because it was created by another lead provider",
+    ),
+    Rule(
+        "participant.id_changed",
+        "V-53",
+        410,
+        "Participant ID has been changed",
+        "The participant_id '{from_id}' has been replaced with '{to_id}'.",
+    ),
+    Rule(
+        "application.reject_blocked_by_declarations",
+        "V-55",
+        422,
+        "application",
+        "This application has declarations that prevent it from being rejected. Void the declarations "
+        "first, or contact us for assistance.",
+    ),
+    Rule(
+        "accept.schedule_not_in_cohort",
+        "V-54",
+        422,
+        "schedule_identifier",
+        "The selected schedule cannot be found in the application cohort",
+    ),
+    Rule(
+        "declaration.delivery_partner_unknown",
+        "V-64 13",
+        422,
+        "delivery_partner_id",
+        "The property '#/delivery_partner_id' does not exist",
+    ),
+    Rule(
+        "declaration.secondary_delivery_partner_unknown",
+        "V-64 14",
+        422,
+        "secondary_delivery_partner_id",
+        "The property '#/secondary_delivery_partner_id' does not exist",
+    ),
+    Rule(
+        "declaration.delivery_partner_overseas",
+        "V-64 15c",
+        422,
+        "delivery_partner_id",
+        "The property '#/delivery_partner_id' cannot be specified for Applications from outside of England",
+    ),
+    Rule(
+        "declaration.delivery_partner_not_partnered",
+        "V-64 15d, V-69",
+        422,
+        "{title}",
+        "The entered '#/delivery_partner_id' is not from your list of confirmed Delivery Partners for the "
+        "Cohort",
+    ),
+    Rule(
+        "declaration.secondary_without_primary",
+        "V-64 15e",
+        422,
+        "secondary_delivery_partner_id",
+        "The property '#/secondary_delivery_partner_id' cannot be specified without the property "
+        "'#/delivery_partner_id'",
+    ),
+    Rule(
+        "declaration.secondary_overseas",
+        "V-64 15f",
+        422,
+        "secondary_delivery_partner_id",
+        "The property '#/secondary_delivery_partner_id' cannot be specified for Applications from outside "
+        "of England",
+    ),
+    Rule(
+        "declaration.secondary_not_partnered",
+        "V-64 15g, V-69",
+        422,
+        "{title}",
+        "The entered '#/secondary_delivery_partner_id' is not from your list of confirmed Delivery Partners "
+        "for the Cohort",
+    ),
+    Rule(
+        "declaration.secondary_same_as_primary",
+        "V-64 15h",
+        422,
+        "secondary_delivery_partner_id",
+        "The property '#/secondary_delivery_partner_id' cannot have the same value as the property "
+        "'#/delivery_partner_id'",
+    ),
     # --- outcomes -------------------------------------------------------------------------------
     Rule(
         "outcome.course_missing",

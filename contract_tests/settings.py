@@ -20,11 +20,6 @@ if TYPE_CHECKING:
 
 API_VERSIONS = ("v1", "v2", "v3")
 DEFAULT_API_VERSION = "v1"
-# The layers written for v1 only (hard-coded v1 paths, v1 rules). A v2/v3 run skips them with this reason.
-NOT_VERSION_AWARE = (
-    "not yet version-aware: this check is written for API v1 only (v2/v3 rule checks are not written yet); "
-    "run with --api-version v1"
-)
 
 
 @dataclass

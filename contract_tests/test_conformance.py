@@ -9,7 +9,6 @@ from contract_tests.conformance import call_and_validate, per_operation
 
 
 @pytest.mark.quick
-@pytest.mark.version_aware
 @pytest.mark.rule("CONFORMANCE", "operation conforms to the OpenAPI document", per_case=True)
 @per_operation
 def test_operation_conforms(case, schemathesis_session) -> None:  # type: ignore[no-untyped-def]

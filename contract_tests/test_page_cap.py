@@ -59,8 +59,18 @@ def test_r33_cap_is_exactly_3000(world: World) -> None:
         _make(client, MAX_PAGE + 1 - have, first_trn=world.rng.randrange(1_000_000, 5_000_000))
     total = _count(client)
     reply = client.get(APPS, params={"page[per_page]": 5000})
-    expect.equal(len(expect.ok(reply, "R-33")), MAX_PAGE, "R-33 per_page above 3000 is capped at 3000",
-                 f"rows for per_page=5000 with {total} records", reply)
+    expect.equal(
+        len(expect.ok(reply, "R-33")),
+        MAX_PAGE,
+        "R-33 per_page above 3000 is capped at 3000",
+        f"rows for per_page=5000 with {total} records",
+        reply,
+    )
     reply = client.get(APPS, params={"page[page]": 2, "page[per_page]": MAX_PAGE})
-    expect.equal(len(expect.ok(reply, "R-33")), total - MAX_PAGE, "R-33 page 2 of 3000 holds the rest",
-                 f"rows on page 2 with {total} records", reply)
+    expect.equal(
+        len(expect.ok(reply, "R-33")),
+        total - MAX_PAGE,
+        "R-33 page 2 of 3000 holds the rest",
+        f"rows on page 2 with {total} records",
+        reply,
+    )

@@ -89,6 +89,9 @@ def test_r100_closed_cohort(world: World, api: Client) -> None:
     expect.ok(_post(api, fundable), "R-100 the reopened cohort accepts the declaration")
 
 
+@pytest.mark.versions(
+    "v1", "v2", reason="v3 takes delivery partners and always requires one, V-64: test_v64_*"
+)
 @pytest.mark.rule("R-103", "delivery-partner rule: England 2024+ refused when on; elsewhere always allowed")
 @pytest.mark.parametrize("catchment", ["england", "wales", "another"])
 def test_r103_delivery_partner(world: World, api: Client, catchment: str) -> None:

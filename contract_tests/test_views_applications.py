@@ -10,6 +10,7 @@ import pytest
 from contract_tests import expect
 from contract_tests.capabilities import COHORT, COURSE, World
 from contract_tests.client import Client
+from contract_tests.records import enrolment, has_csv
 
 pytestmark = [pytest.mark.writes, pytest.mark.quick]
 APPS = "/api/v1/npq-applications"
@@ -33,11 +34,23 @@ def _funding(api: Client, app_id: str, eligible: bool, reason: str | None, rule:
 @pytest.mark.rule(
     "R-40", "previously funded: two funded accepted applications for one course mark each other"
 )
-def test_r40_previously_funded(world: World, api: Client) -> None:
+def test_r40_previously_funded(world: World, api: Client, version: str) -> None:
     person, first = world.accepted(cohort=PREVIOUS_COHORT)
     _, second = world.accepted(participant_id=person)  # same course, next cohort, same provider
     for app_id in (first, second):
         _funding(api, app_id, False, "previously-funded", "R-40 previously funded (symmetric)")
+    if not has_csv(version):
+        # V-16: v3 shows the stored flag on the participant's enrolment (no CSV, V-05).
+        reply = api.get(f"/api/v1/participants/npq/{person}")
+        item = enrolment(expect.ok(reply, "R-71 participant show")["attributes"], second) or {}
+        expect.equal(
+            item.get("eligible_for_funding"),
+            True,
+            "V-16 the enrolment's eligible_for_funding is the stored flag",
+            f"enrolment eligible_for_funding of {second}",
+            reply,
+        )
+        return
     # the CSV shows the stored flag, not the adjusted one.
     reply = api.get(f"{APPS}.csv")
     rows = {r["id"]: r for r in csv.DictReader(io.StringIO(reply.text))}
@@ -85,7 +98,7 @@ def test_teacher_catchment_boolean(world: World, api: Client, catchment: str) ->
 
 
 @pytest.mark.rule("§3.3", "email_validated always true; TRN shown on applications even when not verified")
-def test_application_flags(world: World, api: Client) -> None:
+def test_application_flags(world: World, api: Client, version: str) -> None:
     for verified in (False, True):
         app = world.application(
             teacher_reference_number="7654321", teacher_reference_number_validated=verified
@@ -96,8 +109,8 @@ def test_application_flags(world: World, api: Client) -> None:
         )
         expect.equal(
             (attrs.get("teacher_reference_number"), attrs.get("teacher_reference_number_validated")),
-            ("7654321", verified),
-            "§3.3 teacher_reference_number as stored, validated flag",
+            ("7654321" if verified or version != "v3" else None, verified),
+            "§3.3 teacher_reference_number as stored, validated flag (v3: null unless verified, V-11)",
             "(teacher_reference_number, teacher_reference_number_validated)",
             reply,
         )

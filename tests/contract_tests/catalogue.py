@@ -33,6 +33,7 @@ class Fault:
     fails: str  # text the summary's FAIL line must contain
     sandbox: bool = False  # serve it as a real sandbox looks: the testing API (/__mock__/) hidden
     quick: bool = True  # False: the catching check is one --quick leaves out (marked slow)
+    version: str = "v1"  # the --api-version the suite runs with against it
 
 
 def _attrs(edit: Callable[[dict, dict], None], when: Callable[[dict], bool]) -> Callable[[WSGIApp], WSGIApp]:

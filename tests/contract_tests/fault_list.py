@@ -167,5 +167,6 @@ FAULTS = [
 ]
 
 from tests.contract_tests.fault_list_rules import RULE_FAULTS  # noqa: E402
+from tests.contract_tests.fault_list_v3 import V3_FAULTS  # noqa: E402
 
-FAULTS += RULE_FAULTS
+FAULTS += RULE_FAULTS + V3_FAULTS

@@ -12,6 +12,7 @@ import importlib
 import io
 import logging
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -50,8 +51,8 @@ class SuiteRun:
     output: str
 
     def summary(self) -> str:
-        marker = "NPQ lead provider API v1 contract:"
-        return self.output[self.output.find(marker) :] if marker in self.output else self.output[-4000:]
+        found = re.search(r"NPQ lead provider API v\d contract:", self.output)
+        return self.output[found.start() :] if found else self.output[-4000:]
 
 
 @contextmanager

@@ -52,7 +52,9 @@ def _assert_caught(fault: Fault, run: SuiteRun) -> None:
 @pytest.mark.parametrize("fault", FAULTS, ids=[f.name for f in FAULTS])
 def test_suite_catches_fault(fault: Fault, faults: FaultServer) -> None:
     base_url = _mount(faults, fault)
-    _assert_caught(fault, run_suite(base_url, *(["--quick"] if fault.quick else []), "-k", fault.select))
+    quick = ["--quick"] if fault.quick else []
+    run = run_suite(base_url, *quick, "--api-version", fault.version, "-k", fault.select)
+    _assert_caught(fault, run)
 
 
 def test_npq_contract_exits_1_on_a_broken_server(faults: FaultServer) -> None:

@@ -15,9 +15,16 @@ HEADER = "NPQ lead provider API v1 contract: http://127.0.0.1:8000  (testing API
 def _collector() -> Collector:
     collector = Collector()
     collector.add("R-10 auth: a bad token is refused", Outcome("test_auth.py::test_bad", "passed"))
-    collector.add("R-51 accept <twice> & more", Outcome(
-        "test_rules_accept.py::test_twice", "failed", expected="422 application.already_accepted",
-        got="200 OK\n{\"data\": ...}", curl="curl -X POST http://x/api/v1/npq-applications/1/accept"))
+    collector.add(
+        "R-51 accept <twice> & more",
+        Outcome(
+            "test_rules_accept.py::test_twice",
+            "failed",
+            expected="422 application.already_accepted",
+            got='200 OK\n{"data": ...}',
+            curl="curl -X POST http://x/api/v1/npq-applications/1/accept",
+        ),
+    )
     collector.add("R-17 rate limit", Outcome("test_x.py::test_rate", "skipped", reason="no 429 <seen>"))
     return collector
 
@@ -56,7 +63,19 @@ def test_publish_writes_the_html_file_and_appends_the_step_summary(tmp_path: Pat
 
 def test_cli_html_option_reaches_the_suite(tmp_path: Path) -> None:
     ns, extra = build_parser().parse_known_args(
-        ["--base-url", "http://x", "--token", "t", "--html", "out.html", "--junit-xml", "j.xml"])
+        ["--base-url", "http://x", "--token", "t", "--html", "out.html", "--junit-xml", "j.xml"]
+    )
     args = pytest_args(ns, extra)
     assert args[args.index("--html-report") + 1].endswith("out.html")
     assert "--junit-xml" in args
+
+
+def test_cli_api_version_is_an_option_of_its_own() -> None:
+    assert "--api-version {v1,v2,v3}" in build_parser().format_help()
+    ns, extra = build_parser().parse_known_args(
+        ["--base-url", "http://x", "--token", "t", "--api-version", "v3"]
+    )
+    args = pytest_args(ns, extra)
+    assert args[args.index("--api-version") + 1] == "v3"
+    ns, extra = build_parser().parse_known_args(["--base-url", "http://x", "--token", "t"])
+    assert pytest_args(ns, extra)[pytest_args(ns, extra).index("--api-version") + 1] == "v1"

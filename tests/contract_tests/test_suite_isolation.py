@@ -123,16 +123,36 @@ def test_an_unreachable_server_is_one_clear_usage_error_not_a_hundred_findings()
     assert "FAIL " not in run.output
 
 
-def test_api_version_v2_skips_what_is_not_version_aware_with_a_reason() -> None:
-    """--api-version v2: conformance runs against the v2 document; the layers not yet written for v2 are
-    skipped with their reason; nothing fails. A v1 run after it, in the same process, is unaffected.
-    """
+@pytest.mark.parametrize("version", ["v2", "v3"])
+def test_full_suite_passes_against_the_clean_mock_for(version: str) -> None:
+    """--api-version v2/v3: every layer (conformance, auth and scoping on every operation, stateful, the
+    version's journeys) passes against the clean mock; checks of another version's rule skip saying so."""
+    # v3 gets the full run (its own rules, stateful links); v2 is v1's rules (V-01) with other views, so
+    # --quick keeps the self-tests' time in bounds.
     with serve(mock_app()) as base_url:
-        v2 = run_suite(
-            base_url, "--quick", "--api-version", "v2", "-k", "conforms or test_r51 or test_r12_missing"
-        )
-        v1 = run_suite(base_url, "--quick", "-k", "test_r51")
-    assert v2.returncode == 0, v2.summary()
-    assert "NPQ lead provider API v2 contract:" in v2.output and "FAIL " not in v2.output
-    assert "not yet version-aware" in v2.output
+        run = run_suite(base_url, "--api-version", version, *(["--quick"] if version == "v2" else []))
+    assert run.returncode == 0, run.summary()
+    assert f"NPQ lead provider API {version} contract:" in run.output and "FAIL " not in run.output
+    assert "not yet version-aware" not in run.output
+    assert f"not a rule of API {version}" in run.output  # e.g. R-61 (v1/v2) or V-55 (v3)
+
+
+@pytest.mark.parametrize("version", ["v2", "v3"])
+def test_version_suite_passes_without_the_testing_api(version: str) -> None:
+    """Sandbox mode for v2/v3 (DfE's v3 sandbox has no testing API): found records, skips with reasons."""
+    with serve(without_testing_api(mock_app())) as base_url:
+        run = run_suite(base_url, "--quick", "--api-version", version, "--other-token", "ucl-token")
+    assert run.returncode == 0, run.summary()
+    assert "testing API: no" in run.output and "no testing API" in run.output
+    if version == "v3":
+        for rule in ("V-72", "V-74", "V-35", "V-34", "V-31", "V-64", "§2"):
+            assert f"PASS  {rule} " in run.output, f"{rule} did not run in sandbox mode\n{run.summary()}"
+
+
+def test_a_v1_run_after_a_v3_run_in_one_process_is_unaffected() -> None:
+    with serve(mock_app()) as base_url:
+        v3 = run_suite(base_url, "--quick", "--api-version", "v3", "-k", "test_v05 or test_r51")
+        v1 = run_suite(base_url, "--quick", "-k", "test_r51 or test_v05")
+    assert v3.returncode == 0 and "PASS  V-05" in v3.output, v3.summary()
     assert v1.returncode == 0 and "PASS  R-51" in v1.output, v1.summary()
+    assert "not a rule of API v1" in v1.output  # V-05 is v3's
