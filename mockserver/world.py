@@ -15,7 +15,7 @@ from flask import Flask, current_app
 from mockserver.auth import TokenIndex
 from mockserver.config import Settings
 from mockserver.reference import ReferenceData
-from mockserver.services.context import Catalog
+from mockserver.services.context import CatalogCache
 
 EXTENSION = "npq_mock"
 
@@ -40,7 +40,7 @@ class MockState:
 
     def __init__(self, settings: Settings, reference: ReferenceData, connections: Connections) -> None:
         self.settings, self.reference, self.connections = settings, reference, connections
-        self.catalog = Catalog(reference)
+        self.catalogs = CatalogCache(reference)
         self.tokens = TokenIndex()
 
 

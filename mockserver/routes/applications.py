@@ -48,17 +48,24 @@ def show(app_id: str) -> Response:
     return ok(views().application(service.show_application(context(), record_id(app_id))))
 
 
-def _funded_place(app_id: str) -> tuple[str, object]:
-    """Lookup first (404), then the optional body's funded_place (400 when data lacks attributes)."""
+def _attributes(app_id: str) -> tuple[str, object]:
+    """Lookup first (404), then the optional body's attributes (400 when data lacks attributes)."""
     ctx, found = context(), record_id(app_id)
     service.show_application(ctx, found)
-    return found, attribute(data_attributes(body(), optional=True), "funded_place")
+    return found, data_attributes(body(), optional=True)
+
+
+def _funded_place(app_id: str) -> tuple[str, object]:
+    found, attributes = _attributes(app_id)
+    return found, attribute(attributes, "funded_place")
 
 
 def accept(app_id: str) -> Response:
-    """R-50..R-58."""
-    found, funded_place = _funded_place(app_id)
-    return ok(views().application(service.accept_application(context(), found, funded_place)))
+    """R-50..R-58; V-54 (the rule set decides whether schedule_identifier is read)."""
+    found, attributes = _attributes(app_id)
+    funded_place = attribute(attributes, "funded_place")
+    schedule = attribute(attributes, "schedule_identifier")
+    return ok(views().application(service.accept_application(context(), found, funded_place, schedule)))
 
 
 def reject(app_id: str) -> Response:

@@ -36,7 +36,7 @@ def _before(api: ApiVersion) -> None:
     provider = authenticate(conn, request.headers.get("Authorization"), mock.tokens)
     g.context = Context(
         conn=conn,
-        catalog=mock.catalog,
+        catalogs=mock.catalogs,
         provider_id=provider,
         server_date=request.headers.get("X-With-Server-Date"),
         api=api,

@@ -67,7 +67,9 @@ def _facts(ctx: Context, attrs: Mapping[str, Any]) -> tuple[rules.DeclarationFac
     courses = catalog.same_course(course) if isinstance(course, str) and course in catalog.courses else ()
     row = participant_store.accepted_for(conn, pid, ctx.provider_id, courses) if user and courses else None
     app = records.application(row) if row is not None else None
-    schedule = catalog.schedule(app.schedule_cohort, app.schedule_identifier) if app else None
+    schedule = (
+        catalog.schedule(app.schedule_cohort, app.schedule_identifier, app.schedule_suffix) if app else None
+    )
     withdrawn_at = None
     if app is not None:
         latest = app_store.latest_state(conn, app.id, ctx.provider_id)
@@ -79,9 +81,7 @@ def _facts(ctx: Context, attrs: Mapping[str, Any]) -> tuple[rules.DeclarationFac
         is_fundable = fundable(app, _previously_funded(ctx, app, mine))
         same_type = store.same_type_billable(conn, app.id, str(declaration_type))
         if when is not None and isinstance(course, str):
-            twin = store.twin_state(
-                conn, app.user_id, ctx.provider_id, course, str(declaration_type), when
-            )
+            twin = store.twin_state(conn, app.user_id, ctx.provider_id, course, str(declaration_type), when)
     facts = rules.DeclarationFacts(
         participant_id=pid,
         declaration_type=declaration_type,
@@ -98,7 +98,9 @@ def _facts(ctx: Context, attrs: Mapping[str, Any]) -> tuple[rules.DeclarationFac
         ),
         course_has_outcomes=isinstance(course, str) and catalog.ref.has_outcomes(course),
         has_contract=bool(
-            schedule and isinstance(course, str) and catalog.ref.has_contract(schedule.cohort, course)
+            schedule
+            and isinstance(course, str)
+            and catalog.has_contract(ctx.provider_id, schedule.cohort, course)
         ),
         fundable=is_fundable,
         same_type_and_date_state=twin,

@@ -60,7 +60,8 @@ def of_people(conn: sqlite3.Connection, user_ids: Sequence[str]) -> list[sqlite3
     """Every application of these people (any provider, any status), with schedule."""
     marks = ", ".join("?" * len(user_ids))
     return conn.execute(
-        "SELECT a.*, s.cohort AS schedule_cohort, s.identifier AS schedule_identifier FROM applications a "
+        "SELECT a.*, s.cohort AS schedule_cohort, s.identifier AS schedule_identifier, "
+        "s.cohort_suffix AS schedule_suffix FROM applications a "
         f"LEFT JOIN schedules s ON s.id = a.schedule_id WHERE a.user_id IN ({marks}) ORDER BY "
         "a.created_at, a.rowid",
         tuple(user_ids),
@@ -111,14 +112,24 @@ def accept(
     add_state(conn, app_id, provider_id, "active", None, now)
 
 
-def reject_ids(conn: sqlite3.Connection, app_ids: Sequence[str], now: str) -> None:
-    """Set these applications to rejected.
+def reject_ids(
+    conn: sqlite3.Connection, app_ids: Sequence[str], now: str, *, reason: str | None = None
+) -> None:
+    """Set these applications to rejected (with a reason_for_rejection when the rules store one, V-55/VD3).
 
-    An already rejected sibling (R-57) is left alone: Rails' `update!` with an unchanged status writes
-    nothing, so its updated_at stays."""
+    An already rejected sibling (R-57) is left alone: Rails' `update!` with unchanged values writes
+    nothing, so its updated_at stays; a changed reason is a change (it overwrites an earlier one)."""
+    if reason is None:
+        conn.executemany(
+            "UPDATE applications SET status = 'rejected', updated_at = ? "
+            "WHERE id = ? AND status <> 'rejected'",
+            [(now, i) for i in app_ids],
+        )
+        return
     conn.executemany(
-        "UPDATE applications SET status = 'rejected', updated_at = ? WHERE id = ? AND status <> 'rejected'",
-        [(now, i) for i in app_ids],
+        "UPDATE applications SET status = 'rejected', reason_for_rejection = ?, updated_at = ? WHERE id = ? "
+        "AND (status <> 'rejected' OR reason_for_rejection IS NOT ?)",
+        [(reason, now, i, reason) for i in app_ids],
     )
 
 

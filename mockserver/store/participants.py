@@ -131,7 +131,8 @@ def accepted_for(
     """The person's most recent accepted application for one of the courses (any provider when None)."""
     marks = ", ".join("?" * len(courses))
     sql = (
-        "SELECT a.*, s.cohort AS schedule_cohort, s.identifier AS schedule_identifier FROM applications a "
+        "SELECT a.*, s.cohort AS schedule_cohort, s.identifier AS schedule_identifier, "
+        "s.cohort_suffix AS schedule_suffix FROM applications a "
         "LEFT JOIN schedules s ON s.id = a.schedule_id "
         f"WHERE a.user_id = ? AND a.status = 'accepted' AND a.course_identifier IN ({marks})"
     )
