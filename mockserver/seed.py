@@ -20,7 +20,7 @@ from mockserver.seeding.plan import DEFAULT_APPLICATIONS, Progress, build
 from mockserver.seeding.pools import Pools
 from mockserver.store import bulk
 from mockserver.store.db import connect, create_schema, get_setting, set_setting, write_transaction
-from mockserver.store.reference_rows import bump_catalog_revision, catalog_revision, write_reference
+from mockserver.store.reference_rows import bump_catalog_revision, write_reference
 
 WORLD_KEY = "world"  # settings key remembering how the world was made, so reset can remake it
 
@@ -39,10 +39,9 @@ def seed_world(conn: sqlite3.Connection, ref: ReferenceData, *, seed: int, appli
     """Replace the whole world in one transaction: reference data, settings, then people and records."""
     total = 0 if empty else (DEFAULT_APPLICATIONS if applications is None else applications)
     with write_transaction(conn):
-        revision = catalog_revision(conn) if bulk.holds_world(conn) else 0
         bulk.wipe_world(conn)
         write_reference(conn, ref, delivery_partner_rule=delivery_partner_rule)
-        bump_catalog_revision(conn, revision)  # every worker process reloads its catalog
+        bump_catalog_revision(conn)  # a worker process holding another catalog reloads it
         builder = WorldBuilder(ref, bulk.schedule_ids(conn), random.Random(seed), pools_for(seed))
         for rows, done in build(builder, total) if total else ():
             for table in bulk.COLUMNS:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from mockserver.domain import applications as rules
 from mockserver.domain.models import MISSING
 from mockserver.domain.schedules import accept_schedule_identifier
+from mockserver.domain.sorting import parse_sort
 from mockserver.errors import ApiError
 from mockserver.services.context import Context
 from mockserver.store import applications as store
@@ -19,10 +21,23 @@ Row = dict[str, Any]
 
 
 def list_applications(
-    ctx: Context, *, cohorts: Sequence[int] | None, updated_since: str | None, page: int, per_page: int
+    ctx: Context,
+    *,
+    cohorts: Sequence[int] | None,
+    updated_since: str | None,
+    page: int,
+    per_page: int,
+    participant_ids: Sequence[str] | None = None,
+    sort: str | None = None,
 ) -> list[Row]:
-    """R-45: one page of the provider's applications."""
+    """R-45: one page of the provider's applications; v3 also by participant (V-34) and `sort` (V-33)."""
     query = store.list_query(ctx.catalog.pairs, ctx.provider_id, cohorts, updated_since)
+    if participant_ids is not None:
+        query = store.for_participants(query, participant_ids)
+    if ctx.rules.sort:
+        order = parse_sort(sort, store.columns(ctx.conn, "applications"))
+        if order:  # None: the default order; () nothing survived: any stable order (the default's)
+            query = replace(query, order=", ".join(f"a.{c} {'DESC' if d else 'ASC'}" for c, d in order))
     with read_transaction(ctx.conn):
         return fetch_page(ctx.conn, query, page, per_page)
 

@@ -171,9 +171,9 @@ class CatalogCache:
     def __init__(self, ref: ReferenceData) -> None:
         self.ref = ref
         self._lock = threading.Lock()
-        self._current: tuple[int, Catalog] | None = None
+        self._current: tuple[str, Catalog] | None = None
 
-    def get(self, conn: sqlite3.Connection, revision: int) -> Catalog:
+    def get(self, conn: sqlite3.Connection, revision: str) -> Catalog:
         """The catalog of this revision."""
         current = self._current
         if current is not None and current[0] == revision:
@@ -209,7 +209,7 @@ class Context:
     def catalog(self) -> Catalog:
         """The reference catalog of the world's current revision (read with the settings)."""
         if self._catalog is None:
-            self._catalog = self.catalogs.get(self.conn, int(self.settings.get(CATALOG_REVISION_KEY) or 0))
+            self._catalog = self.catalogs.get(self.conn, str(self.settings.get(CATALOG_REVISION_KEY) or ""))
         return self._catalog
 
     def refresh_catalog(self) -> None:

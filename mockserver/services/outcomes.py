@@ -9,6 +9,7 @@ from typing import Any
 from mockserver.domain import outcomes as rules
 from mockserver.errors import ApiError
 from mockserver.services.context import Context
+from mockserver.services.participants import check_retired
 from mockserver.store import declarations as declaration_store
 from mockserver.store import outcomes as store
 from mockserver.store import participants as participant_store
@@ -26,7 +27,8 @@ def list_outcomes(
 
 
 def participant_outcomes(ctx: Context, user_id: str, *, page: int, per_page: int) -> list[dict[str, Any]]:
-    """R-114: 404 unless the participant is visible."""
+    """R-114: 404 unless the participant is visible; V-53 (v3) first."""
+    check_retired(ctx, user_id)
     with read_transaction(ctx.conn):
         if participant_store.visible(ctx.conn, user_id, ctx.provider_id) is None:
             raise ApiError.of("resource.not_found")

@@ -4,28 +4,39 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from mockserver.domain import participants as rules
 from mockserver.domain.models import ParticipantRecord
+from mockserver.domain.sorting import parse_sort
 from mockserver.domain.states import transition
 from mockserver.domain.timeparse import ruby_to_i
 from mockserver.errors import ApiError, Violation
 from mockserver.services.context import Context
 from mockserver.store import applications as app_store
 from mockserver.store import declarations as declaration_store
+from mockserver.store import dfe_rows, records
 from mockserver.store import participants as store
-from mockserver.store import records
 from mockserver.store.db import read_transaction, write_transaction
 from mockserver.store.paging import fetch_page
 
 
-def _records(ctx: Context, users: Sequence[Mapping[str, Any]]) -> list[ParticipantRecord]:
-    """Each person with their accepted applications with the caller (and, for v2/v3, the details)."""
+def _records(
+    ctx: Context,
+    users: Sequence[Mapping[str, Any]],
+    *,
+    training_status: str | None = None,
+    from_participant_id: str | None = None,
+) -> list[ParticipantRecord]:
+    """Each person with their accepted applications with the caller (and, for v2/v3, the details); the
+    v3 filters narrow the enrolments (V-35) and the id changes (V-36) they matched on."""
     ids = [u["id"] for u in users]
     details = ctx.rules.enrolment_details
-    accepted = store.accepted_applications(ctx.conn, ids, ctx.provider_id, details=details)
-    changes = store.id_changes(ctx.conn, ids) if details else {}
+    accepted = store.accepted_applications(
+        ctx.conn, ids, ctx.provider_id, details=details, training_status=training_status
+    )
+    changes = store.id_changes(ctx.conn, ids, from_participant_id) if details else {}
     return [ParticipantRecord(u, accepted[u["id"]], changes.get(u["id"], ())) for u in users]
 
 
@@ -34,12 +45,53 @@ def _serialize(ctx: Context, user: Mapping[str, Any]) -> ParticipantRecord:
 
 
 def list_participants(
-    ctx: Context, *, updated_since: str | None, page: int, per_page: int
+    ctx: Context,
+    *,
+    updated_since: str | None,
+    page: int,
+    per_page: int,
+    training_status: str | None = None,
+    from_participant_id: str | None = None,
+    sort: str | None = None,
 ) -> list[ParticipantRecord]:
-    """R-70: one page of the provider's participants."""
+    """R-70: one page of the provider's participants; v3's filters (V-35, V-36) and `sort` on the user
+    row's own columns (V-33)."""
+    query = store.list_query(
+        ctx.provider_id,
+        updated_since,
+        training_status=training_status,
+        from_participant_id=from_participant_id,
+    )
+    if ctx.rules.sort:
+        order = parse_sort(sort, app_store.columns(ctx.conn, "users"))
+        if order:
+            query = replace(query, order=", ".join(f"u.{c} {'DESC' if d else 'ASC'}" for c, d in order))
     with read_transaction(ctx.conn):
-        users = fetch_page(ctx.conn, store.list_query(ctx.provider_id, updated_since), page, per_page)
-        return _records(ctx, users)
+        users = fetch_page(ctx.conn, query, page, per_page)
+        return _records(ctx, users, training_status=training_status, from_participant_id=from_participant_id)
+
+
+def participant_record(ctx: Context, user_id: str) -> ParticipantRecord:
+    """A person with what the caller sees of them (whether or not they are the caller's participant)."""
+    user = dfe_rows.participant_row(ctx.conn, user_id)
+    if user is None:
+        raise ApiError.of("resource.not_found")
+    return _serialize(ctx, user)
+
+
+def check_retired(ctx: Context, user_id: str) -> None:
+    """V-53 (v3): a retired participant id is gone (410 with its change), whoever asks."""
+    if not ctx.rules.retired_id_gone:
+        return
+    change = store.latest_change_from(ctx.conn, user_id)
+    if change is not None:
+        shown = {
+            "from_participant_id": change["from_participant_id"],
+            "to_participant_id": change["to_participant_id"],
+            "changed_at": change["created_at"],
+        }
+        params = {"from_id": shown["from_participant_id"], "to_id": shown["to_participant_id"]}
+        raise ApiError([Violation("participant.id_changed", params, {"participant_id_changes": [shown]})])
 
 
 def find_participant(ctx: Context, user_id: str) -> sqlite3.Row:
@@ -51,7 +103,8 @@ def find_participant(ctx: Context, user_id: str) -> sqlite3.Row:
 
 
 def show_participant(ctx: Context, user_id: str) -> ParticipantRecord:
-    """R-71."""
+    """R-71; V-53 first."""
+    check_retired(ctx, user_id)
     return _serialize(ctx, find_participant(ctx, user_id))
 
 

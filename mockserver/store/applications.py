@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -54,6 +55,26 @@ def list_query(
         params.extend((updated_since, updated_since))
         key_from = "applications a JOIN users u ON u.id = a.user_id"
     return PageQuery(_select(pairs), key_from, where, "a.created_at, a.rowid", params)
+
+
+def for_participants(query: PageQuery, user_ids: Sequence[str]) -> PageQuery:
+    """V-34: only the applications of these people."""
+    marks = ", ".join("?" * len(user_ids)) or "NULL"
+    return replace(
+        query, where=f"{query.where} AND a.user_id IN ({marks})", params=[*query.params, *user_ids]
+    )
+
+
+_COLUMNS: dict[str, frozenset[str]] = {}
+
+
+def columns(conn: sqlite3.Connection, table: str) -> frozenset[str]:
+    """The column names of a table (what v3's `sort` may name, V-33); the schema is fixed per process."""
+    if table not in ("applications", "users"):
+        return frozenset()
+    if table not in _COLUMNS:
+        _COLUMNS[table] = frozenset(row[1] for row in conn.execute(f"PRAGMA table_info({table})"))
+    return _COLUMNS[table]
 
 
 def of_people(conn: sqlite3.Connection, user_ids: Sequence[str]) -> list[sqlite3.Row]:

@@ -6,7 +6,9 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "users": ("id", "full_name", "email", "trn", "trn_verified", "created_at", "updated_at"),
+    "users": (
+        "id", "full_name", "email", "trn", "trn_verified", "created_at", "updated_at", "previous_names",
+    ),
     "applications": (
         "id", "user_id", "lead_provider_id", "course_identifier", "cohort", "status", "training_status",
         "schedule_id", "funded_place", "eligible_for_funding", "funding_eligibility_status_code",
@@ -14,7 +16,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "private_childcare_provider_urn", "school_urn", "school_ukprn", "works_in_school",
         "targeted_delivery_funding_eligibility", "teacher_catchment", "teacher_catchment_country",
         "teacher_catchment_iso_country_code", "itt_provider", "lead_mentor", "accepted_at",
-        "created_at", "updated_at",
+        "created_at", "updated_at", "cohort_suffix", "reason_for_rejection", "senco_in_role",
+        "senco_start_date",
     ),
     "application_states": ("application_id", "lead_provider_id", "state", "reason", "created_at"),
     "declarations": (
@@ -46,8 +49,13 @@ def insert_rows(conn: sqlite3.Connection, table: str, rows: Iterable[Mapping[str
 
 
 def schedule_ids(conn: sqlite3.Connection) -> dict[tuple[int, str], int]:
-    """(cohort, schedule identifier) -> schedule row id."""
-    return {(row[0], row[1]): row[2] for row in conn.execute("SELECT cohort, identifier, id FROM schedules")}
+    """(cohort, schedule identifier) -> schedule row id, for the cohorts of suffix a (one a year); the
+    schedules of other suffixes are keyed (cohort, identifier, suffix)."""
+    rows = conn.execute("SELECT cohort, identifier, id, cohort_suffix FROM schedules")
+    found: dict = {}
+    for cohort, identifier, row_id, suffix in rows:
+        found[(cohort, identifier) if suffix == "a" else (cohort, identifier, suffix)] = row_id
+    return found
 
 
 def holds_world(conn: sqlite3.Connection) -> bool:

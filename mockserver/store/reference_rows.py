@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 
 from mockserver.reference import ReferenceData
@@ -66,16 +67,12 @@ def write_reference(
 CATALOG_REVISION_KEY = "catalog_revision"
 
 
-def catalog_revision(conn: sqlite3.Connection) -> int:
-    """The revision of the cohort/schedule/contract tables (bumped by every change to them)."""
-    row = conn.execute("SELECT value FROM settings WHERE key = ?", (CATALOG_REVISION_KEY,)).fetchone()
-    return 0 if row is None else int(row[0])
-
-
-def bump_catalog_revision(conn: sqlite3.Connection, at_least: int = 0) -> None:
-    """Tell every worker process its cached catalog is stale (caller's transaction). The counter only
-    grows, also across resets (`at_least`: the value read before the settings were wiped)."""
-    set_setting(conn, CATALOG_REVISION_KEY, max(catalog_revision(conn), at_least) + 1)
+def bump_catalog_revision(conn: sqlite3.Connection) -> None:
+    """Record the revision of the cohort/schedule/contract tables after a change (caller's transaction):
+    a digest of their content, so every worker process that cached another content reloads, and a reset
+    world is byte-identical to the seeded one (the same content gives the same revision)."""
+    digest = hashlib.sha256(repr(catalog_rows(conn)).encode()).hexdigest()[:20]
+    set_setting(conn, CATALOG_REVISION_KEY, digest)
 
 
 def catalog_rows(conn: sqlite3.Connection) -> tuple[list[tuple], list[tuple], list[tuple]]:

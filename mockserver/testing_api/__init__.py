@@ -3,7 +3,7 @@
 `blueprint` carries every route: importing the route modules registers them on it.
 """
 
-from mockserver.testing_api import core
+from mockserver.testing_api import cohorts, core, people
 from mockserver.testing_api.common import blueprint
 
-__all__ = ["blueprint", "core"]
+__all__ = ["blueprint", "cohorts", "core", "people"]
