@@ -43,6 +43,8 @@ def record_outcome(
     latest = store.latest_outcome(ctx.conn, user_id, ctx.provider_id, course)
     if latest is not None and latest["state"] == state and latest["completion_date"] == completion_date:
         return latest["id"]
+    if latest is not None and latest["state"] == state == "passed" and ctx.rules.passed_outcome_kept:
+        return latest["id"]  # VD14: a passed outcome stays, whatever completion_date is sent
     declaration = store.latest_completed_declaration(ctx.conn, user_id, ctx.provider_id, course)
     if declaration is None:
         raise ApiError.of("declaration.outcome_not_created")

@@ -174,7 +174,7 @@ def withdraw(ctx: Context, user_id: str, attrs: Mapping[str, Any]) -> Participan
         errors = rules.validate_withdraw(
             errors,
             reason=attrs.get("reason"),
-            reasons=ctx.catalog.ref.withdrawal_reasons,
+            reasons=_withdrawal_reasons(ctx),
             target=target,
             has_started_declaration=any(d["declaration_type"] == "started" for d in declarations),
         )
@@ -183,8 +183,28 @@ def withdraw(ctx: Context, user_id: str, attrs: Mapping[str, Any]) -> Participan
         return _finish(ctx, user, errors)
 
 
+# VD11: the four reasons HEAD added to the 17 of R-134 (the fixtures list the 17).
+EXTRA_WITHDRAWAL_REASONS = (
+    "assessment-requirements-not-met",
+    "change-in-career",
+    "disengaged-and-unresponsive",
+    "non-payment-of-invoice",
+)
+
+
+def _withdrawal_reasons(ctx: Context) -> tuple[str, ...]:
+    reasons = ctx.catalog.ref.withdrawal_reasons
+    return (*reasons, *EXTRA_WITHDRAWAL_REASONS) if ctx.rules.extra_withdrawal_reasons else reasons
+
+
 def _target_cohort(ctx: Context, target: Any, raw: object) -> int | None:
-    if raw is not None and not (isinstance(raw, str) and not raw.strip()):
+    """The target start year: the `cohort` sent, else the current schedule's, else the current cohort's.
+    HEAD (VD18) takes an empty string as sent (it then finds no schedule, R-90); the baseline treats a blank
+    value like null."""
+    given = raw is not None and not (isinstance(raw, str) and not raw.strip())
+    if given or (ctx.rules.suffixed_schedules and isinstance(raw, str)):
+        if isinstance(raw, str) and not raw.strip():
+            return None
         return ruby_to_i(raw)
     if target is not None and target.schedule_cohort is not None:
         return target.schedule_cohort
@@ -192,17 +212,27 @@ def _target_cohort(ctx: Context, target: Any, raw: object) -> int | None:
 
 
 def change_schedule(ctx: Context, user_id: str, attrs: Mapping[str, Any]) -> ParticipantRecord:
-    """R-90..R-97."""
-    catalog = ctx.catalog
+    """R-90..R-97; at HEAD the latest-suffix cohort holding the schedule and the zero-funding rule (V-59)."""
+    catalog, head = ctx.catalog, ctx.rules.suffixed_schedules
     with write_transaction(ctx.conn):
         user = find_participant(ctx, user_id)
         errors, target = _common(ctx, user_id, attrs)
         course = attrs.get("course_identifier")
         cohort = _target_cohort(ctx, target, attrs.get("cohort"))
-        cohort_exists = cohort in catalog.cohorts
-        new = catalog.schedule(cohort, attrs.get("schedule_identifier")) if cohort_exists else None
-        current = catalog.schedule(target.schedule_cohort, target.schedule_identifier) if target else None
+        identifier = attrs.get("schedule_identifier")
+        if head:
+            new = catalog.latest_schedule(cohort, identifier)
+        else:
+            new = catalog.schedule(cohort, identifier) if cohort in catalog.cohorts else None
+        suffix = new.suffix if new is not None else "a"
+        current = (
+            catalog.schedule(target.schedule_cohort, target.schedule_identifier, target.schedule_suffix)
+            if target
+            else None
+        )
         declarations = declaration_store.of_application(ctx.conn, target.id) if target else []
+        app_funding = catalog.funding(target.cohort, target.cohort_suffix) if target else None
+        new_funding = catalog.funding(cohort, suffix)
         change = rules.ScheduleChange(
             course_identifier=str(course),
             course_group=catalog.group(course),
@@ -210,24 +240,27 @@ def change_schedule(ctx: Context, user_id: str, attrs: Mapping[str, Any]) -> Par
             new_schedule=new,
             current_schedule=current,
             target_cohort=cohort,
-            has_contract=cohort_exists
-            and isinstance(course, str)
-            and catalog.ref.has_contract(cohort, course),
+            has_contract=new is not None and catalog.has_contract(ctx.provider_id, cohort, course),
             declarations=[records.declaration(d) for d in declarations],
-            app_cohort_capped=catalog.capped(target.cohort) if target else False,
-            target_cohort_capped=catalog.capped(cohort) or not cohort_exists,  # unknown year: R-90 only
+            app_cohort_capped=app_funding == "capped",
+            target_cohort_capped=new_funding == "capped" or new is None,  # unknown year: R-90 only
+            target_suffix=suffix,
+            zero_to_funded=head and app_funding == "zero" and new_funding in ("capped", "full"),
         )
         errors = rules.validate_change_schedule(errors, change)
         if not errors:
             funded_place = target.funded_place
-            if target.cohort != cohort and not catalog.capped(target.cohort) and catalog.capped(cohort):
+            moved = (target.cohort, target.cohort_suffix) != (cohort, suffix)
+            if moved and app_funding != "capped" and new_funding == "capped":
                 funded_place = target.eligible_for_funding
-            schedule_id = app_store.schedule_id(ctx.conn, cohort, new.identifier)
+            if head and moved and new_funding == "zero":
+                funded_place = False
             app_store.change_schedule(
                 ctx.conn,
                 target.id,
-                schedule=schedule_id,
+                schedule=catalog.schedule_row_id(new),
                 cohort=cohort,
+                cohort_suffix=suffix,
                 funded_place=funded_place,
                 now=ctx.now_stamp,
             )

@@ -197,13 +197,15 @@ def change_schedule(
     conn: sqlite3.Connection,
     app_id: str,
     *,
-    schedule: int,
+    schedule: int | None,
     cohort: int | None,
     funded_place: bool | None,
     now: str,
+    cohort_suffix: str = "a",
 ) -> None:
-    """Store the new schedule and cohort (and funded_place when moving into a capped cohort)."""
+    """Store the new schedule and exact cohort (and funded_place when the move changes it)."""
     conn.execute(
-        "UPDATE applications SET schedule_id = ?, cohort = ?, funded_place = ?, updated_at = ? WHERE id = ?",
-        (schedule, cohort, None if funded_place is None else int(funded_place), now, app_id),
+        "UPDATE applications SET schedule_id = ?, cohort = ?, cohort_suffix = ?, funded_place = ?, "
+        "updated_at = ? WHERE id = ?",
+        (schedule, cohort, cohort_suffix, None if funded_place is None else int(funded_place), now, app_id),
     )
