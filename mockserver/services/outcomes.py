@@ -40,12 +40,13 @@ def record_outcome(
     ctx: Context, *, user_id: str, course: str, state: str, completion_date: str, touch: bool = True
 ) -> str:
     """Append an outcome to the latest completed declaration unless it repeats the latest one; its id."""
-    latest = store.latest_outcome(ctx.conn, user_id, ctx.provider_id, course)
+    owned = ctx.rules.outcomes_on_transferred
+    latest = store.latest_outcome(ctx.conn, user_id, ctx.provider_id, course, owned=owned)
     if latest is not None and latest["state"] == state and latest["completion_date"] == completion_date:
         return latest["id"]
     if latest is not None and latest["state"] == state == "passed" and ctx.rules.passed_outcome_kept:
         return latest["id"]  # VD14: a passed outcome stays, whatever completion_date is sent
-    declaration = store.latest_completed_declaration(ctx.conn, user_id, ctx.provider_id, course)
+    declaration = store.latest_completed_declaration(ctx.conn, user_id, ctx.provider_id, course, owned=owned)
     if declaration is None:
         raise ApiError.of("declaration.outcome_not_created")
     outcome_id = ctx.new_id()
@@ -53,7 +54,8 @@ def record_outcome(
         ctx.conn,
         outcome_id=outcome_id,
         declaration_id=declaration["id"],
-        provider_id=ctx.provider_id,
+        # the declaration's creator: after a transfer (VD15) the outcome shows in the old provider's lists
+        provider_id=declaration["lead_provider_id"],
         user_id=user_id,
         state=state,
         completion_date=completion_date,
@@ -102,7 +104,9 @@ def create_outcome(ctx: Context, user_id: str, attrs: Mapping[str, Any]) -> dict
         course = attrs.get("course_identifier")
         completed = None
         if isinstance(course, str):
-            completed = store.latest_completed_declaration(ctx.conn, user_id, ctx.provider_id, course)
+            completed = store.latest_completed_declaration(
+                ctx.conn, user_id, ctx.provider_id, course, owned=ctx.rules.outcomes_on_transferred
+            )
         errors, completion_date = rules.validate_create(
             retired_to=participant_store.retired_to(ctx.conn, user_id),
             participant_id=user_id,
