@@ -18,6 +18,7 @@ from mockserver.reference import ReferenceData, load_reference
 from mockserver.seeding.builder import WorldBuilder
 from mockserver.seeding.plan import DEFAULT_APPLICATIONS, Progress, build
 from mockserver.seeding.pools import Pools
+from mockserver.seeding.v3_world import add_v3_world
 from mockserver.store import bulk
 from mockserver.store.db import connect, create_schema, get_setting, set_setting, write_transaction
 from mockserver.store.reference_rows import bump_catalog_revision, write_reference
@@ -48,6 +49,8 @@ def seed_world(conn: sqlite3.Connection, ref: ReferenceData, *, seed: int, appli
                 bulk.insert_rows(conn, table, getattr(rows, table))
             if progress:
                 progress(done, total)
+        if total:
+            add_v3_world(conn, ref, seed, pools_for(seed))
         set_setting(conn, WORLD_KEY, {
             "seed": seed, "applications": applications, "empty": empty,
             "delivery_partner_rule": delivery_partner_rule,

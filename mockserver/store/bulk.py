@@ -43,8 +43,19 @@ def wipe_world(conn: sqlite3.Connection) -> None:
         conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
 
 
+# Columns added for v2/v3 with the value a row made without them gets (older callers, test worlds).
+_DEFAULTS: dict[str, object] = {
+    "previous_names": "[]", "cohort_suffix": "a", "reason_for_rejection": None, "senco_in_role": None,
+    "senco_start_date": None,
+}
+
+
 def insert_rows(conn: sqlite3.Connection, table: str, rows: Iterable[Mapping[str, object]]) -> None:
-    """Insert dict rows into one world table; keys outside the table's columns are ignored."""
+    """Insert dict rows into one world table; keys outside the table's columns are ignored, the v2/v3
+    columns default when absent."""
+    defaults = {c: _DEFAULTS[c] for c in COLUMNS[table] if c in _DEFAULTS}
+    if defaults:
+        rows = [row if defaults.keys() <= row.keys() else {**defaults, **row} for row in rows]
     conn.executemany(_INSERTS[table], rows)
 
 
