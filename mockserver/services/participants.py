@@ -243,7 +243,8 @@ def change_schedule(ctx: Context, user_id: str, attrs: Mapping[str, Any]) -> Par
             has_contract=new is not None and catalog.has_contract(ctx.provider_id, cohort, course),
             declarations=[records.declaration(d) for d in declarations],
             app_cohort_capped=app_funding == "capped",
-            target_cohort_capped=new_funding == "capped" or new is None,  # unknown year: R-90 only
+            # v1/v2 read zero as "no funding cap"; HEAD's rule is capped -> full only (V-59)
+            target_cohort_capped=new_funding == "capped" or (head and new_funding == "zero") or new is None,
             target_suffix=suffix,
             zero_to_funded=head and app_funding == "zero" and new_funding in ("capped", "full"),
         )
