@@ -37,7 +37,15 @@ def _records(
         ctx.conn, ids, ctx.provider_id, details=details, training_status=training_status
     )
     changes = store.id_changes(ctx.conn, ids, from_participant_id) if details else {}
-    return [ParticipantRecord(u, accepted[u["id"]], changes.get(u["id"], ())) for u in users]
+    if training_status is None and from_participant_id is None:
+        return [ParticipantRecord(u, accepted[u["id"]], changes.get(u["id"], ())) for u in users]
+    # V-37: under these filters updated_at is computed over what the filtered eager load holds only
+    records = []
+    for u in users:
+        mine, own_changes = accepted[u["id"]], changes.get(u["id"], ())
+        stamps = [u["updated_at"], *(a["updated_at"] for a in mine), *(c["updated_at"] for c in own_changes)]
+        records.append(ParticipantRecord({**u, "shown_updated_at": max(stamps)}, mine, own_changes))
+    return records
 
 
 def _serialize(ctx: Context, user: Mapping[str, Any]) -> ParticipantRecord:

@@ -160,8 +160,8 @@ def id_changes(
     marks = ", ".join("?" * len(user_ids))
     only = "" if from_participant_id is None else " AND from_participant_id = ?"
     sql = (
-        "SELECT user_id, from_participant_id, to_participant_id, created_at FROM participant_id_changes "
-        f"WHERE user_id IN ({marks}){only} ORDER BY created_at DESC, id DESC"
+        "SELECT user_id, from_participant_id, to_participant_id, created_at, updated_at "
+        f"FROM participant_id_changes WHERE user_id IN ({marks}){only} ORDER BY created_at DESC, id DESC"
     )
     params = (*user_ids,) if from_participant_id is None else (*user_ids, from_participant_id)
     for row in fetch_dicts(conn, sql, params):

@@ -341,3 +341,16 @@ def test_testing_api_invalid_inputs_are_422_naming_the_attribute(api: Api) -> No
     resp = api.post("/__mock__/applications", {"data": {"attributes": {"works_as_senco": True}}})
     assert resp.status_code == 422 and resp.get_json()["errors"][0]["title"] == "works_as_senco"
     expect(api.client.put("/__mock__/settings", json={"v3_epoch": "2024"}), 422)
+
+
+def test_v37_filtered_updated_at_counts_only_what_the_filter_loads(api: Api) -> None:
+    at = "2024-01-01T10:00:00Z"
+    pid, _ = api.make_participant(cohort=2023, training_status="deferred", created_at=at)
+    _, other = api.make_participant(
+        participant_id=pid, course="npq-senior-leadership", cohort=2024, created_at=at, funded_place=True
+    )
+    body = {"data": {"attributes": {"funded_place": False}}}
+    expect(api.put(f"{V3_APP}/{other['id']}/change-funded-place", body), 200)  # touches that application only
+    assert api.data(f"{V3_PARTICIPANTS}/{pid}")["attributes"]["updated_at"] == "2024-05-01T12:00:00Z"
+    narrowed = api.data(f"{V3_PARTICIPANTS}?filter[training_status]=deferred")[0]["attributes"]
+    assert narrowed["updated_at"] == at
