@@ -40,10 +40,13 @@ def add_v3_world(conn: sqlite3.Connection, ref: ReferenceData, seed: int, pools:
     """Everything above, in the caller's transaction, after the main population was written."""
     rng = random.Random(f"{seed}:v3-world")
     add_cohorts(conn, ref)
+    siblings = seed_extras.rejected_siblings(conn)  # as a HEAD accept leaves them (VD3)
     seed_extras.set_rejection_reason(conn, [
         (app_id, reason) for app_id in seed_extras.rejected_ids(conn)
-        if (reason := rng.choice(REASONS)) is not None
+        if (reason := rng.choice(REASONS)) is not None and app_id not in siblings
     ])
+    sibling_reason = "other_application_in_this_cohort_accepted"
+    seed_extras.set_rejection_reason(conn, [(i, sibling_reason) for i in siblings])
     senco = []
     for app_id in seed_extras.course_application_ids(conn, "npq-senco"):
         answer = rng.choice(SENCO)

@@ -5,6 +5,17 @@ from __future__ import annotations
 import sqlite3
 
 
+def rejected_siblings(conn: sqlite3.Connection) -> list[str]:
+    """Rejected applications whose person has an accepted one for that course and exact cohort."""
+    sql = (
+        "SELECT a.id FROM applications a WHERE a.status = 'rejected' AND EXISTS (SELECT 1 FROM applications o "
+        "WHERE o.user_id = a.user_id AND o.id <> a.id AND o.status = 'accepted' "
+        "AND o.course_identifier = a.course_identifier AND o.cohort = a.cohort "
+        "AND o.cohort_suffix = a.cohort_suffix) ORDER BY a.rowid"
+    )
+    return [r[0] for r in conn.execute(sql)]
+
+
 def rejected_ids(conn: sqlite3.Connection) -> list[str]:
     """Every rejected application, in insertion order."""
     sql = "SELECT id FROM applications WHERE status = 'rejected' ORDER BY rowid"

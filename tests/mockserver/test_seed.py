@@ -55,7 +55,8 @@ def test_every_v3_field_has_data(db: sqlite3.Connection) -> None:
                 "WHERE cohort_suffix = 'b' AND status = 'pending'")
     assert sorted(rows(db, suffixed)) == [(2026, None)] * providers + [(2028, 0)] * providers
     reasons = {r for (r,) in rows(db, "SELECT DISTINCT reason_for_rejection FROM applications")}
-    assert {"rejected_by_provider", "registration_expired"} <= reasons
+    sibling = "other_application_in_this_cohort_accepted"
+    assert {"rejected_by_provider", "registration_expired", sibling} <= reasons
     senco = "SELECT DISTINCT senco_in_role FROM applications WHERE senco_in_role IS NOT NULL"
     assert len(rows(db, senco)) >= 2
     assert rows(db, "SELECT count(*) FROM users WHERE previous_names <> '[]'")[0][0] > 0
