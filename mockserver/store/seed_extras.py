@@ -9,7 +9,8 @@ def rejected_siblings(conn: sqlite3.Connection) -> list[str]:
     """Rejected applications whose person has an accepted one for that course and exact cohort."""
     sql = (
         "SELECT a.id FROM applications a WHERE a.status = 'rejected' "
-        "AND EXISTS (SELECT 1 FROM applications o WHERE o.user_id = a.user_id AND o.id <> a.id AND o.status = 'accepted' "
+        "AND EXISTS (SELECT 1 FROM applications o WHERE o.user_id = a.user_id AND o.id <> a.id "
+        "AND o.status = 'accepted' "
         "AND o.course_identifier = a.course_identifier AND o.cohort = a.cohort "
         "AND o.cohort_suffix = a.cohort_suffix) ORDER BY a.rowid"
     )
