@@ -354,3 +354,37 @@ def test_v37_filtered_updated_at_counts_only_what_the_filter_loads(api: Api) -> 
     assert api.data(f"{V3_PARTICIPANTS}/{pid}")["attributes"]["updated_at"] == "2024-05-01T12:00:00Z"
     narrowed = api.data(f"{V3_PARTICIPANTS}?filter[training_status]=deferred")[0]["attributes"]
     assert narrowed["updated_at"] == at
+
+
+def test_cohorts_made_later_take_the_previous_years_schedules_and_can_be_updated(api: Api) -> None:
+    made = cohort(api, start_year=2030, suffix="b", funding="capped")
+    assert (made["identifier"], made["registration_start_date"]) == ("2030b", "2030-04-03")
+    autumn = next(s for s in made["schedules"] if s["identifier"] == "npq-leadership-autumn")
+    assert autumn["applies_from"] == "2030-10-01"  # 2029's, one year later
+    resp = api.client.post(
+        "/__mock__/cohorts",
+        json={
+            "start_year": 2030,
+            "suffix": "b",
+            "funding": "full",
+            "schedules": [{"identifier": "npq-leadership-autumn", "applies_from": "2030-09-01"}],
+        },
+    )
+    updated = expect(resp, 200)
+    assert updated["funding"] == "full"
+    assert {s["identifier"]: s["applies_from"] for s in updated["schedules"]}["npq-leadership-autumn"] == (
+        "2030-09-01"
+    )
+
+
+def test_a_removed_contract_stops_declarations_in_every_version(api: Api) -> None:
+    pid, _ = api.make_participant(cohort=2023, schedule_identifier="npq-leadership-autumn")
+    resp = api.request(
+        "DELETE", "/__mock__/contracts", {"cohort": "2023a", "course_identifier": "npq-headship"}
+    )
+    assert expect(resp, 200) == {"removed": 1}
+    expect(api.declare(pid, date="2023-10-02T10:00:00Z"), 422, errors(("cohort", Msg.DECL_NO_CONTRACT)))
+    assert expect(
+        api.request("DELETE", "/__mock__/contracts", {"cohort": 2023, "course_identifier": "npq-headship"}),
+        200,
+    ) == {"removed": 0}
