@@ -388,3 +388,37 @@ def test_a_removed_contract_stops_declarations_in_every_version(api: Api) -> Non
         api.request("DELETE", "/__mock__/contracts", {"cohort": 2023, "course_identifier": "npq-headship"}),
         200,
     ) == {"removed": 0}
+
+
+def test_vd20_2026b_is_autumn_at_head_and_by_date_rules_at_the_baseline(api: Api) -> None:
+    cohort(api, start_year=2026, suffix="b", funding="full")
+    api.clock("2026-01-10T12:00:00Z")  # the date rules say spring
+    head = api.make_application(cohort="2026b", course_identifier="npq-headship")
+    shown = expect(accept(api, "v3", head["id"]), 200)["data"]["attributes"]
+    assert (shown["cohort_suffix"], shown["schedule_identifier"]) == ("b", "npq-leadership-autumn")
+    baseline = api.make_application(cohort="2026b", course_identifier="npq-headship")
+    expect(accept(api, "v2", baseline["id"]), 200)
+    assert (
+        api.data(f"{V3_APP}/{baseline['id']}")["attributes"]["schedule_identifier"] == "npq-leadership-spring"
+    )
+
+
+def test_v14_after_a_transfer_the_old_providers_withdrawal_is_not_shown(api: Api) -> None:
+    pid, app = api.make_participant(cohort=2023, training_status="withdrawn")
+    bpn_id = "57ba9e86-559f-4ff4-a6d2-4610c7259b67"
+    moved = api.client.post(f"/__mock__/applications/{app['id']}/transfer", json={"lead_provider_id": bpn_id})
+    assert expect(moved, 200)["data"]["attributes"]["status"] == "accepted"
+    enrolment = api.as_("best-practice-token").data(f"{V3_PARTICIPANTS}/{pid}")["attributes"][
+        "npq_enrolments"
+    ][0]
+    assert (enrolment["training_status"], enrolment["withdrawal"]) == ("withdrawn", None)
+    expect(api.get(f"{V3_PARTICIPANTS}/{pid}"), 404)
+
+
+def test_v14_participant_id_changes_newest_first(api: Api) -> None:
+    pid, _ = api.make_participant(cohort=2023)
+    first, second = "11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222"
+    change_id(api, first, pid, "2024-01-01T00:00:00Z")
+    change_id(api, second, pid, "2024-02-01T00:00:00Z")
+    changes = api.data(f"{V3_PARTICIPANTS}/{pid}")["attributes"]["participant_id_changes"]
+    assert [c["from_participant_id"] for c in changes] == [second, first]
