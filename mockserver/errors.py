@@ -45,8 +45,19 @@ _RULES: tuple[Rule, ...] = (
     Rule("filter.participant_id_invalid", 400, _BAD,
          "The filter '#/participant_id' must be a comma-delimited list of valid UUIDs", "R-39"),
     Rule("request.argument_error", 400, _BAD, "{message}", "3.2"),
+    Rule("filter.not_object", 400, _BAD, "'#/filter' is not a valid field", "V-31"),
+    Rule("filter.training_status_invalid", 422, "Unpermitted parameters",
+         "The filter '#/training_status' must be [\"active\", \"deferred\", \"withdrawn\"]", "V-35"),
+    Rule("participant.id_changed", 410, "Participant ID has been changed",
+         "The participant_id '{from_id}' has been replaced with '{to_id}'.", "V-53"),
     Rule("application.funded_place_required", 422, "funded_place",
          "Set '#/funded_place' to true or false.", "R-50, R-65"),
+    Rule("application.funded_place_unfunded_cohort", 422, "funded_place",
+         "The '#/funded_place' field should be false for unfunded cohorts.", "V-54"),
+    Rule("application.schedule_not_in_cohort", 422, "schedule_identifier",
+         "The selected schedule cannot be found in the application cohort", "V-54"),
+    Rule("application.schedule_invalid_for_course", 422, "schedule_identifier",
+         "The selected schedule is not valid for the course", "V-54"),
     Rule("application.already_accepted", 422, "application",
          "This NPQ application has already been accepted", "R-51"),
     Rule("application.rejected_cannot_change", 422, "application",
@@ -63,7 +74,7 @@ _RULES: tuple[Rule, ...] = (
          "The reason_for_rejection cannot be blank.", "D1"),
     Rule("application.reject_blocked_by_declarations", 422, "application",
          "This application has declarations that prevent it from being rejected. Void the "
-         "declarations first, or contact us for assistance.", "D1"),
+         "declarations first, or contact us for assistance.", "D1, V-55"),
     Rule("funded_place.not_accepted", 422, "application",
          "You must accept the application before attempting to change the '#/funded_place' setting.", "R-66"),
     Rule("funded_place.not_eligible", 422, "application",
@@ -111,6 +122,8 @@ _RULES: tuple[Rule, ...] = (
     Rule("schedule.funding_cap_change", 422, "cohort",
          "You cannot change the '#/cohort' field from one with a funding cap to one without a "
          "funding cap", "R-97"),
+    Rule("schedule.unfunded_to_funded", 422, "cohort",
+         "You cannot change the '#/cohort' field from one that is not funded to with that is funded", "V-59"),
     Rule("declaration.participant_id_required", 422, "participant_id",
          "The property '#/participant_id' must be present", "R-80"),
     Rule("declaration.participant_not_recognised", 422, "participant_id",
@@ -225,6 +238,7 @@ class Violation:
 
     code: str
     params: Mapping[str, str] = field(default_factory=dict)
+    extra: Mapping[str, object] = field(default_factory=dict)  # more members of its error entry (V-53)
 
     @property
     def rule(self) -> Rule:
@@ -258,6 +272,9 @@ def error_body(violations: Iterable[Violation]) -> dict:
     first = violations[0].rule
     if first.title is None:
         return {"error": first.detail.format_map(violations[0].params)}
+    if violations[0].extra:
+        v = violations[0]
+        return {"errors": [{"title": first.title, "detail": first.detail.format_map(v.params), **v.extra}]}
     grouped: dict[str, list[str]] = {}
     for violation in violations:
         rule = violation.rule

@@ -20,11 +20,12 @@ from mockserver.seeding.billing import Billing
 from mockserver.seeding.builder import WorldBuilder
 from mockserver.seeding.plan import DEFAULT_APPLICATIONS, Progress, build
 from mockserver.seeding.pools import Pools
+from mockserver.seeding.v3_world import add_v3_world
 from mockserver.store import bulk
 from mockserver.store import delivery_partners as partner_store
 from mockserver.store import statements as statement_store
 from mockserver.store.db import connect, create_schema, get_setting, set_setting, write_transaction
-from mockserver.store.reference_rows import write_reference
+from mockserver.store.reference_rows import bump_catalog_revision, write_reference
 
 WORLD_KEY = "world"  # settings key remembering how the world was made, so reset can remake it
 
@@ -45,6 +46,7 @@ def seed_world(conn: sqlite3.Connection, ref: ReferenceData, *, seed: int, appli
     with write_transaction(conn):
         bulk.wipe_world(conn)
         write_reference(conn, ref, delivery_partner_rule=delivery_partner_rule)
+        bump_catalog_revision(conn)  # a worker process holding another catalog reloads it
         builder = WorldBuilder(ref, bulk.schedule_ids(conn), random.Random(seed), pools_for(seed))
         billing = Billing(ref, seed) if total else None
         if billing is not None:
@@ -57,6 +59,8 @@ def seed_world(conn: sqlite3.Connection, ref: ReferenceData, *, seed: int, appli
             statement_store.insert_items(conn, items)
             if progress:
                 progress(done, total)
+        if total:
+            add_v3_world(conn, ref, seed, pools_for(seed))
         set_setting(conn, WORLD_KEY, {
             "seed": seed, "applications": applications, "empty": empty,
             "delivery_partner_rule": delivery_partner_rule,

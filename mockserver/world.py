@@ -13,6 +13,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, Response, current_app, g, has_app_context, request
@@ -20,7 +21,7 @@ from flask import Flask, Response, current_app, g, has_app_context, request
 from mockserver.auth import TokenIndex, token_from_header
 from mockserver.config import Settings
 from mockserver.reference import ReferenceData
-from mockserver.services.context import Catalog
+from mockserver.services.context import CatalogCache
 from mockserver.store import worlds as registry
 from mockserver.store.db import connect
 from mockserver.worlds import Worlds
@@ -44,34 +45,48 @@ class Connections:
         return local.conn
 
 
+@dataclass(frozen=True)
+class _WorldState:
+    """What a process keeps per world: its connections, its token index and its catalogue."""
+
+    connections: Connections
+    tokens: TokenIndex
+    catalogs: CatalogCache
+
+
 class MockState:
     """What the app keeps for its whole life: settings, reference data, connections per world."""
 
     def __init__(self, settings: Settings, reference: ReferenceData, connections: Connections) -> None:
         self.settings, self.reference, self.connections = settings, reference, connections
-        self.catalog = Catalog(reference)
-        self._tokens = TokenIndex()
-        self._created: dict[str, tuple[Connections, TokenIndex]] = {}
+        self._default = _WorldState(connections, TokenIndex(), CatalogCache(reference))
+        self._created: dict[str, _WorldState] = {}
         self.worlds = (
             Worlds(settings, Path(settings.db_path), settings.max_worlds, settings.max_worlds_bytes)
             if settings.db_path is not None
             else None
         )
 
-    def of_world(self, world_id: str | None) -> tuple[Connections, TokenIndex]:
-        """The connections and token index of a world (None: the default world)."""
+    def of_world(self, world_id: str | None) -> _WorldState:
+        """The connections, token index and catalogue of a world (None: the default world)."""
         if world_id is None:
-            return self.connections, self._tokens
+            return self._default
         found = self._created.get(world_id)
         if found is None:
             path = registry.get(self.connections.get(), world_id)["path"]  # type: ignore[index]
-            found = self._created[world_id] = (Connections(lambda: connect(path)), TokenIndex())
+            found = _WorldState(Connections(lambda: connect(path)), TokenIndex(), CatalogCache(self.reference))
+            self._created[world_id] = found
         return found
 
     @property
     def tokens(self) -> TokenIndex:
         """The current world's token index."""
-        return self.of_world(current_world())[1]
+        return self.of_world(current_world()).tokens
+
+    @property
+    def catalogs(self) -> CatalogCache:
+        """The current world's catalogue of cohorts, schedules and contracts (worlds may add cohorts)."""
+        return self.of_world(current_world()).catalogs
 
 
 def init_app(app: Flask, state: MockState) -> None:
@@ -92,7 +107,7 @@ def current_world() -> str | None:
 
 def connection() -> sqlite3.Connection:
     """The current thread's connection to the current request's world."""
-    return state().of_world(current_world())[0].get()
+    return state().of_world(current_world()).connections.get()
 
 
 def registry_connection() -> sqlite3.Connection:
@@ -118,7 +133,7 @@ def _bind_world() -> Response | None:
         g.world_id = explicit
         return None
     token = token_from_header(request.headers.get("Authorization"))
-    if token and mock._tokens.provider(registry_conn, token) is None:
+    if token and mock.of_world(None).tokens.provider(registry_conn, token) is None:
         world = registry.world_of_token(registry_conn, token)
         if _live(world):
             g.world_id = world["id"]  # type: ignore[index]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from mockserver.domain.models import MISSING, Application
+from mockserver.domain.models import MISSING, Application, Schedule
 from mockserver.errors import Violation
 
 
@@ -25,7 +25,7 @@ def other_accepted(
     return any(
         other.id != app.id
         and other.status == "accepted"
-        and other.cohort == app.cohort
+        and (other.cohort, other.cohort_suffix) == (app.cohort, app.cohort_suffix)
         and other.course_identifier in same_course
         and not (ignore_withdrawn and other.training_status == "withdrawn")
         for other in candidates
@@ -40,11 +40,15 @@ def validate_accept(
     candidates: Iterable[Application],
     same_course: frozenset[str],
     ignore_withdrawn: bool = False,
+    zero_funded: bool = False,
 ) -> list[Violation]:
-    """Accept's 422 checks in the real order; schedule resolution (R-55) is the caller's next step."""
+    """Accept's 422 checks in the real order; schedule resolution (R-55, V-54 step 6) is the caller's next
+    step. zero_funded: the application's cohort has funding `zero` and its rule is in force (HEAD)."""
     errors: list[Violation] = []
     if capped and not is_json_boolean(funded_place):
         errors.append(Violation("application.funded_place_required"))
+    if zero_funded and funded_place is not False:
+        errors.append(Violation("application.funded_place_unfunded_cohort"))
     if app.status == "accepted":
         errors.append(Violation("application.already_accepted"))
     elif app.status == "rejected":
@@ -56,21 +60,57 @@ def validate_accept(
     return errors
 
 
+def blank(value: object) -> bool:
+    """Rails' blank?: nil, false, empty or whitespace-only strings, empty collections."""
+    return (
+        value is None
+        or value is False
+        or value is MISSING
+        or (isinstance(value, str) and not value.strip())
+        or (isinstance(value, (list, dict)) and not value)
+    )
+
+
+def validate_chosen_schedule(
+    errors: list[Violation], *, found: Schedule | None, course_group: str | None
+) -> list[Violation]:
+    """V-54 steps 6-7 for a schedule_identifier sent on accept: it must exist in the application's exact
+    cohort, then (only if nothing failed so far) serve the application's course group."""
+    errors = list(errors)
+    if found is None:
+        errors.append(Violation("application.schedule_not_in_cohort"))
+    elif not errors and found.course_group != course_group:
+        errors.append(Violation("application.schedule_invalid_for_course"))
+    return errors
+
+
 def siblings_to_reject(app: Application, users_applications: Iterable[Application]) -> list[str]:
-    """R-57: ids of the same person's other applications for exactly this course and cohort."""
+    """R-57: ids of the same person's other applications for exactly this course and (exact) cohort."""
     return [
         other.id
         for other in users_applications
         if other.id != app.id
         and other.course_identifier == app.course_identifier
-        and other.cohort == app.cohort
+        and (other.cohort, other.cohort_suffix) == (app.cohort, app.cohort_suffix)
     ]
 
 
 def validate_reject(
-    app: Application, *, drift_requires_reason: bool, has_billable_declarations: bool
+    app: Application,
+    *,
+    drift_requires_reason: bool,
+    has_billable_declarations: bool,
+    reject_accepted: bool = False,
 ) -> list[Violation]:
-    """Reject's checks: baseline R-60/R-61, or the D1 drift behaviour when switched on."""
+    """Reject's checks: baseline R-60/R-61, the D1 drift behaviour when switched on, or HEAD's (V-55:
+    the reason is always given, an accepted application can be rejected unless declarations block it)."""
+    if reject_accepted:
+        head: list[Violation] = []
+        if app.status == "rejected":
+            head.append(Violation("application.already_rejected"))
+        if has_billable_declarations:
+            head.append(Violation("application.reject_blocked_by_declarations"))
+        return head
     if not drift_requires_reason:
         if app.status == "rejected":
             return [Violation("application.already_rejected")]

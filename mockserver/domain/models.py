@@ -24,15 +24,34 @@ MISSING = _Missing()
 CATCHMENT_UK = frozenset({"england", "scotland", "wales", "northern_ireland", "jersey_guernsey_isle_of_man"})
 
 
+FUNDING_LEVELS = ("zero", "capped", "full")
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """A cohort: start year and suffix (2025a, 2025b, ...), its funding and registration start (V-91)."""
+
+    start_year: int
+    suffix: str
+    funding: str  # zero | capped | full (VD17); v1/v2's "funding cap" is funding == "capped"
+    registration_start_date: date
+
+    @property
+    def identifier(self) -> str:
+        """e.g. "2026b"."""
+        return f"{self.start_year}{self.suffix}"
+
+
 @dataclass(frozen=True)
 class Schedule:
-    """A schedule row of one cohort."""
+    """A schedule row of one exact cohort (V-92)."""
 
     cohort: int
     identifier: str
     course_group: str
     applies_from: date
     declaration_types: tuple[str, ...]
+    suffix: str = "a"
 
 
 @dataclass(frozen=True)
@@ -67,6 +86,8 @@ class Application:
     teacher_catchment: str | None
     created_at: str
     updated_at: str
+    cohort_suffix: str = "a"
+    schedule_suffix: str | None = None
 
 
 @dataclass(frozen=True)

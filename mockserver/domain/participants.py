@@ -92,6 +92,8 @@ class ScheduleChange:
     declarations: Sequence[Declaration]  # of the target application
     app_cohort_capped: bool
     target_cohort_capped: bool
+    target_suffix: str = "a"
+    zero_to_funded: bool = False  # V-59 (HEAD): from a zero-funded cohort into a funded one
 
 
 def _invalidates(schedule: Schedule, declarations: Sequence[Declaration]) -> bool:
@@ -122,14 +124,15 @@ def validate_change_schedule(errors: list[Violation], change: ScheduleChange) ->
     if not errors and new is not None and new.course_group != change.course_group:
         errors.append(Violation("schedule.invalid_for_course"))
     billable = any(d.state in BILLABLE_OR_CHANGEABLE for d in change.declarations)
-    current_cohort = current.cohort if current is not None else None
-    if not errors and billable and new is not None and new.cohort != current_cohort:
+    current_cohort = (current.cohort, current.suffix) if current is not None else None
+    if not errors and billable and new is not None and (new.cohort, new.suffix) != current_cohort:
         errors.append(Violation("schedule.cohort_locked_by_declarations"))
-    if (
-        target is not None
-        and target.cohort != change.target_cohort
-        and change.app_cohort_capped
-        and not change.target_cohort_capped
-    ):
+    moved = target is not None and (target.cohort, target.cohort_suffix) != (
+        change.target_cohort,
+        change.target_suffix,
+    )
+    if moved and change.app_cohort_capped and not change.target_cohort_capped:
         errors.append(Violation("schedule.funding_cap_change"))
+    if moved and change.zero_to_funded:
+        errors.append(Violation("schedule.unfunded_to_funded"))
     return errors

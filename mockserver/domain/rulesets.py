@@ -39,6 +39,8 @@ class RuleSet:
     autumn_2025_schedule: bool = False  # VD20, V-03
     sort: bool = False  # V-33
     enrolment_details: bool = False  # v2/v3 show schedule and training status (V-13, V-14)
+    v3_filters: bool = False  # V-34..V-36: applications participant_id, participants training_status and
+    # from_participant_id (both v3 epochs; v1/v2 ignore these keys)
 
 
 class RuleSource(Protocol):
@@ -81,6 +83,7 @@ V3_HEAD = RuleSet(
     autumn_2025_schedule=True,
     sort=True,
     enrolment_details=True,
+    v3_filters=True,
 )
 # v3 while v1/v2 were live (the v3_epoch setting "2025-08"): the baseline rules with v3's own inputs.
 V3_AUG_2025 = RuleSet(
@@ -92,6 +95,7 @@ V3_AUG_2025 = RuleSet(
     retired_id_gone=True,
     sort=True,
     enrolment_details=True,
+    v3_filters=True,
 )
 
 

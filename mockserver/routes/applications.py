@@ -4,19 +4,46 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from mockserver.jsonapi import attribute, cohort_filter, data_attributes, page_params, render_csv, time_filter
-from mockserver.routes.common import body, context, csv_ok, new_blueprint, ok, record_id, route, views
+from mockserver.jsonapi import (
+    attribute,
+    cohort_filter,
+    data_attributes,
+    page_params,
+    participant_filter,
+    render_csv,
+    time_filter,
+)
+from mockserver.routes.common import (
+    body,
+    context,
+    csv_ok,
+    new_blueprint,
+    ok,
+    record_id,
+    route,
+    sort_param,
+    views,
+)
 from mockserver.services import applications as service
 from mockserver.versions import ApiVersion
 
 
 def index() -> Response:
-    """R-45: a page of the provider's applications."""
-    args = request.args
+    """R-45, V-57: a page of the provider's applications. V-41: filters left to right (cohort,
+    participant_id, updated_since), then pagination."""
+    args, ctx = request.args, context()
+    cohorts = cohort_filter(args)
+    participants = participant_filter(args) if ctx.rules.v3_filters else None
+    updated_since = time_filter(args, "updated_since")
     page, per_page = page_params(args)
-    cohorts, updated_since = cohort_filter(args), time_filter(args, "updated_since")
     rows = service.list_applications(
-        context(), cohorts=cohorts, updated_since=updated_since, page=page, per_page=per_page
+        ctx,
+        cohorts=cohorts,
+        updated_since=updated_since,
+        page=page,
+        per_page=per_page,
+        participant_ids=participants,
+        sort=sort_param(),
     )
     shown = views()
     return ok([shown.application(row) for row in rows])
@@ -48,17 +75,24 @@ def show(app_id: str) -> Response:
     return ok(views().application(service.show_application(context(), record_id(app_id))))
 
 
-def _funded_place(app_id: str) -> tuple[str, object]:
-    """Lookup first (404), then the optional body's funded_place (400 when data lacks attributes)."""
+def _attributes(app_id: str) -> tuple[str, object]:
+    """Lookup first (404), then the optional body's attributes (400 when data lacks attributes)."""
     ctx, found = context(), record_id(app_id)
     service.show_application(ctx, found)
-    return found, attribute(data_attributes(body(), optional=True), "funded_place")
+    return found, data_attributes(body(), optional=True)
+
+
+def _funded_place(app_id: str) -> tuple[str, object]:
+    found, attributes = _attributes(app_id)
+    return found, attribute(attributes, "funded_place")
 
 
 def accept(app_id: str) -> Response:
-    """R-50..R-58."""
-    found, funded_place = _funded_place(app_id)
-    return ok(views().application(service.accept_application(context(), found, funded_place)))
+    """R-50..R-58; V-54 (the rule set decides whether schedule_identifier is read)."""
+    found, attributes = _attributes(app_id)
+    funded_place = attribute(attributes, "funded_place")
+    schedule = attribute(attributes, "schedule_identifier")
+    return ok(views().application(service.accept_application(context(), found, funded_place, schedule)))
 
 
 def reject(app_id: str) -> Response:

@@ -33,15 +33,42 @@ def _before(api: ApiVersion) -> None:
     g.api = api
     conn = world.connection()
     mock = world.state()
-    provider = authenticate(conn, request.headers.get("Authorization"), mock.tokens)
-    g.context = Context(
+    ctx = Context(
         conn=conn,
-        catalog=mock.catalog,
-        provider_id=provider,
+        catalogs=mock.catalogs,
         server_date=request.headers.get("X-With-Server-Date"),
         api=api,
     )
+    if ctx.rules.filter_must_be_object and not _filter_is_object():
+        raise ApiError.of("filter.not_object")  # V-31: before authentication
+    # Without the check (v1, v2, v3 of Aug 2025) the real service answers 500 for a scalar `filter` on
+    # endpoints that dig into it and ignores it elsewhere (V-31). The mock ignores it everywhere: a
+    # deliberate deviation, so that no input makes the mock answer 500.
+    ctx.provider_id = authenticate(conn, request.headers.get("Authorization"), mock.tokens)
+    g.context = ctx
     g.body = _parse_body()
+
+
+def _filter_is_object() -> bool:
+    """V-31: `filter`, when present in the query or the JSON body, must be a nested object
+    (`filter[x]=...`); `?filter=abc`, `?filter=` and `?filter[]=x` are not."""
+    keys = list(request.args.keys())
+    if "filter" in keys or any(k.startswith("filter[]") for k in keys):
+        return False
+    if request.content_length and _is_json(request.content_type):
+        try:
+            parsed = orjson.loads(request.get_data(cache=True))
+        except orjson.JSONDecodeError:
+            return True  # the body's own 400 comes later, after authentication
+        if isinstance(parsed, dict) and "filter" in parsed and not isinstance(parsed["filter"], dict):
+            return False
+    return True
+
+
+def sort_param() -> str | None:
+    """V-33: the raw `sort` value; `sort[]=x` is dropped by parameter permitting (None: default order)."""
+    values = request.args.getlist("sort")
+    return values[-1] if values else None
 
 
 def _is_json(content_type: str | None) -> bool:

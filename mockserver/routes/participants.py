@@ -7,19 +7,47 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from mockserver.jsonapi import data_attributes, page_params, time_filter
-from mockserver.routes.common import body, context, new_blueprint, ok, record_id, route, views
+from mockserver.errors import ApiError
+from mockserver.jsonapi import data_attributes, nested_param, page_params, time_filter
+from mockserver.routes.common import body, context, new_blueprint, ok, record_id, route, sort_param, views
 from mockserver.services import participants as service
 from mockserver.versions import ApiVersion
 
+TRAINING_STATUSES = ("active", "deferred", "withdrawn")
+
 
 def index() -> Response:
-    """R-70: a page of the provider's participants (filter[updated_since] only)."""
-    page, per_page = page_params(request.args)
-    updated_since = time_filter(request.args, "updated_since")
-    records = service.list_participants(context(), updated_since=updated_since, page=page, per_page=per_page)
+    """R-70: a page of the provider's participants; v3 adds training_status, from_participant_id and sort.
+    V-41: updated_since, then training_status (422), then pagination."""
+    args, ctx = request.args, context()
+    updated_since = time_filter(args, "updated_since")
+    training_status = from_id = None
+    if ctx.rules.v3_filters:
+        training_status = _training_status(args)
+        raw = nested_param(args, "filter", "from_participant_id")
+        from_id = raw if isinstance(raw, str) and raw.strip() else None
+    page, per_page = page_params(args)
+    records = service.list_participants(
+        ctx,
+        updated_since=updated_since,
+        page=page,
+        per_page=per_page,
+        training_status=training_status,
+        from_participant_id=from_id,
+        sort=sort_param(),
+    )
     shown = views()
     return ok([shown.participant(record) for record in records])
+
+
+def _training_status(args: Any) -> str | None:
+    """V-35: exactly active, deferred or withdrawn (blank: no filter); anything else is a 422."""
+    raw = nested_param(args, "filter", "training_status")
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if not isinstance(raw, str) or raw not in TRAINING_STATUSES:
+        raise ApiError.of("filter.training_status_invalid")
+    return raw
 
 
 def show(user_id: str) -> Response:

@@ -41,6 +41,7 @@ class WorldBuilder:
         self.rows = Rows()
         self.serial = 0
         self.capped = {c.start_year: c.funding_cap for c in ref.cohorts}
+        self.funding: dict[tuple[int, str], str] = {}  # (year, suffix) -> funding, for cohorts made later
 
     def registration_time(self, cohort: int) -> datetime:
         """A moment in the cohort's registration window (April to September of its start year)."""
@@ -58,7 +59,7 @@ class WorldBuilder:
             "id": new_uuid(rng), "full_name": name, "email": self.pools.email(rng, name, self.serial),
             "trn": teacher_reference_number or (trn(rng) if has_trn else None),
             "trn_verified": int(verified if verified is not None else has_trn and rng.random() < 0.88),
-            "created_at": iso(at), "updated_at": iso(at),
+            "created_at": iso(at), "updated_at": iso(at), "previous_names": "[]",
         }
         self.rows.users.append(user)
         return user
@@ -88,6 +89,8 @@ class WorldBuilder:
             "itt_provider": rng.choice(("University of Southampton", "Teach First", None, None)),
             "lead_mentor": int(rng.random() < 0.05), "accepted_at": None,
             "created_at": iso(at), "updated_at": iso(at),
+            "cohort_suffix": "a", "reason_for_rejection": None, "senco_in_role": None,
+            "senco_start_date": None,
         }
         self.rows.applications.append(app)
         return app
@@ -101,12 +104,18 @@ class WorldBuilder:
         """Accept as R-56 does: schedule, training status active with its history record, funded place.
 
         schedule None: accepted without one (testing API, a cohort with no schedule of the group; R-87)."""
-        key = None if schedule is None else (int(app["cohort"]), schedule.identifier)
+        year, suffix = int(app["cohort"]), str(app.get("cohort_suffix") or "a")
+        key: tuple | None = None
+        if schedule is not None:
+            key = (year, schedule.identifier) if suffix == "a" else (year, schedule.identifier, suffix)
         schedule_id = None if key is None else self.schedule_ids[key]
         app.update(status="accepted", training_status="active", accepted_at=iso(at), schedule_id=schedule_id)
-        if self.capped[int(app["cohort"])]:
+        funding = self.funding.get((year, suffix)) or ("capped" if self.capped.get(year) else "full")
+        if funding == "capped":
             wanted = self.rng.random() < 0.9 if funded_place is None else funded_place
             app["funded_place"] = int(bool(wanted and app["eligible_for_funding"]))
+        elif funding == "zero":
+            app["funded_place"] = 0
         self.touch(app, at)
         self.touch(user, at)  # R-58: status changes touch the user
         self.record_state(app, "active", None, at)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import re
 import sqlite3
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from mockserver.domain.schedules import accept_schedule_identifier
@@ -13,7 +13,7 @@ from mockserver.reference import ReferenceData, ScheduleTemplate
 from mockserver.seeding.builder import WorldBuilder
 from mockserver.seeding.pools import Pools, catchment_place
 from mockserver.seeding.timeline import iso, parse_iso
-from mockserver.store import bulk, testing_rows
+from mockserver.store import bulk, reference_rows, testing_rows
 
 RFC3339 = re.compile(r"\A\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})\Z", re.I | re.A)
 UUID = re.compile(r"\A[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z", re.I)
@@ -21,7 +21,15 @@ PERSON = ("full_name", "email", "teacher_reference_number", "teacher_reference_n
 # Every attribute make_application reads (design/testing-api.md); callers drop the rest, as v1 does (R-05).
 ATTRIBUTES = ("participant_id", *PERSON, "course_identifier", "cohort", "status", "eligible_for_funding",
               "funding_eligibility_status_code", "funded_place", "teacher_catchment", "funding_choice",
-              "school_urn", "created_at", "schedule_identifier", "training_status")
+              "school_urn", "created_at", "schedule_identifier", "training_status",
+              # v2/v3 additions (design/testing-api.md)
+              "accepted_at", "targeted_delivery_funding_eligibility", "teacher_catchment_country",
+              "teacher_catchment_iso_country_code", "works_as_senco", "senco_start_date",
+              "reason_for_rejection")
+SENCO_ANSWERS = ("yes", "no_but_i_plan_to_become_one", "no_i_do_not_plan_to_be_a_SENCO", None)
+REJECTION_REASONS = ("rejected_by_provider", "other_application_in_this_cohort_accepted",
+                     "registration_expired", None)
+COHORT_IDENTIFIER = re.compile(r"\A(\d{4})([a-z])?\Z")
 
 
 class InvalidAttribute(ValueError):
@@ -61,15 +69,36 @@ def _text(attributes: dict[str, Any], name: str, pattern: str = r".+", nullable:
     return value.strip()
 
 
-def _cohort(ref: ReferenceData, attributes: dict[str, Any], rng: random.Random) -> int:
+def _cohort(conn: sqlite3.Connection, attributes: dict[str, Any], rng: random.Random) -> tuple[int, str, str]:
+    """(start year, suffix, funding) of the given cohort: a start year means its latest suffix."""
     raw = attributes.get("cohort")
+    known = {(row[0], row[1]): row[2] for row in reference_rows.catalog_rows(conn)[0]}
+    suffix = None
     if raw is None:
-        return rng.choice((2024, 2025, 2025))
-    year = int(raw) if (isinstance(raw, int) and not isinstance(raw, bool)) or \
-        (isinstance(raw, str) and raw.strip().isdigit()) else None
-    if year is None or ref.cohort(year) is None:
-        raise InvalidAttribute("cohort", "must be the start year of a known cohort, e.g. 2024")
-    return year
+        year: int | None = rng.choice((2024, 2025, 2025))
+    elif type(raw) is int:
+        year = raw
+    else:
+        match = COHORT_IDENTIFIER.match(raw.strip()) if isinstance(raw, str) else None
+        year, suffix = (int(match.group(1)), match.group(2)) if match else (None, None)
+    if suffix is None:
+        suffix = max((s for y, s in known if y == year), default=None)
+    if year is None or suffix is None or (year, suffix) not in known:
+        raise InvalidAttribute("cohort", "must be the start year or identifier of a known cohort, e.g. 2024 "
+                                         "or \"2024a\"")
+    return year, suffix, known[(year, suffix)]
+
+
+def _date(attributes: dict[str, Any], name: str) -> str | None:
+    value = attributes[name]
+    if value is None:
+        return None
+    try:
+        if isinstance(value, str) and len(value) == 10:
+            return date.fromisoformat(value).isoformat()
+    except ValueError:
+        pass
+    raise InvalidAttribute(name, "must be a date (YYYY-MM-DD) or null")
 
 
 def make_application(conn: sqlite3.Connection, rng: random.Random, provider_id: str, *, ref: ReferenceData,
@@ -77,21 +106,26 @@ def make_application(conn: sqlite3.Connection, rng: random.Random, provider_id: 
     """Create one application owned by provider_id (caller's transaction); returns its id."""
     b = WorldBuilder(ref, bulk.schedule_ids(conn), rng, pools)
     bools = (True, False)
-    cohort = _cohort(ref, attributes, rng)
+    cohort, suffix, funding = _cohort(conn, attributes, rng)
+    b.funding[(cohort, suffix)] = funding
     course = _one_of(attributes, "course_identifier", ref.courses,
                      rng.choice(b.courses_for(cohort, ("leadership", "specialist"))))
     status = _one_of(attributes, "status", ("pending", "accepted", "rejected"), "pending")
-    for name in ("schedule_identifier", "training_status"):
+    for name in ("schedule_identifier", "training_status", "accepted_at"):
         if name in attributes and status != "accepted":
             raise InvalidAttribute(name, "can only be given with status accepted")
+    if "reason_for_rejection" in attributes and status != "rejected":
+        raise InvalidAttribute("reason_for_rejection", "can only be given with status rejected")
     eligible = _one_of(attributes, "eligible_for_funding", bools, rng.random() < 0.8)
     catchment = _one_of(attributes, "teacher_catchment", ref.teacher_catchments, "england")
     at = rfc3339("created_at", attributes["created_at"]) if "created_at" in attributes else now
     user = _person(conn, b, attributes, at)
     app = b.apply(user, provider_id, cohort, course, at, catchment=catchment, eligible=eligible)
+    app["cohort_suffix"] = suffix
     if catchment != "england":
         place = catchment_place(rng, catchment)
         app["teacher_catchment_country"], app["teacher_catchment_iso_country_code"] = place
+    _v3_attributes(app, attributes)
     if "funding_choice" in attributes:
         app["funding_choice"] = _one_of(attributes, "funding_choice", (*ref.funding_choices, None), None)
     if "school_urn" in attributes:
@@ -105,6 +139,9 @@ def make_application(conn: sqlite3.Connection, rng: random.Random, provider_id: 
         _accept(conn, b, app, user, now, attributes, funded)
     elif status == "rejected":
         b.reject(app, user, at)
+        app["reason_for_rejection"] = _one_of(attributes, "reason_for_rejection", REJECTION_REASONS, None)
+    if funding == "zero" and "funded_place" not in attributes:
+        app["funded_place"] = 0  # applications in unfunded cohorts are created with funded_place false (V-54)
     if "funded_place" in attributes:  # after accept, which would otherwise derive it from eligibility
         app["funded_place"] = None if funded is None else int(funded)
     tables = ("applications", "application_states") if "participant_id" in attributes else bulk.COLUMNS
@@ -113,6 +150,20 @@ def make_application(conn: sqlite3.Connection, rng: random.Random, provider_id: 
     if "participant_id" in attributes:
         testing_rows.touch_user(conn, str(user["id"]), str(user["updated_at"]))
     return str(app["id"])
+
+
+def _v3_attributes(app: dict, attributes: dict[str, Any]) -> None:
+    """The fields v1 does not show: uplift eligibility, catchment country, SENCO answers."""
+    if "targeted_delivery_funding_eligibility" in attributes:
+        app["targeted_delivery_funding_eligibility"] = int(
+            _one_of(attributes, "targeted_delivery_funding_eligibility", (True, False), False))
+    for name in ("teacher_catchment_country", "teacher_catchment_iso_country_code"):
+        if name in attributes:
+            app[name] = _text(attributes, name, r".+", nullable=True)
+    if "works_as_senco" in attributes:
+        app["senco_in_role"] = _one_of(attributes, "works_as_senco", SENCO_ANSWERS, None)
+    if "senco_start_date" in attributes:
+        app["senco_start_date"] = _date(attributes, "senco_start_date")
 
 
 def _person(conn: sqlite3.Connection, b: WorldBuilder, attributes: dict[str, Any], at: datetime) -> dict:
@@ -157,7 +208,7 @@ def _funded_place(attributes: dict[str, Any]) -> bool | None:
 
 
 def _default_schedule(ref: ReferenceData, group: str, cohort: int, now: datetime,
-                      in_cohort: dict[str, ScheduleTemplate]) -> ScheduleTemplate | None:
+                      in_cohort: dict[str, ScheduleTemplate], suffix: str = "a") -> ScheduleTemplate | None:
     """The schedule accept would choose (R-120) when the cohort has it; else the cohort's first schedule
     of the course's group (a set-up the v1 accept could not make today, but the data can hold).
 
@@ -167,7 +218,7 @@ def _default_schedule(ref: ReferenceData, group: str, cohort: int, now: datetime
     only serves its own course group), so change-schedule and declarations would see an impossible record.
     """
     chosen = in_cohort.get(accept_schedule_identifier(
-        group, cohort, now.date(), [s for s in in_cohort if s.startswith("npq-ehco")]))
+        group, cohort, now.date(), [s for s in in_cohort if s.startswith("npq-ehco")], suffix=suffix))
     if chosen is not None and chosen.course_group == group:
         return chosen
     return next((s for s in in_cohort.values() if s.course_group == group), None)
@@ -176,11 +227,17 @@ def _default_schedule(ref: ReferenceData, group: str, cohort: int, now: datetime
 def _accept(conn: sqlite3.Connection, b: WorldBuilder, app: dict, user: dict, now: datetime,
             attributes: dict[str, Any], funded: bool | None) -> None:
     ref, cohort, course = b.ref, int(app["cohort"]), str(app["course_identifier"])
+    suffix = str(app["cohort_suffix"])
     if testing_rows.accepted_for_course(conn, str(user["id"]), cohort, ref.same_course(course)):
         raise InvalidAttribute("status", "the participant already has an accepted application for this "
                                          "course and cohort")
     group = ref.course_groups[course]
-    in_cohort = {s.identifier: s for s in ref.schedules_for(cohort)}
+    in_cohort = {}
+    for row in reference_rows.cohort_schedules(conn, cohort, suffix):
+        start = date.fromisoformat(row["applies_from"])
+        in_cohort[row["identifier"]] = ScheduleTemplate(
+            row["identifier"], row["course_group"], start.month, start.day, start.year - cohort,
+            tuple(row["declaration_types"].split(",")))
     if "schedule_identifier" in attributes:
         name = attributes["schedule_identifier"]
         schedule = in_cohort.get(name) if isinstance(name, str) else None
@@ -189,12 +246,14 @@ def _accept(conn: sqlite3.Connection, b: WorldBuilder, app: dict, user: dict, no
             raise InvalidAttribute("schedule_identifier", f"must name a {group} schedule of cohort {cohort}: "
                                    + (options or "(this cohort has none)"))
     else:
-        schedule = _default_schedule(ref, group, cohort, now, in_cohort)
+        schedule = _default_schedule(ref, group, cohort, now, in_cohort, suffix)
     training = _one_of(attributes, "training_status", ("active", "deferred", "withdrawn"), "active")
     at = parse_iso(str(app["created_at"]))
+    if "accepted_at" in attributes:
+        at = rfc3339("accepted_at", attributes["accepted_at"])
     funded = bool(app["eligible_for_funding"]) if funded is None else funded
     b.accept(app, user, at, schedule, funded_place=funded)
     if training != "active":
         reasons = ref.deferral_reasons if training == "deferred" else ref.withdrawal_reasons
         b.record_state(app, training, "other" if "other" in reasons else reasons[0], at)
-    testing_rows.reject_siblings(conn, str(app["id"]), str(user["id"]), course, cohort, iso(at))
+    testing_rows.reject_siblings(conn, str(app["id"]), str(user["id"]), course, cohort, iso(at), suffix)

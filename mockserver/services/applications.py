@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from mockserver.domain import applications as rules
 from mockserver.domain.models import MISSING
 from mockserver.domain.schedules import accept_schedule_identifier
+from mockserver.domain.sorting import parse_sort
 from mockserver.errors import ApiError
 from mockserver.services.context import Context
 from mockserver.store import applications as store
@@ -19,10 +21,23 @@ Row = dict[str, Any]
 
 
 def list_applications(
-    ctx: Context, *, cohorts: Sequence[int] | None, updated_since: str | None, page: int, per_page: int
+    ctx: Context,
+    *,
+    cohorts: Sequence[int] | None,
+    updated_since: str | None,
+    page: int,
+    per_page: int,
+    participant_ids: Sequence[str] | None = None,
+    sort: str | None = None,
 ) -> list[Row]:
-    """R-45: one page of the provider's applications."""
+    """R-45: one page of the provider's applications; v3 also by participant (V-34) and `sort` (V-33)."""
     query = store.list_query(ctx.catalog.pairs, ctx.provider_id, cohorts, updated_since)
+    if participant_ids is not None:
+        query = store.for_participants(query, participant_ids)
+    if ctx.rules.sort:
+        order = parse_sort(sort, store.columns(ctx.conn, "applications"))
+        if order:  # None: the default order; () nothing survived: any stable order (the default's)
+            query = replace(query, order=", ".join(f"a.{c} {'DESC' if d else 'ASC'}" for c, d in order))
     with read_transaction(ctx.conn):
         return fetch_page(ctx.conn, query, page, per_page)
 
@@ -53,9 +68,11 @@ def show_application(ctx: Context, app_id: str) -> Row:
     return _load(ctx, app_id)
 
 
-def accept_application(ctx: Context, app_id: str, funded_place: object = MISSING) -> Row:
-    """R-50..R-58 in one transaction."""
-    catalog = ctx.catalog
+def accept_application(
+    ctx: Context, app_id: str, funded_place: object = MISSING, schedule_identifier: object = MISSING
+) -> Row:
+    """R-50..R-58 and V-54 in one transaction (schedule_identifier: v3 only, read by the route)."""
+    catalog, flags = ctx.catalog, ctx.rules
     with write_transaction(ctx.conn):
         row = _load(ctx, app_id)
         app = records.application(row)
@@ -63,56 +80,70 @@ def accept_application(ctx: Context, app_id: str, funded_place: object = MISSING
         if row["trn_verified"] and row["trn"]:
             people = list(dict.fromkeys([app.user_id, *store.people_with_trn(ctx.conn, row["trn"])]))
         candidates = [records.application(r) for r in store.of_people(ctx.conn, people)]
-        capped = catalog.capped(app.cohort)
+        capped = catalog.capped(app.cohort, app.cohort_suffix)
+        zero = flags.funding_levels and catalog.funding(app.cohort, app.cohort_suffix) == "zero"
         errors = rules.validate_accept(
             app,
             capped=capped,
             funded_place=funded_place,
             candidates=candidates,
             same_course=frozenset(catalog.same_course(app.course_identifier)),
-            ignore_withdrawn=ctx.rules.accept_ignores_withdrawn,
+            ignore_withdrawn=flags.accept_ignores_withdrawn,
+            zero_funded=zero,
         )
         group = catalog.group(app.course_identifier) or ""
-        cohort = app.cohort if app.cohort is not None else 0
-        ehco = [
-            s.identifier
-            for s in catalog.schedules.values()
-            if s.cohort == cohort and s.course_group == "ehco"
-        ]
-        identifier = accept_schedule_identifier(group, cohort, ctx.now.date(), ehco)
-        schedule = store.schedule_id(ctx.conn, app.cohort, identifier)
-        if schedule is None:
-            raise ApiError.of("application.schedule_not_found")
+        if flags.schedule_on_accept and not rules.blank(schedule_identifier):
+            # V-54 step 6: the named schedule of the application's exact cohort; never the automatic rule.
+            chosen = catalog.schedule(app.cohort, schedule_identifier, app.cohort_suffix)
+            errors = rules.validate_chosen_schedule(errors, found=chosen, course_group=group)
+            schedule = None if chosen is None else catalog.schedule_row_id(chosen)
+        else:
+            cohort = app.cohort if app.cohort is not None else 0
+            ehco = [
+                identifier
+                for (year, suffix, identifier), s in catalog.exact_schedules.items()
+                if (year, suffix) == (cohort, app.cohort_suffix) and s.course_group == "ehco"
+            ]
+            identifier = accept_schedule_identifier(
+                group, cohort, ctx.now.date(), ehco, suffix=app.cohort_suffix, head=flags.autumn_2025_schedule
+            )
+            found = catalog.schedule(app.cohort, identifier, app.cohort_suffix)
+            schedule = None if found is None else catalog.schedule_row_id(found)
+            if schedule is None:
+                raise ApiError.of("application.schedule_not_found")
         if errors:
             raise ApiError(errors)
         now = ctx.now_stamp
         store.accept(
             ctx.conn,
             app.id,
-            schedule=schedule,
+            schedule=int(schedule or 0),
             funded_place=funded_place if capped else None,
             store_funded_place=capped,
             provider_id=ctx.provider_id,
             now=now,
         )
         own = [a for a in candidates if a.user_id == app.user_id]
-        store.reject_ids(ctx.conn, rules.siblings_to_reject(app, own), now)
+        reason = "other_application_in_this_cohort_accepted" if flags.rejection_reasons else None
+        store.reject_ids(ctx.conn, rules.siblings_to_reject(app, own), now, reason=reason)
         store.touch_user(ctx.conn, app.user_id, now)
         return _load(ctx, app_id)
 
 
 def reject_application(ctx: Context, app_id: str) -> Row:
-    """R-60..R-62 (or D1 when switched on)."""
+    """R-60..R-62 (or D1 when switched on); HEAD's V-55 (accepted can be rejected, reason stored)."""
     with write_transaction(ctx.conn):
         app = records.application(_load(ctx, app_id))
+        head = ctx.rules.reject_accepted
         errors = rules.validate_reject(
             app,
             drift_requires_reason=ctx.rules.reject_requires_reason,
             has_billable_declarations=store.has_billable_declarations(ctx.conn, app.id),
+            reject_accepted=head,
         )
         if errors:
             raise ApiError(errors)
-        store.reject_ids(ctx.conn, [app.id], ctx.now_stamp)
+        store.reject_ids(ctx.conn, [app.id], ctx.now_stamp, reason="rejected_by_provider" if head else None)
         store.touch_user(ctx.conn, app.user_id, ctx.now_stamp)
         return _load(ctx, app_id)
 
@@ -123,7 +154,7 @@ def change_funded_place(ctx: Context, app_id: str, funded_place: object = MISSIN
         app = records.application(_load(ctx, app_id))
         errors = rules.validate_change_funded_place(
             app,
-            capped=ctx.catalog.capped(app.cohort),
+            capped=ctx.catalog.capped(app.cohort, app.cohort_suffix),
             funded_place=funded_place,
             has_billable_declarations=store.has_billable_declarations(ctx.conn, app.id),
         )

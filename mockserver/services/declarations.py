@@ -92,7 +92,9 @@ def _facts(
     courses = catalog.same_course(course) if isinstance(course, str) and course in catalog.courses else ()
     row = participant_store.accepted_for(conn, pid, ctx.provider_id, courses) if user and courses else None
     app = records.application(row) if row is not None else None
-    schedule = catalog.schedule(app.schedule_cohort, app.schedule_identifier) if app else None
+    schedule = (
+        catalog.schedule(app.schedule_cohort, app.schedule_identifier, app.schedule_suffix) if app else None
+    )
     suffix = str(row["cohort_suffix"]) if row is not None else "a"
     ended, statement = next_output_fee(ctx, ctx.provider_id, schedule and schedule.cohort, suffix)
     withdrawn_at = None
@@ -123,7 +125,9 @@ def _facts(
         ),
         course_has_outcomes=isinstance(course, str) and catalog.ref.has_outcomes(course),
         has_contract=bool(
-            schedule and isinstance(course, str) and catalog.ref.has_contract(schedule.cohort, course)
+            schedule
+            and isinstance(course, str)
+            and catalog.has_contract(ctx.provider_id, schedule.cohort, course)
         ),
         fundable=is_fundable,
         same_type_and_date_state=twin,

@@ -9,6 +9,7 @@ from typing import Any
 from mockserver.domain import outcomes as rules
 from mockserver.errors import ApiError
 from mockserver.services.context import Context
+from mockserver.services.participants import check_retired
 from mockserver.store import declarations as declaration_store
 from mockserver.store import outcomes as store
 from mockserver.store import participants as participant_store
@@ -26,7 +27,8 @@ def list_outcomes(
 
 
 def participant_outcomes(ctx: Context, user_id: str, *, page: int, per_page: int) -> list[dict[str, Any]]:
-    """R-114: 404 unless the participant is visible."""
+    """R-114: 404 unless the participant is visible; V-53 (v3) first."""
+    check_retired(ctx, user_id)
     with read_transaction(ctx.conn):
         if participant_store.visible(ctx.conn, user_id, ctx.provider_id) is None:
             raise ApiError.of("resource.not_found")
@@ -38,10 +40,13 @@ def record_outcome(
     ctx: Context, *, user_id: str, course: str, state: str, completion_date: str, touch: bool = True
 ) -> str:
     """Append an outcome to the latest completed declaration unless it repeats the latest one; its id."""
-    latest = store.latest_outcome(ctx.conn, user_id, ctx.provider_id, course)
+    owned = ctx.rules.outcomes_on_transferred
+    latest = store.latest_outcome(ctx.conn, user_id, ctx.provider_id, course, owned=owned)
     if latest is not None and latest["state"] == state and latest["completion_date"] == completion_date:
         return latest["id"]
-    declaration = store.latest_completed_declaration(ctx.conn, user_id, ctx.provider_id, course)
+    if latest is not None and latest["state"] == state == "passed" and ctx.rules.passed_outcome_kept:
+        return latest["id"]  # VD14: a passed outcome stays, whatever completion_date is sent
+    declaration = store.latest_completed_declaration(ctx.conn, user_id, ctx.provider_id, course, owned=owned)
     if declaration is None:
         raise ApiError.of("declaration.outcome_not_created")
     outcome_id = ctx.new_id()
@@ -49,7 +54,8 @@ def record_outcome(
         ctx.conn,
         outcome_id=outcome_id,
         declaration_id=declaration["id"],
-        provider_id=ctx.provider_id,
+        # the declaration's creator: after a transfer (VD15) the outcome shows in the old provider's lists
+        provider_id=declaration["lead_provider_id"],
         user_id=user_id,
         state=state,
         completion_date=completion_date,
@@ -98,7 +104,9 @@ def create_outcome(ctx: Context, user_id: str, attrs: Mapping[str, Any]) -> dict
         course = attrs.get("course_identifier")
         completed = None
         if isinstance(course, str):
-            completed = store.latest_completed_declaration(ctx.conn, user_id, ctx.provider_id, course)
+            completed = store.latest_completed_declaration(
+                ctx.conn, user_id, ctx.provider_id, course, owned=ctx.rules.outcomes_on_transferred
+            )
         errors, completion_date = rules.validate_create(
             retired_to=participant_store.retired_to(ctx.conn, user_id),
             participant_id=user_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -56,11 +57,32 @@ def list_query(
     return PageQuery(_select(pairs), key_from, where, "a.created_at, a.rowid", params)
 
 
+def for_participants(query: PageQuery, user_ids: Sequence[str]) -> PageQuery:
+    """V-34: only the applications of these people."""
+    marks = ", ".join("?" * len(user_ids)) or "NULL"
+    return replace(
+        query, where=f"{query.where} AND a.user_id IN ({marks})", params=[*query.params, *user_ids]
+    )
+
+
+_COLUMNS: dict[str, frozenset[str]] = {}
+
+
+def columns(conn: sqlite3.Connection, table: str) -> frozenset[str]:
+    """The column names of a table (what v3's `sort` may name, V-33); the schema is fixed per process."""
+    if table not in ("applications", "users"):
+        return frozenset()
+    if table not in _COLUMNS:
+        _COLUMNS[table] = frozenset(row[1] for row in conn.execute(f"PRAGMA table_info({table})"))
+    return _COLUMNS[table]
+
+
 def of_people(conn: sqlite3.Connection, user_ids: Sequence[str]) -> list[sqlite3.Row]:
     """Every application of these people (any provider, any status), with schedule."""
     marks = ", ".join("?" * len(user_ids))
     return conn.execute(
-        "SELECT a.*, s.cohort AS schedule_cohort, s.identifier AS schedule_identifier FROM applications a "
+        "SELECT a.*, s.cohort AS schedule_cohort, s.identifier AS schedule_identifier, "
+        "s.cohort_suffix AS schedule_suffix FROM applications a "
         f"LEFT JOIN schedules s ON s.id = a.schedule_id WHERE a.user_id IN ({marks}) ORDER BY "
         "a.created_at, a.rowid",
         tuple(user_ids),
@@ -111,14 +133,24 @@ def accept(
     add_state(conn, app_id, provider_id, "active", None, now)
 
 
-def reject_ids(conn: sqlite3.Connection, app_ids: Sequence[str], now: str) -> None:
-    """Set these applications to rejected.
+def reject_ids(
+    conn: sqlite3.Connection, app_ids: Sequence[str], now: str, *, reason: str | None = None
+) -> None:
+    """Set these applications to rejected (with a reason_for_rejection when the rules store one, V-55/VD3).
 
-    An already rejected sibling (R-57) is left alone: Rails' `update!` with an unchanged status writes
-    nothing, so its updated_at stays."""
+    An already rejected sibling (R-57) is left alone: Rails' `update!` with unchanged values writes
+    nothing, so its updated_at stays; a changed reason is a change (it overwrites an earlier one)."""
+    if reason is None:
+        conn.executemany(
+            "UPDATE applications SET status = 'rejected', updated_at = ? "
+            "WHERE id = ? AND status <> 'rejected'",
+            [(now, i) for i in app_ids],
+        )
+        return
     conn.executemany(
-        "UPDATE applications SET status = 'rejected', updated_at = ? WHERE id = ? AND status <> 'rejected'",
-        [(now, i) for i in app_ids],
+        "UPDATE applications SET status = 'rejected', reason_for_rejection = ?, updated_at = ? WHERE id = ? "
+        "AND (status <> 'rejected' OR reason_for_rejection IS NOT ?)",
+        [(reason, now, i, reason) for i in app_ids],
     )
 
 
@@ -165,15 +197,17 @@ def change_schedule(
     conn: sqlite3.Connection,
     app_id: str,
     *,
-    schedule: int,
+    schedule: int | None,
     cohort: int | None,
     funded_place: bool | None,
     now: str,
+    cohort_suffix: str = "a",
 ) -> None:
-    """Store the new schedule and cohort (and funded_place when moving into a capped cohort)."""
+    """Store the new schedule and exact cohort (and funded_place when the move changes it)."""
     conn.execute(
-        "UPDATE applications SET schedule_id = ?, cohort = ?, funded_place = ?, updated_at = ? WHERE id = ?",
-        (schedule, cohort, None if funded_place is None else int(funded_place), now, app_id),
+        "UPDATE applications SET schedule_id = ?, cohort = ?, cohort_suffix = ?, funded_place = ?, "
+        "updated_at = ? WHERE id = ?",
+        (schedule, cohort, cohort_suffix, None if funded_place is None else int(funded_place), now, app_id),
     )
 
 

@@ -6,7 +6,9 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "users": ("id", "full_name", "email", "trn", "trn_verified", "created_at", "updated_at"),
+    "users": (
+        "id", "full_name", "email", "trn", "trn_verified", "created_at", "updated_at", "previous_names",
+    ),
     "applications": (
         "id", "user_id", "lead_provider_id", "course_identifier", "cohort", "status", "training_status",
         "schedule_id", "funded_place", "eligible_for_funding", "funding_eligibility_status_code",
@@ -14,7 +16,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "private_childcare_provider_urn", "school_urn", "school_ukprn", "works_in_school",
         "targeted_delivery_funding_eligibility", "teacher_catchment", "teacher_catchment_country",
         "teacher_catchment_iso_country_code", "itt_provider", "lead_mentor", "accepted_at",
-        "created_at", "updated_at",
+        "created_at", "updated_at", "cohort_suffix", "reason_for_rejection", "senco_in_role",
+        "senco_start_date",
     ),
     "application_states": ("application_id", "lead_provider_id", "state", "reason", "created_at"),
     "declarations": (
@@ -42,14 +45,30 @@ def wipe_world(conn: sqlite3.Connection) -> None:
         conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
 
 
+# Columns added for v2/v3 with the value a row made without them gets (older callers, test worlds).
+_DEFAULTS: dict[str, object] = {
+    "previous_names": "[]", "cohort_suffix": "a", "reason_for_rejection": None, "senco_in_role": None,
+    "senco_start_date": None,
+}
+
+
 def insert_rows(conn: sqlite3.Connection, table: str, rows: Iterable[Mapping[str, object]]) -> None:
-    """Insert dict rows into one world table; keys outside the table's columns are ignored."""
+    """Insert dict rows into one world table; keys outside the table's columns are ignored, the v2/v3
+    columns default when absent."""
+    defaults = {c: _DEFAULTS[c] for c in COLUMNS[table] if c in _DEFAULTS}
+    if defaults:
+        rows = [row if defaults.keys() <= row.keys() else {**defaults, **row} for row in rows]
     conn.executemany(_INSERTS[table], rows)
 
 
 def schedule_ids(conn: sqlite3.Connection) -> dict[tuple[int, str], int]:
-    """(cohort, schedule identifier) -> schedule row id."""
-    return {(row[0], row[1]): row[2] for row in conn.execute("SELECT cohort, identifier, id FROM schedules")}
+    """(cohort, schedule identifier) -> schedule row id, for the cohorts of suffix a (one a year); the
+    schedules of other suffixes are keyed (cohort, identifier, suffix)."""
+    rows = conn.execute("SELECT cohort, identifier, id, cohort_suffix FROM schedules")
+    found: dict = {}
+    for cohort, identifier, row_id, suffix in rows:
+        found[(cohort, identifier) if suffix == "a" else (cohort, identifier, suffix)] = row_id
+    return found
 
 
 def holds_world(conn: sqlite3.Connection) -> bool:

@@ -16,6 +16,14 @@ _COMPLETED = (
     "'completed' "
     f"AND d.state IN {OUTCOME_STATES}"
 )
+# VD15 (HEAD): also the completed declarations another provider made on an application the caller owns now.
+_COMPLETED_OR_OWNED = _COMPLETED.replace(
+    "d.lead_provider_id = ?", "(d.lead_provider_id = ? OR a.lead_provider_id = ?)"
+)
+
+
+def _completed(provider_id: str, owned: bool) -> tuple[str, tuple[str, ...]]:
+    return (_COMPLETED_OR_OWNED, (provider_id, provider_id)) if owned else (_COMPLETED, (provider_id,))
 
 
 def list_query(provider_id: str, created_since: str | None) -> PageQuery:
@@ -39,25 +47,27 @@ def get(conn: sqlite3.Connection, outcome_id: str) -> sqlite3.Row | None:
 
 
 def latest_completed_declaration(
-    conn: sqlite3.Connection, user_id: str, provider_id: str, course: str
+    conn: sqlite3.Connection, user_id: str, provider_id: str, course: str, *, owned: bool = False
 ) -> sqlite3.Row | None:
-    """The most recent completed declaration that outcomes attach to (R-119)."""
+    """The most recent completed declaration that outcomes attach to (R-119; VD15 with `owned`)."""
+    where, scope = _completed(provider_id, owned)
     return conn.execute(
         "SELECT d.* FROM declarations d JOIN applications a ON a.id = d.application_id "
-        f"WHERE {_COMPLETED} ORDER BY d.created_at DESC, d.rowid DESC LIMIT 1",
-        (user_id, provider_id, course),
+        f"WHERE {where} ORDER BY d.created_at DESC, d.rowid DESC LIMIT 1",
+        (user_id, *scope, course),
     ).fetchone()
 
 
 def latest_outcome(
-    conn: sqlite3.Connection, user_id: str, provider_id: str, course: str
+    conn: sqlite3.Connection, user_id: str, provider_id: str, course: str, *, owned: bool = False
 ) -> sqlite3.Row | None:
     """The latest outcome over those completed declarations (idempotent replay, R-112)."""
+    where, scope = _completed(provider_id, owned)
     return conn.execute(
         "SELECT o.* FROM outcomes o JOIN declarations d ON d.id = o.declaration_id "
-        f"JOIN applications a ON a.id = d.application_id WHERE {_COMPLETED} "
+        f"JOIN applications a ON a.id = d.application_id WHERE {where} "
         "ORDER BY o.created_at DESC, o.rowid DESC LIMIT 1",
-        (user_id, provider_id, course),
+        (user_id, *scope, course),
     ).fetchone()
 
 

@@ -31,6 +31,17 @@ def exists(conn: sqlite3.Connection, user_id: str) -> bool:
     return conn.execute("SELECT 1 FROM users WHERE id = ?", (user_id,)).fetchone() is not None
 
 
+def latest_change_from(conn: sqlite3.Connection, participant_id: str) -> dict[str, Any] | None:
+    """The latest participant-id change retiring this id (any provider's participant, V-53), or None."""
+    rows = fetch_dicts(
+        conn,
+        "SELECT from_participant_id, to_participant_id, created_at FROM participant_id_changes "
+        "WHERE from_participant_id = ? ORDER BY created_at DESC, id DESC LIMIT 1",
+        (participant_id,),
+    )
+    return rows[0] if rows else None
+
+
 def retired_to(conn: sqlite3.Connection, participant_id: str) -> str | None:
     """The id that replaced a retired participant id (R-74.1, R-80), or None."""
     row = conn.execute(
@@ -48,11 +59,31 @@ LIST_SELECT = (
 LIST_VISIBLE = "pp.lead_provider_id = ?"  # the pairs are kept exact by triggers (schema.sql)
 
 
-def list_query(provider_id: str, updated_since: str | None) -> PageQuery:
+def list_query(
+    provider_id: str,
+    updated_since: str | None,
+    *,
+    training_status: str | None = None,
+    from_participant_id: str | None = None,
+) -> PageQuery:
     """The provider's participants by user created_at, ties in insertion order (R-35, R-70), optionally
-    'updated since' (R-38). user_seq (users.rowid) keeps the anchor lookup index-only at any depth."""
+    'updated since' (R-38), in a training status (V-35) or with an id change from an id (V-36).
+    user_seq (users.rowid) keeps the anchor lookup index-only at any depth."""
     where = LIST_VISIBLE
     params: list[object] = [provider_id]
+    if training_status is not None:
+        where += (
+            " AND EXISTS (SELECT 1 FROM applications t WHERE t.user_id = pp.user_id "
+            "AND t.lead_provider_id = pp.lead_provider_id AND t.status = 'accepted' "
+            "AND t.training_status = ?)"
+        )
+        params.append(training_status)
+    if from_participant_id is not None:
+        where += (
+            " AND EXISTS (SELECT 1 FROM participant_id_changes f WHERE f.user_id = pp.user_id "
+            "AND f.from_participant_id = ?)"
+        )
+        params.append(from_participant_id)
     if updated_since is not None:
         where += (
             " AND (u.updated_at >= ? "
@@ -87,7 +118,12 @@ _ENROLMENT_DETAILS = (
 
 
 def accepted_applications(
-    conn: sqlite3.Connection, user_ids: Sequence[str], provider_id: str, *, details: bool = False
+    conn: sqlite3.Connection,
+    user_ids: Sequence[str],
+    provider_id: str,
+    *,
+    details: bool = False,
+    training_status: str | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """Each person's accepted applications with the provider, in creation order: for v1 what npq_courses
     and funded_places need; with details, what v2/v3 enrolments show (schedule, latest deferral and
@@ -97,30 +133,38 @@ def accepted_applications(
         return found
     marks = ", ".join("?" * len(user_ids))
     where = f"WHERE a.user_id IN ({marks}) AND +a.lead_provider_id = ? AND a.status = 'accepted' "
+    extra: tuple[object, ...] = ()
+    if training_status is not None:  # V-35: only the enrolments in that status
+        where += "AND a.training_status = ? "
+        extra = (training_status,)
     order = "ORDER BY a.created_at, a.rowid"
     if details:
         sql = f"SELECT {_ENROLMENT_DETAILS} {where}{order}"
-        params: tuple[object, ...] = (provider_id,) * 4 + (*user_ids, provider_id)
+        params: tuple[object, ...] = (provider_id,) * 4 + (*user_ids, provider_id, *extra)
     else:
         columns = "a.user_id, a.id, a.course_identifier, a.funded_place"
         sql = f"SELECT {columns} FROM applications a {where}{order}"
-        params = (*user_ids, provider_id)
+        params = (*user_ids, provider_id, *extra)
     for row in fetch_dicts(conn, sql, params):
         found[row["user_id"]].append(row)
     return found
 
 
-def id_changes(conn: sqlite3.Connection, user_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
-    """Each person's participant-id changes, newest first (V-14)."""
+def id_changes(
+    conn: sqlite3.Connection, user_ids: Sequence[str], from_participant_id: str | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """Each person's participant-id changes, newest first (V-14); only those from an id when given (V-36)."""
     found: dict[str, list[dict[str, Any]]] = {}
     if not user_ids:
         return found
     marks = ", ".join("?" * len(user_ids))
+    only = "" if from_participant_id is None else " AND from_participant_id = ?"
     sql = (
-        "SELECT user_id, from_participant_id, to_participant_id, created_at FROM participant_id_changes "
-        f"WHERE user_id IN ({marks}) ORDER BY created_at DESC, id DESC"
+        "SELECT user_id, from_participant_id, to_participant_id, created_at, updated_at "
+        f"FROM participant_id_changes WHERE user_id IN ({marks}){only} ORDER BY created_at DESC, id DESC"
     )
-    for row in fetch_dicts(conn, sql, tuple(user_ids)):
+    params = (*user_ids,) if from_participant_id is None else (*user_ids, from_participant_id)
+    for row in fetch_dicts(conn, sql, params):
         found.setdefault(row["user_id"], []).append(row)
     return found
 
@@ -131,7 +175,8 @@ def accepted_for(
     """The person's most recent accepted application for one of the courses (any provider when None)."""
     marks = ", ".join("?" * len(courses))
     sql = (
-        "SELECT a.*, s.cohort AS schedule_cohort, s.identifier AS schedule_identifier FROM applications a "
+        "SELECT a.*, s.cohort AS schedule_cohort, s.identifier AS schedule_identifier, "
+        "s.cohort_suffix AS schedule_suffix FROM applications a "
         "LEFT JOIN schedules s ON s.id = a.schedule_id "
         f"WHERE a.user_id = ? AND a.status = 'accepted' AND a.course_identifier IN ({marks})"
     )

@@ -39,7 +39,7 @@ def previously_funded_sql(pairs: tuple[tuple[str, str], ...]) -> str:
 
 APPLICATION_COLUMNS = (
     "a.*, a.rowid AS seq, u.full_name, u.email, u.trn, u.trn_verified, u.updated_at AS user_updated_at, "
-    "s.cohort AS schedule_cohort, s.identifier AS schedule_identifier"
+    "s.cohort AS schedule_cohort, s.identifier AS schedule_identifier, s.cohort_suffix AS schedule_suffix"
 )
 APPLICATION_FROM = (
     "applications a JOIN users u ON u.id = a.user_id LEFT JOIN schedules s ON s.id = a.schedule_id"
@@ -69,6 +69,8 @@ def application(row: Mapping[str, Any]) -> Application:
         teacher_catchment=row["teacher_catchment"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        cohort_suffix=row["cohort_suffix"] if "cohort_suffix" in keys else "a",
+        schedule_suffix=row["schedule_suffix"] if "schedule_suffix" in keys else None,
     )
 
 

@@ -3,7 +3,7 @@
 `blueprint` carries every route: importing the route modules registers them on it.
 """
 
-from mockserver.testing_api import billing, core, worlds
+from mockserver.testing_api import billing, cohorts, core, people, worlds
 from mockserver.testing_api.common import blueprint
 
-__all__ = ["billing", "blueprint", "core", "worlds"]
+__all__ = ["billing", "blueprint", "cohorts", "core", "people", "worlds"]

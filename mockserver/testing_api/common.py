@@ -52,8 +52,8 @@ def read_body(required: bool = True) -> dict[str, Any]:
 
 def context(provider_id: str = "") -> Context:
     """Core's request context: the connection, reference catalog, and "now" (header, frozen clock, real)."""
-    return Context(conn=mock_world.connection(), catalog=mock_world.state().catalog, provider_id=provider_id,
-                   server_date=request.headers.get("X-With-Server-Date"))
+    return Context(conn=mock_world.connection(), catalogs=mock_world.state().catalogs,
+                   provider_id=provider_id, server_date=request.headers.get("X-With-Server-Date"))
 
 
 def document(data: dict[str, Any], status: int = 200) -> Response:

@@ -16,11 +16,12 @@ from mockserver.services.context import DEFAULT_SETTINGS
 from mockserver.services.outcomes import void_outcome_after_clawback
 from mockserver.store import testing_rows
 from mockserver.store.db import get_setting, set_setting
+from mockserver.store.reference_rows import catalog_rows
 
 # The rule switches (D1-D4) a tester may flip: every boolean setting, with its baseline default.
 SWITCHES = {key: value for key, value in DEFAULT_SETTINGS.items() if isinstance(value, bool)}
 
-V3_EPOCHS = ("head", "2025-08")  # which v3 rules are in force (reference section 0.2)
+V3_EPOCHS = ("head", "2025-08")  # which v3 rules are in force (reference §0.2)
 DFE_TARGETS = ("eligible", "payable", "paid", "awaiting_clawback", "clawed_back")
 # DfE moves (section 7.3): payment runs, reverts and claw-backs; a provider's own void of an unpaid
 # declaration and the duplicate check are not DfE's to make.
@@ -73,7 +74,7 @@ def current_settings(conn: sqlite3.Connection) -> dict[str, Any]:
     """The switches of the simulated service, as PUT/GET /__mock__/settings show them."""
     shown = {key: bool(get_setting(conn, key, default)) for key, default in SWITCHES.items()}
     return {**shown, "closed_cohorts": sorted(get_setting(conn, "closed_cohorts", []) or []),
-            "v3_epoch": get_setting(conn, "v3_epoch", "head") or "head"}
+            "v3_epoch": get_setting(conn, "v3_epoch", DEFAULT_SETTINGS["v3_epoch"])}
 
 
 def update_settings(conn: sqlite3.Connection, ref: ReferenceData, body: dict[str, Any]) -> None:
@@ -85,7 +86,7 @@ def update_settings(conn: sqlite3.Connection, ref: ReferenceData, body: dict[str
         changes[key] = body[key]
     if "closed_cohorts" in body:
         years = body["closed_cohorts"]
-        known = {c.start_year for c in ref.cohorts}
+        known = {row[0] for row in catalog_rows(conn)[0]}
         if not isinstance(years, list) or any(type(y) is not int or y not in known for y in years):
             raise InvalidAttribute("closed_cohorts", "must be a list of cohort start years, e.g. [2021]")
         changes["closed_cohorts"] = sorted(set(years))

@@ -42,7 +42,28 @@ def test_every_provider_has_applications_in_each_cohort_2021_to_2025(db: sqlite3
     for (provider,) in rows(db, "SELECT id FROM lead_providers"):
         cohorts = {c for (c,) in rows(db, f"SELECT DISTINCT cohort FROM applications "
                                           f"WHERE lead_provider_id = '{provider}'")}
-        assert cohorts == {2021, 2022, 2023, 2024, 2025}
+        assert cohorts == {2021, 2022, 2023, 2024, 2025, 2026, 2028}  # pending 2026b and 2028b (v3 extras)
+
+
+def test_every_v3_field_has_data(db: sqlite3.Connection) -> None:
+    """Suffixed and zero-funded cohorts with applications, rejection reasons, SENCO answers, previous
+    names, participant-id changes and transfers (declarations made by another provider)."""
+    assert set(rows(db, "SELECT start_year, suffix, funding FROM cohorts WHERE suffix <> 'a'")) == {
+        (2026, "b", "capped"), (2028, "b", "zero")}
+    providers = len(rows(db, "SELECT id FROM lead_providers"))
+    suffixed = ("SELECT cohort, funded_place FROM applications "
+                "WHERE cohort_suffix = 'b' AND status = 'pending'")
+    assert sorted(rows(db, suffixed)) == [(2026, None)] * providers + [(2028, 0)] * providers
+    reasons = {r for (r,) in rows(db, "SELECT DISTINCT reason_for_rejection FROM applications")}
+    sibling = "other_application_in_this_cohort_accepted"
+    assert {"rejected_by_provider", "registration_expired", sibling} <= reasons
+    senco = "SELECT DISTINCT senco_in_role FROM applications WHERE senco_in_role IS NOT NULL"
+    assert len(rows(db, senco)) >= 2
+    assert rows(db, "SELECT count(*) FROM users WHERE previous_names <> '[]'")[0][0] > 0
+    assert rows(db, "SELECT count(*) FROM participant_id_changes")[0][0] == 2 * providers
+    moved = rows(db, "SELECT count(DISTINCT a.id) FROM applications a JOIN declarations d "
+                     "ON d.application_id = a.id WHERE d.lead_provider_id <> a.lead_provider_id")[0][0]
+    assert moved == providers
 
 
 def test_every_state_is_present(db: sqlite3.Connection) -> None:
@@ -57,15 +78,19 @@ def test_every_state_is_present(db: sqlite3.Connection) -> None:
 def test_accepted_applications_follow_the_rules(db: sqlite3.Connection) -> None:
     bad = rows(db, """
         SELECT a.id FROM applications a LEFT JOIN schedules s ON s.id = a.schedule_id
-        JOIN courses c ON c.identifier = a.course_identifier JOIN cohorts k ON k.start_year = a.cohort
+        JOIN courses c ON c.identifier = a.course_identifier
+        JOIN cohorts k ON k.start_year = a.cohort AND k.suffix = a.cohort_suffix
         WHERE a.status = 'accepted'
-              AND (s.id IS NULL OR s.cohort != a.cohort OR s.course_group != c.course_group
+              AND (s.id IS NULL OR s.cohort != a.cohort OR s.cohort_suffix != a.cohort_suffix
+              OR s.course_group != c.course_group
               OR a.training_status IS NULL OR a.accepted_at IS NULL
               OR (k.funding_cap = 1) != (a.funded_place IS NOT NULL)
               OR (a.funded_place = 1 AND a.eligible_for_funding = 0))""")
     assert bad == []
+    # (a zero-funded cohort's applications are made with funded_place false, V-54)
     undecided = rows(db, "SELECT id FROM applications WHERE status != 'accepted' AND (schedule_id IS NOT "
-                         "NULL OR training_status IS NOT NULL OR funded_place IS NOT NULL)")
+                         "NULL OR training_status IS NOT NULL OR (funded_place IS NOT NULL AND NOT "
+                         "(cohort = 2028 AND cohort_suffix = 'b' AND funded_place = 0)))")
     assert undecided == []
 
 
@@ -228,7 +253,7 @@ def test_the_api_shows_every_state_to_a_newcomer(ops_client: object) -> None:
     for token in TOKENS:
         apps = [a["attributes"] for a in data(token, LISTS[0])]
         assert {a["status"] for a in apps} == {"pending", "accepted", "rejected"}
-        assert {a["cohort"] for a in apps} == {"2021", "2022", "2023", "2024", "2025"}
+        assert {a["cohort"] for a in apps} == {"2021", "2022", "2023", "2024", "2025", "2026", "2028"}
         assert any(a["teacher_catchment"] is False and a["teacher_catchment_iso_country_code"] for a in apps)
         assert any(a["ineligible_for_funding_reason"] == "previously-funded" for a in apps)
         assert {a["funded_place"] for a in apps} == {True, False, None}

@@ -191,7 +191,7 @@ def test_settings_change_only_what_is_sent_and_answer_with_all(ops_client: Any) 
     assert reply.json == {**BASELINE, "delivery_partner_rule": False, "closed_cohorts": [2021, 2022]}
     for bad in ({"delivery_partner_rule": "no"}, {"closed_cohorts": [1800]}, {"closed_cohorts": "2021"},
                 {"delivery_partner_rule": True, "closed_cohorts": ["2021"]},
-                {"drift_reject_requires_reason": 1}):
+                {"drift_reject_requires_reason": 1}, {"v3_epoch": "HEAD"}):
         reply = ops_client.put("/__mock__/settings", json=bad)
         assert reply.status_code == 422 and reply.json["errors"][0]["title"] in bad
     assert ops_client.get("/__mock__/settings").json == {

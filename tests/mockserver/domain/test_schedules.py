@@ -12,7 +12,7 @@ from mockserver.domain.schedules import accept_schedule_identifier, current_coho
 @pytest.mark.parametrize(
     ("group", "cohort", "today", "expected"),
     [
-        ("leadership", 2025, date(2025, 9, 1), "npq-leadership-autumn"),
+        ("leadership", 2025, date(2025, 9, 1), "npq-leadership-autumn"),  # rule 5 at the baseline (V-03)
         ("leadership", 2025, date(2025, 1, 10), "npq-leadership-spring"),
         ("specialist", 2024, date(2025, 1, 10), "npq-specialist-autumn"),
         ("leadership", 2023, date(2026, 1, 10), "npq-leadership-spring"),
@@ -28,7 +28,38 @@ from mockserver.domain.schedules import accept_schedule_identifier, current_coho
     ],
 )
 def test_accept_schedule_identifier(group: str, cohort: int, today: date, expected: str) -> None:
-    assert accept_schedule_identifier(group, cohort, today) == expected
+    assert accept_schedule_identifier(group, cohort, today, head=False) == expected
+
+
+@pytest.mark.parametrize(
+    ("group", "cohort", "suffix", "today", "head", "expected"),
+    [
+        # V-03: the 2025 autumn branch exists only after Aug 2025 (HEAD)
+        ("leadership", 2025, "a", date(2026, 1, 10), True, "npq-leadership-autumn"),
+        ("leadership", 2025, "a", date(2026, 1, 10), False, "npq-leadership-spring"),
+        ("specialist", 2025, "b", date(2026, 4, 30), True, "npq-specialist-autumn"),
+        ("specialist", 2025, "a", date(2026, 5, 1), True, "npq-specialist-autumn"),
+        # VD20: 2026a -> spring, 2026b -> autumn, in front of every other branch (HEAD only)
+        ("leadership", 2026, "a", date(2026, 9, 1), True, "npq-leadership-spring"),
+        ("specialist", 2026, "b", date(2026, 1, 10), True, "npq-specialist-autumn"),
+        ("leadership", 2026, "a", date(2026, 9, 1), False, "npq-leadership-autumn"),
+        ("leadership", 2026, "b", date(2026, 1, 10), False, "npq-leadership-spring"),
+        ("support", 2026, "a", date(2026, 9, 1), True, "npq-aso-december"),
+    ],
+)
+def test_accept_schedule_identifier_by_epoch(
+    group: str, cohort: int, suffix: str, today: date, head: bool, expected: str
+) -> None:
+    assert accept_schedule_identifier(group, cohort, today, suffix=suffix, head=head) == expected
+
+
+def test_ehco_in_2026a_is_the_cohorts_single_schedule_at_head() -> None:
+    assert accept_schedule_identifier("ehco", 2026, date(2026, 9, 1), ["npq-ehco-2026"], head=True) == (
+        "npq-ehco-2026"
+    )
+    assert accept_schedule_identifier("ehco", 2026, date(2026, 9, 1), ["npq-ehco-2026"], head=False) == (
+        "npq-ehco-november"
+    )
 
 
 def test_current_cohort_is_latest_opened_registration() -> None:
