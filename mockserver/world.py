@@ -74,8 +74,8 @@ class MockState:
         found = self._created.get(world_id)
         if found is None:
             path = registry.get(self.connections.get(), world_id)["path"]  # type: ignore[index]
-            found = _WorldState(Connections(lambda: connect(path)), TokenIndex(), CatalogCache(self.reference))
-            self._created[world_id] = found
+            connections = Connections(lambda: connect(path))
+            found = self._created[world_id] = _WorldState(connections, TokenIndex(), CatalogCache(self.reference))
         return found
 
     @property
