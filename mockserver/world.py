@@ -74,8 +74,9 @@ class MockState:
         found = self._created.get(world_id)
         if found is None:
             path = registry.get(self.connections.get(), world_id)["path"]  # type: ignore[index]
-            connections = Connections(lambda: connect(path))
-            found = self._created[world_id] = _WorldState(connections, TokenIndex(), CatalogCache(self.reference))
+            catalogs = CatalogCache(self.reference)
+            found = _WorldState(Connections(lambda: connect(path)), TokenIndex(), catalogs)
+            self._created[world_id] = found
         return found
 
     @property

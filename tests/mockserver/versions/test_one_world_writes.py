@@ -11,6 +11,8 @@ AMBITION = {"Authorization": "Bearer ambition-token"}
 BPN = {"Authorization": "Bearer best-practice-token"}
 BPN_ID = "57ba9e86-559f-4ff4-a6d2-4610c7259b67"
 NOW = {"X-With-Server-Date": "2025-06-01T12:00:00Z"}
+# The seeded 2023 output-fee statements run to early 2025 (V-93): declare for 2023 while one is open.
+WHILE_2023_IS_FUNDED = {"X-With-Server-Date": "2024-07-02T12:00:00Z"}
 V1_APPLICATION_KEYS = [
     "course_identifier",
     "email",
@@ -155,7 +157,7 @@ def test_v2_representations_are_exact(ops_client: Any) -> None:
 
 
 def test_a_transfer_moves_the_application_and_declarations_keep_their_creator(ops_client: Any) -> None:
-    headers = {**AMBITION, **NOW}
+    headers = {**AMBITION, **WHILE_2023_IS_FUNDED}
     app = _make(
         ops_client,
         course_identifier="npq-headship",
@@ -197,7 +199,7 @@ def test_a_transfer_moves_the_application_and_declarations_keep_their_creator(op
             }
         }
     }
-    bpn = {**BPN, **NOW}
+    bpn = {**BPN, **WHILE_2023_IS_FUNDED}
     v2 = ops_client.post(f"/api/v2/participants/npq/{pid}/outcomes", json=outcome, headers=bpn)
     assert v2.status_code == 422
     v3 = ops_client.post(f"/api/v3/participants/npq/{pid}/outcomes", json=outcome, headers=bpn)
