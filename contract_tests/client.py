@@ -154,8 +154,10 @@ class Client:
         rate_limit: RateLimit | None = None,
         api_prefix: str = V1_PREFIX,
         list_budget: float = 120.0,
+        extra_headers: dict[str, str] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.extra_headers = dict(extra_headers or {})  # sent with every request (the run's world)
         self.token = token
         self.token_label = token_label
         self.rate_limit = rate_limit if rate_limit is not None else RateLimit()
@@ -171,6 +173,7 @@ class Client:
             rate_limit=self.rate_limit,
             api_prefix=self.api_prefix,
             list_budget=self.list_budget,
+            extra_headers=self.extra_headers,
         )
 
     def url(self, path: str) -> str:
@@ -191,7 +194,7 @@ class Client:
         raw_auth: str | None = None,
     ) -> Reply:
         """Send one request. `raw_auth` replaces the Authorization header verbatim ('' drops it)."""
-        hdrs = {"Accept": "*/*"}
+        hdrs = {"Accept": "*/*", **self.extra_headers}
         auth_shown = None
         if raw_auth is not None:
             if raw_auth:

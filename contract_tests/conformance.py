@@ -92,7 +92,8 @@ def load_schema(settings: RunSettings, rate_limit: RateLimit) -> Any:
     """
     config = schemathesis.Config.from_dict(_config(settings))
     schema = schemathesis.openapi.from_path(str(spec_path(settings)), config=config)
-    schema.config.update(base_url=settings.base_url, headers={"Authorization": f"Bearer {settings.token}"})
+    headers = {"Authorization": f"Bearer {settings.token}", **settings.extra_headers}
+    schema.config.update(base_url=settings.base_url, headers=headers)
     if settings.read_only:
         schema = schema.include(method="GET")
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import requests
 
-from contract_tests import report
+from contract_tests import own_world, report
 from contract_tests.capabilities import World
 from contract_tests.client import Client, RateLimit
 from contract_tests.conformance import copy_function, load_schema
@@ -74,6 +74,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=120.0,
         help="seconds a check may spend reading every page of one list before it is skipped",
     )
+    group.addoption(
+        "--shared-world",
+        action="store_true",
+        default=os.environ.get("NPQ_SHARED_WORLD", "").lower() in {"1", "true", "yes"},
+        help="against our mock, run in its default world instead of a world of the run's own "
+        "(env NPQ_SHARED_WORLD)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -104,6 +111,7 @@ def pytest_configure(config: pytest.Config) -> None:
         rate_limit_pause=config.getoption("rate_limit_pause"),
         rate_limit_max_wait=config.getoption("rate_limit_max_wait"),
         list_budget=config.getoption("list_budget"),
+        shared_world=config.getoption("shared_world"),
     )
     if config.getoption("seed") is not None:
         cur.seed = config.getoption("seed")
@@ -122,6 +130,10 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         pytest.exit(problem, returncode=2)
     if note:
         state.notes.append(note)
+    if not cur.shared_world:
+        entered = own_world.enter(cur)
+        if entered:
+            state.notes.append(entered)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -202,6 +214,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     return report
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    state = session.config.stash.get(RUN_STATE, None)
+    if state is not None:
+        own_world.leave(state.settings)  # after the session's fixtures have put the clock back
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     # Printed last, after pytest's own short summary, so the verdict is the final thing a person reads.
     terminalreporter = config.pluginmanager.get_plugin("terminalreporter")
@@ -249,6 +267,7 @@ def api(run: RunState) -> Client:
         rate_limit=run.rate_limit,
         api_prefix=cur.api_prefix,
         list_budget=cur.list_budget,
+        extra_headers=cur.extra_headers,
     )
 
 

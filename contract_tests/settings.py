@@ -38,6 +38,10 @@ class RunSettings:
     rate_limit_max_wait: float = 330.0
     # Reading a whole collection (all pages) may take at most this long; beyond it the check is skipped.
     list_budget: float = 120.0
+    # Against a mock with worlds: the run's own world, and the header that names it on every request.
+    shared_world: bool = False
+    world: str | None = None
+    extra_headers: dict[str, str] = field(default_factory=dict)
 
     @property
     def examples(self) -> int:

@@ -156,3 +156,28 @@ def test_a_v1_run_after_a_v3_run_in_one_process_is_unaffected() -> None:
     assert v3.returncode == 0 and "PASS  V-05" in v3.output, v3.summary()
     assert v1.returncode == 0 and "PASS  R-51" in v1.output, v1.summary()
     assert "not a rule of API v1" in v1.output  # V-05 is v3's
+
+
+def test_a_run_against_the_mock_works_in_a_world_of_its_own_and_deletes_it() -> None:
+    """Issue 12: the suite makes its own world, so the default world (and anyone using it) is untouched."""
+    app = mock_app()
+    inspect = app.test_client()  # type: ignore[attr-defined]
+    before = inspect.get("/__mock__/world").get_json()
+    with serve(app) as base_url:
+        run = run_suite(base_url, "--quick", "-k", "test_r51 or test_r57 or conforms")
+    assert run.returncode == 0, run.summary()
+    assert "world: " in run.output and "a world of this run's own" in run.output
+    assert inspect.get("/__mock__/world").get_json() == before
+    assert inspect.get("/__mock__/clock").get_json() == {"now": None}
+    assert inspect.get("/__mock__/worlds").get_json()["data"] == []
+
+
+def test_shared_world_runs_in_the_default_world() -> None:
+    app = mock_app()
+    inspect = app.test_client()  # type: ignore[attr-defined]
+    before = inspect.get("/__mock__/world").get_json()
+    with serve(app) as base_url:
+        run = run_suite(base_url, "--quick", "--shared-world", "-k", "test_r51")
+    assert run.returncode == 0, run.summary()
+    assert "a world of this run's own" not in run.output
+    assert inspect.get("/__mock__/world").get_json() != before  # the run's records landed in the default world
