@@ -180,4 +180,4 @@ def test_shared_world_runs_in_the_default_world() -> None:
         run = run_suite(base_url, "--quick", "--shared-world", "-k", "test_r51")
     assert run.returncode == 0, run.summary()
     assert "a world of this run's own" not in run.output
-    assert inspect.get("/__mock__/world").get_json() != before  # the run's records landed in the default world
+    assert inspect.get("/__mock__/world").get_json() != before  # its records landed in the default world
