@@ -11,6 +11,7 @@ import re
 import socket
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -181,3 +182,18 @@ def test_shared_world_runs_in_the_default_world() -> None:
     assert run.returncode == 0, run.summary()
     assert "a world of this run's own" not in run.output
     assert inspect.get("/__mock__/world").get_json() != before  # its records landed in the default world
+
+
+def test_runs_at_once_against_one_mock_each_pass_in_their_own_world() -> None:
+    """Two suites at the same time against one mock (each freezes and restores the clock, makes records,
+    reads whole lists): each in its own world, neither disturbs the other. benchmarks/parallel_suites.py
+    shows the same runs in one shared world failing."""
+    with serve(mock_app()) as base_url, ThreadPoolExecutor(2) as pool:
+        runs = list(pool.map(
+            lambda token: run_cli("--base-url", base_url, "--token", token, "--api-version", "v3", "--quick",
+                                  "-k", "test_r5 or test_r14 or test_v3"),
+            ["ambition-token", "best-practice-token"],
+        ))
+    for run in runs:
+        assert run.returncode == 0, run.summary()
+        assert "a world of this run's own" in run.output
