@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import requests
 
-from contract_tests import own_world, report
+from contract_tests import own_world, progress, report
 from contract_tests.capabilities import World
 from contract_tests.client import Client, RateLimit
 from contract_tests.conformance import copy_function, load_schema
@@ -117,6 +117,7 @@ def pytest_configure(config: pytest.Config) -> None:
         cur.seed = config.getoption("seed")
     limit = RateLimit(first_pause=cur.rate_limit_pause, max_wait=cur.rate_limit_max_wait)
     # The run's whole state lives on its config: a second run in the same process starts from nothing.
+    progress.register(config)  # which layer is running, on a terminal only
     config.stash[RUN_STATE] = RunState(
         settings=cur, rate_limit=limit, collector=Collector(), schema_loader=load_schema
     )
