@@ -70,8 +70,10 @@ def read_back_everything(client: object, lists: list[str], tokens: list[str]) ->
             page = 1
             while True:
                 response = client.get(  # type: ignore[attr-defined]
-                    path, query_string={"page[page]": page, "page[per_page]": 500},
-                    headers={"Authorization": f"Bearer {token}"})
+                    path,
+                    query_string={"page[page]": page, "page[per_page]": 500},
+                    headers={"Authorization": f"Bearer {token}"},
+                )
                 sent += 1
                 assert response.status_code == 200, (path, response.status_code, response.data[:300])
                 if path.endswith(".csv") or len(response.get_json().get("data", [])) < 500:
@@ -88,8 +90,7 @@ def test_generated_testing_api_calls_leave_a_world_every_list_can_render(app: ob
     calls = st.lists(st.one_of(*(op.as_strategy() for op in operations)), min_size=1, max_size=4)
 
     @seed(SEED)
-    @settings(max_examples=EXAMPLES, database=None, deadline=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(max_examples=EXAMPLES, database=None, deadline=None, suppress_health_check=list(HealthCheck))
     @given(calls)
     def run(cases: list[schemathesis.Case]) -> None:
         for case in cases:
@@ -102,20 +103,26 @@ def test_generated_testing_api_calls_leave_a_world_every_list_can_render(app: ob
     run()
 
 
-@pytest.mark.parametrize("attribute, value", [
-    ("created_at", "0001-01-01T00:00:00Z"),
-    ("created_at", "0001-01-01T00:30:00+01:00"),  # year 1 moved to year 0 by its offset
-    ("created_at", "9999-12-31T23:59:59-01:00"),  # year 9999 moved to year 10000
-    ("created_at", "1899-12-31T23:59:59Z"),
-    ("created_at", "3000-01-01T00:00:00Z"),
-    ("school_urn", "\u0661\u0662\u0663\u0664\u0665"),  # Arabic-Indic digits are not a URN
-])
+@pytest.mark.parametrize(
+    "attribute, value",
+    [
+        ("created_at", "0001-01-01T00:00:00Z"),
+        ("created_at", "0001-01-01T00:30:00+01:00"),  # year 1 moved to year 0 by its offset
+        ("created_at", "9999-12-31T23:59:59-01:00"),  # year 9999 moved to year 10000
+        ("created_at", "1899-12-31T23:59:59Z"),
+        ("created_at", "3000-01-01T00:00:00Z"),
+        ("school_urn", "\u0661\u0662\u0663\u0664\u0665"),  # Arabic-Indic digits are not a URN
+    ],
+)
 def test_unrenderable_values_are_refused_naming_the_attribute(
     app: object, attribute: str, value: str
 ) -> None:
     client = app.test_client()  # type: ignore[attr-defined]
-    response = client.post("/__mock__/applications", json={"data": {"attributes": {attribute: value}}},
-                           headers={"Authorization": f"Bearer {TOKEN}"})
+    response = client.post(
+        "/__mock__/applications",
+        json={"data": {"attributes": {attribute: value}}},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
     assert response.status_code == 422
     assert response.get_json()["errors"][0]["title"] == attribute
 
@@ -131,7 +138,10 @@ def test_the_clock_refuses_moments_it_could_not_show(app: object, now: str) -> N
 def test_a_server_date_header_outside_the_window_is_ignored(app: object) -> None:
     client = app.test_client()  # type: ignore[attr-defined]
     client.put("/__mock__/clock", json={"now": None})
-    response = client.post("/__mock__/applications", json={}, headers={
-        "Authorization": f"Bearer {TOKEN}", "X-With-Server-Date": "0001-01-01T00:00:00Z"})
+    response = client.post(
+        "/__mock__/applications",
+        json={},
+        headers={"Authorization": f"Bearer {TOKEN}", "X-With-Server-Date": "0001-01-01T00:00:00Z"},
+    )
     assert response.status_code == 201
     assert response.get_json()["data"]["attributes"]["created_at"][:4] >= "2020"
