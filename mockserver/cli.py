@@ -58,6 +58,12 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, help="worker processes sharing the world file (default 2)")
     serve.add_argument("--journal-size", type=int, metavar="N",
                        help="keep the latest N requests in the request journal (default 1000; 0: off)")
+    serve.add_argument("--rate-limit", action="store_true", default=None,
+                       help="R-17: 1000 requests per 5 minutes per token, then 429 (default: off)")
+    serve.add_argument("--testing-api-token", metavar="TOKEN",
+                       help="the testing API (/__mock__/) then needs the header X-NPQ-Mock-Admin: TOKEN")
+    serve.add_argument("--no-testing-api", action="store_false", dest="testing_api", default=None,
+                       help="serve no testing API at all (/__mock__/ answers 404), as the real service")
     _world_options(serve)
     seed = commands.add_parser("seed", help="build a world file and exit",
                                description="Build a world file (use with serve --db later) and exit.")

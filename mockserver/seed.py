@@ -101,8 +101,9 @@ def prepare_database(settings: Settings, *, progress: Progress | None = None) ->
 
 def remove_database(path: Path) -> None:
     """Delete a world file and its WAL companions (used for temporary worlds on shutdown)."""
-    for suffix in ("", "-wal", "-shm", ".requests.sqlite3", ".requests.sqlite3-wal", ".requests.sqlite3-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)  # the last three: its request journal
+    for suffix in ("", "-wal", "-shm", ".requests.sqlite3", ".requests.sqlite3-wal", ".requests.sqlite3-shm",
+                   ".limits.sqlite3", ".limits.sqlite3-wal", ".limits.sqlite3-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)  # then its request journal, its R-17/fault counters
 
 
 def terminal_progress() -> Progress | None:

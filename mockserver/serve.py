@@ -30,12 +30,40 @@ def banner(settings: Settings, path: Path, temporary: bool, seconds: float) -> s
         f"  world    {total:,} applications, seed {seed}, ready in {seconds:.2f} s",
         f"           {path} ({where})",
         f"  API      {base}/api/v1/npq-applications",
-        f"  testing  {base}/__mock__/lead-providers  (reset, clock, applications, declarations, settings)",
+        *access_lines(settings, base),
         "  tokens   Authorization: Bearer <token>",
         *(f"           {token:<22} {name}" for _id, name, token in providers),
         "  Ctrl-C to stop.",
     ]
     return "\n".join(lines)
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def access_lines(settings: Settings, base: str) -> list[str]:
+    """The banner's testing-API lines: open, guarded by a token (never shown) or off; R-17 when on."""
+    if not settings.testing_api:
+        lines = ["  testing  off (--no-testing-api): /__mock__/ answers 404"]
+    elif settings.testing_api_token:
+        lines = [f"  testing  {base}/__mock__/lead-providers  (needs header X-NPQ-Mock-Admin: <your token>)"]
+    else:
+        lines = [f"  testing  {base}/__mock__/lead-providers  (reset, clock, applications, declarations, "
+                 "settings; open to anyone who can reach this address)"]
+    if settings.rate_limit:
+        lines.append("  limit    R-17 on: 1000 requests per 5 minutes per Authorization value, then 429")
+    return lines
+
+
+def exposure_warning(settings: Settings) -> str | None:
+    """A warning when the open testing API listens beyond this machine."""
+    if settings.host in LOOPBACK or settings.host.startswith("127.") or not settings.testing_api:
+        return None
+    if settings.testing_api_token:
+        return None
+    return (f"npq-mock: WARNING: listening on {settings.host} with an open testing API: anyone who can reach "
+            "this address can reset the world, read every token and the request journal. Add "
+            "--testing-api-token TOKEN (or NPQ_MOCK_TESTING_API_TOKEN) or --no-testing-api.")
 
 
 def serve(settings: Settings) -> int:
@@ -51,6 +79,9 @@ def serve(settings: Settings) -> int:
         settings = replace(settings, db_path=path)
         os.environ.update(settings.to_env())  # workers rebuild the same Settings from these
         print(banner(settings, path, temporary, time.perf_counter() - started), flush=True)
+        warning = exposure_warning(settings)
+        if warning:
+            print(warning, file=sys.stderr, flush=True)
         server = Granian(
             target="mockserver.wsgi:build_app", factory=True, interface=Interfaces.WSGI,
             address=settings.host, port=settings.port, workers=settings.workers,

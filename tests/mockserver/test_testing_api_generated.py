@@ -64,6 +64,9 @@ def _lists(app: object) -> list[str]:
 
 def read_back_everything(client: object, lists: list[str], tokens: list[str]) -> int:
     """GET every page of every list for every token (each answer validated by the client); 5xx fail."""
+    # Faults and R-17 switched on by a generated call are working as asked: read back without them.
+    client.delete("/__mock__/faults")  # type: ignore[attr-defined]
+    client.put("/__mock__/settings", json={"rate_limit": False})  # type: ignore[attr-defined]
     sent = 0
     for token in tokens:
         for path in lists:
