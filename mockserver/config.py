@@ -27,6 +27,8 @@ class Settings:
     # Behaviour reference D4: declarations for England-based 2024+ applications need a delivery partner.
     delivery_partner_rule: bool = True
     workers: int = 2
+    # Threads per worker process (granian's blocking threads); see serve.py for the trade-off.
+    threads: int = 4
     max_body_bytes: int = 1024 * 1024
     # The request journal (mockserver/pages/journal.py): the latest N requests; 0 turns it off.
     journal_size: int = 1000
@@ -36,6 +38,9 @@ class Settings:
     # or off. The token is a secret: never shown (repr, banner, pages) nor recorded.
     testing_api_token: str | None = dataclasses.field(default=None, repr=False)
     testing_api: bool = True
+    # Seconds a client has to send a request body, else 408 (mockserver/resilience/body.py); 0 (default):
+    # no deadline. Off by default: under granian, two trickled bodies cut off at once wedge the worker.
+    body_timeout: int = 0
 
     def with_overrides(self, **changes: object) -> Settings:
         """A copy with the given fields changed; None values leave a field as it is."""
@@ -65,7 +70,8 @@ _BOOLEANS = ("delivery_partner_rule", "rate_limit", "testing_api")
 
 
 def _convert(name: str, raw: str) -> object:
-    if name in {"port", "seed", "applications", "workers", "max_body_bytes", "journal_size"}:
+    if name in {"port", "seed", "applications", "workers", "max_body_bytes", "journal_size", "threads",
+                "body_timeout"}:
         try:
             return int(raw)
         except ValueError:

@@ -70,6 +70,7 @@ def serve(settings: Settings) -> int:
     """Prepare the world, print the banner, run granian (WSGI, one blocking thread a worker) until Ctrl-C."""
     from granian import Granian
     from granian.constants import Interfaces
+    from granian.http import HTTP1Settings
     from granian.log import LogLevels
 
     started = time.perf_counter()
@@ -85,12 +86,16 @@ def serve(settings: Settings) -> int:
         server = Granian(
             target="mockserver.wsgi:build_app", factory=True, interface=Interfaces.WSGI,
             address=settings.host, port=settings.port, workers=settings.workers,
-            # One blocking thread per worker: granian's default pool of hundreds of threads costs a worker
-            # two thirds of its throughput on this workload (design/performance-notes.md).
-            blocking_threads=1, log_access=False, log_level=LogLevels.warning,
+            # A few blocking threads per worker (--threads, default 4): granian's default pool of hundreds
+            # costs a worker two thirds of its throughput on this workload (design/performance-notes.md),
+            # one thread let a single client trickling a body stall its worker; 4 cost ~7 % (wrk, list GET).
+            blocking_threads=settings.threads, log_access=False, log_level=LogLevels.warning,
             # A worker that has not stopped 3 s after the signal is killed: a mock has no work worth
             # waiting for (every state change is one SQLite transaction), and Ctrl-C must not hang.
             workers_kill_timeout=3,
+            # A request whose headers have not all arrived after 10 s is dropped (granian's default: 30 s).
+            # granian has no deadline for bodies: see mockserver/resilience/body.py.
+            http1_settings=HTTP1Settings(header_read_timeout=10_000),
         )
         try:
             server.serve()
