@@ -10,6 +10,7 @@ what the hung server saw). The times are printed by benchmarks/suite_vs_patholog
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -60,9 +61,11 @@ def test_the_suite_passes_against_a_slow_rate_limited_mock(server: FaultServer) 
     app = mock_app()
     base_url = server.mount("limited", app)
     test_client = app.test_client()
-    test_client.put("/__mock__/settings", json={"rate_limit": True, "rate_limit_requests": 40,
+    test_client.put("/__mock__/settings", json={"rate_limit": True, "rate_limit_requests": 20,
                                                "rate_limit_period": 2})
     test_client.put("/__mock__/faults", json={"seed": 1, "rules": [{"path": "/api/*", "latency_ms": 20}]})
     run = run_suite(base_url, *SUBSET, "--rate-limit-pause", "0.5")
     assert run.returncode == 0, run.summary()
+    pauses = re.search(r"R-17 rate-limit \(429\) pauses: (\d+)", run.output)
+    assert pauses and int(pauses[1]) > 0, "the limit was never met: the test proves nothing"
     assert "429" not in "\n".join(line for line in run.summary().splitlines() if line.startswith("FAIL"))
