@@ -44,12 +44,17 @@ def test_idle_and_half_sent_connections_do_not_stop_other_clients() -> None:
     assert figures["while_held_ms"]["failures"] == 0, figures
 
 
-@pytest.mark.parametrize("header", ["X-Big: " + "a" * 1_000_000, "X-Many: a\r\n" * 20_000])
-def test_enormous_headers_are_refused_not_crashed(header: str) -> None:
+@pytest.mark.parametrize("target, header", [
+    ("/api/v1/npq-applications", "X-Big: " + "a" * 1_000_000),
+    ("/api/v2/npq-applications", "X-Many: a\r\n" * 20_000),
+    ("/api/v3/npq-applications?filter[cohort]=" + "2024," * 200_000, "X-Small: a"),
+    ("/api/v1/npq-applications?" + "page[page]=1&" * 30_000, "X-Small: a"),
+])
+def test_enormous_headers_and_queries_are_refused_not_crashed(target: str, header: str) -> None:
     with campaigns.served(workers=1) as server:
         with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
             try:
-                sock.sendall(f"GET /api/v1/npq-applications HTTP/1.1\r\nHost: x\r\n{header}\r\n\r\n".encode())
+                sock.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\n{header}\r\n\r\n".encode())
                 answer = sock.recv(4096)
             except OSError:
                 answer = b""  # the server closed the connection on us: refused, which is fine
