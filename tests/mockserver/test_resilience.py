@@ -218,6 +218,7 @@ def test_a_testing_api_token_guards_every_testing_call(world: Path) -> None:
     created = client.post("/__mock__/applications", json={}, headers={**admin, **AUTH})
     assert created.status_code == 201  # the bearer token still names the owner
     assert client.get(LIST, headers=AUTH).status_code == 200  # the API itself is not guarded
+    client.get(LIST + "?oops=s3cret-admin", headers=AUTH)  # sent where it does not belong: masked
     entries = client.get("/__mock__/journal?limit=100", headers=admin).get_json()["data"]
     assert entries and "s3cret-admin" not in str(entries)
     journal = b"".join(p.read_bytes() for p in world.parent.glob(world.name + ".requests.sqlite3*"))
