@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import time
 from dataclasses import dataclass, field
@@ -11,8 +12,15 @@ from typing import Any
 import pytest
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import HTTPError as urllib3_errors
 
-TIMEOUT = 60
+# Seconds one request may take (connect, then between bytes); NPQ_TIMEOUT changes it.
+TIMEOUT = float(os.environ.get("NPQ_TIMEOUT") or 60)
+# A response bigger than this is a finding, not something to hold in memory (3000 records are ~5 MB).
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+# After this many requests in a run that got no answer (timeouts, refused or dropped connections), every
+# further request fails at once: a hung or vanished server ends the run in seconds, not hours.
+MAX_DEAD_REQUESTS = 3
 
 
 @dataclass
@@ -29,6 +37,8 @@ class RateLimit:
     pauses: int = 0
     waited: float = 0.0
     requests: int = 0
+    dead: int = 0  # requests without an answer (see MAX_DEAD_REQUESTS)
+    last_dead: str = ""
 
 
 def _retry_after(resp: requests.Response) -> float | None:
@@ -53,7 +63,7 @@ class RateLimitedAdapter(HTTPAdapter):
         waited, pause = 0.0, limit.first_pause
         while True:
             limit.requests += 1
-            resp = super().send(request, **kwargs)
+            resp = self._send_bounded(request, kwargs)
             if resp.status_code != 429:
                 return resp
             if waited >= limit.max_wait:
@@ -69,6 +79,53 @@ class RateLimitedAdapter(HTTPAdapter):
             limit.pauses += 1
             limit.waited += wait
             pause = min(pause * 2, 60.0)
+
+
+    def _send_bounded(self, request: requests.PreparedRequest, kwargs: dict[str, Any]) -> requests.Response:
+        """One exchange that cannot hang the run: a timeout on every read, a cap on the body's size, and
+        after MAX_DEAD_REQUESTS unanswered requests no more waiting at all."""
+        limit = self.rate_limit
+        what = f"{request.method} {request.url}"
+        if limit.dead >= MAX_DEAD_REQUESTS:
+            raise ServerGone(f"the server stopped answering ({limit.dead} requests without an answer, "
+                             f"the last: {limit.last_dead}); not sent: {what}")
+        try:
+            resp = super().send(request, **{**kwargs, "stream": True})
+            body = bytearray()
+            for chunk in resp.raw.stream(64 * 1024, decode_content=True):
+                body += chunk
+                if len(body) > MAX_RESPONSE_BYTES:
+                    resp.close()
+                    raise OversizedResponse(f"{what} answered more than {MAX_RESPONSE_BYTES // 2**20} MB")
+        except (requests.Timeout, requests.ConnectionError, urllib3_errors) as error:
+            limit.dead += 1
+            limit.last_dead = f"{what}: {_describe(error)}"
+            raise NoAnswer(f"{what}: {_describe(error)}") from None
+        resp._content = bytes(body)  # noqa: SLF001 - requests' own cache of the body
+        resp._content_consumed = True  # noqa: SLF001
+        return resp
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, requests.Timeout) or "timed out" in str(error).lower():
+        return f"no answer within {TIMEOUT:.0f}s (timeout; NPQ_TIMEOUT sets it)"
+    return f"the connection failed or was cut: {type(error).__name__}: {str(error)[:200]}"
+
+
+class TransportFailure(AssertionError):
+    """No usable answer at all: a finding about the server, reported as what happened."""
+
+
+class NoAnswer(TransportFailure):
+    """A timeout, a refused connection or one closed before a full answer."""
+
+
+class ServerGone(TransportFailure):
+    """Earlier requests got no answer: this one was not sent."""
+
+
+class OversizedResponse(TransportFailure):
+    """A response body beyond MAX_RESPONSE_BYTES."""
 
 
 def rate_limited_session(rate_limit: RateLimit) -> requests.Session:
@@ -210,7 +267,12 @@ class Client:
         hdrs.update(headers or {})
         prepared = requests.Request(method, self.url(path), params=params, data=data, headers=hdrs).prepare()
         curl = _curl(prepared.method or method, prepared.url or path, hdrs, data, auth_shown)
-        resp = self.session.send(prepared, timeout=TIMEOUT)
+        try:
+            # A redirect is an answer to judge (the API never redirects), not a place to go.
+            resp = self.session.send(prepared, timeout=TIMEOUT, allow_redirects=False)
+        except TransportFailure as error:
+            raise ContractFailure("transport: an HTTP answer to every request", "a complete HTTP answer",
+                                  str(error), curl) from None
         headers_lc = {k.lower(): v for k, v in resp.headers.items()}
         return Reply(method, prepared.url or path, resp.status_code, headers_lc, resp.text, curl)
 

@@ -11,7 +11,7 @@ import orjson
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 
-from mockserver import pages, testing_api, world
+from mockserver import pages, resilience, testing_api, world
 from mockserver.config import Settings
 from mockserver.errors import RULE_HEADER, ApiError, render_error
 from mockserver.reference import load_reference
@@ -114,6 +114,7 @@ def create_app(
         return response
 
     _register_errors(app)
+    resilience.init_app(app)  # testing-API gate, fault profiles, R-17 (each off unless asked for)
     _register_blueprints(app)
     pages.init_app(app)  # home page, /healthz, docs, request journal
     return app

@@ -60,6 +60,17 @@ def parser() -> argparse.ArgumentParser:
                        help="keep the latest N requests in the request journal (default 1000; 0: off)")
     serve.add_argument("--max-worlds", type=int, metavar="N",
                        help="how many worlds (POST /__mock__/worlds) may exist at once (default 50)")
+    serve.add_argument("--rate-limit", action="store_true", default=None,
+                       help="R-17: 1000 requests per 5 minutes per token, then 429 (default: off)")
+    serve.add_argument("--testing-api-token", metavar="TOKEN",
+                       help="the testing API (/__mock__/) then needs the header X-NPQ-Mock-Admin: TOKEN")
+    serve.add_argument("--no-testing-api", action="store_false", dest="testing_api", default=None,
+                       help="serve no testing API at all (/__mock__/ answers 404), as the real service")
+    serve.add_argument("--threads", type=int, metavar="N",
+                       help="threads per worker (default 4): how many slow clients a worker outlasts")
+    serve.add_argument("--body-timeout", type=int, metavar="S",
+                       help="seconds a client has to send a request body, else 408 (default 0: none; "
+                            "see mockserver/resilience/body.py)")
     _world_options(serve)
     seed = commands.add_parser("seed", help="build a world file and exit",
                                description="Build a world file (use with serve --db later) and exit.")

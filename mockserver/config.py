@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
@@ -26,12 +27,23 @@ class Settings:
     # Behaviour reference D4: declarations for England-based 2024+ applications need a delivery partner.
     delivery_partner_rule: bool = True
     workers: int = 2
+    # Threads per worker process (granian's blocking threads); see serve.py for the trade-off.
+    threads: int = 4
     max_body_bytes: int = 1024 * 1024
     # The request journal (mockserver/pages/journal.py): the latest N requests; 0 turns it off.
     journal_size: int = 1000
     # Worlds (POST /__mock__/worlds): how many may exist at once, and how much disk they may use in all.
     max_worlds: int = 50
     max_worlds_bytes: int = 2 * 1024**3
+    # R-17 (mockserver/resilience): 1000 requests per 5 minutes per Authorization value, off by default.
+    rate_limit: bool = False
+    # The testing API (/__mock__/): open (the default), guarded by this token in the X-NPQ-Mock-Admin header,
+    # or off. The token is a secret: never shown (repr, banner, pages) nor recorded.
+    testing_api_token: str | None = dataclasses.field(default=None, repr=False)
+    testing_api: bool = True
+    # Seconds a client has to send a request body, else 408 (mockserver/resilience/body.py); 0 (default):
+    # no deadline. Off by default: under granian, two trickled bodies cut off at once wedge the worker.
+    body_timeout: int = 0
 
     def with_overrides(self, **changes: object) -> Settings:
         """A copy with the given fields changed; None values leave a field as it is."""
@@ -40,7 +52,8 @@ class Settings:
     def to_env(self) -> dict[str, str]:
         """NPQ_MOCK_* variables that rebuild these settings in another process (from_env's inverse)."""
         values = {field.name: getattr(self, field.name) for field in fields(self)}
-        values["delivery_partner_rule"] = "true" if self.delivery_partner_rule else "false"
+        for name in _BOOLEANS:
+            values[name] = "true" if values[name] else "false"
         return {ENV_PREFIX + k.upper(): str(v) for k, v in values.items() if v is not None}
 
     @classmethod
@@ -56,15 +69,18 @@ class Settings:
         return cls(**values)  # type: ignore[arg-type]
 
 
+_BOOLEANS = ("delivery_partner_rule", "rate_limit", "testing_api")
+
+
 def _convert(name: str, raw: str) -> object:
-    if name in {"port", "seed", "applications", "workers", "max_body_bytes", "journal_size",
-                "max_worlds", "max_worlds_bytes"}:
+    if name in {"port", "seed", "applications", "workers", "max_body_bytes", "journal_size", "threads",
+                "body_timeout", "max_worlds", "max_worlds_bytes"}:
         try:
             return int(raw)
         except ValueError:
             raise ValueError(f"{ENV_PREFIX}{name.upper()}={raw!r} is not a whole number") from None
     if name in {"db_path", "fixtures_dir"}:
         return Path(raw)
-    if name == "delivery_partner_rule":
+    if name in _BOOLEANS:
         return raw.strip().lower() in {"1", "true", "yes", "on"}
     return raw

@@ -76,7 +76,8 @@ def cohort_filter(args: MultiDict, *, arrays: bool = False) -> list[int] | None:
         raw = ",".join(args.getlist("filter[cohort][]"))
     if raw is None or isinstance(raw, NotScalar) or _blank(raw):
         return None
-    return [ruby_to_i(part) for part in raw.split(",") if part.strip()]
+    # A year beyond SQLite's 64-bit integers matches nothing, as any unknown year does (never a 500).
+    return [max(-(2**63), min(ruby_to_i(part), 2**63 - 1)) for part in raw.split(",") if part.strip()]
 
 
 def participant_filter(args: MultiDict) -> list[str] | None:

@@ -114,9 +114,10 @@ def prepare_database(settings: Settings, *, progress: Progress | None = None) ->
 
 
 def remove_database(path: Path) -> None:
-    """Delete a world file, its WAL companions, its request journal and the worlds made beside it (used for
-    temporary worlds on shutdown)."""
-    for suffix in ("", "-wal", "-shm", ".requests.sqlite3", ".requests.sqlite3-wal", ".requests.sqlite3-shm"):
+    """Delete a world file, its WAL companions, its request journal, its R-17/fault counters and the worlds
+    made beside it (used for temporary worlds on shutdown)."""
+    for suffix in ("", "-wal", "-shm", ".requests.sqlite3", ".requests.sqlite3-wal", ".requests.sqlite3-shm",
+                   ".limits.sqlite3", ".limits.sqlite3-wal", ".limits.sqlite3-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     shutil.rmtree(f"{path}.worlds", ignore_errors=True)
 

@@ -30,7 +30,7 @@ def banner(settings: Settings, path: Path, temporary: bool, seconds: float) -> s
         f"  world    {total:,} applications, seed {seed}, ready in {seconds:.2f} s",
         f"           {path} ({where})",
         f"  API      {base}/api/v1/npq-applications",
-        f"  testing  {base}/__mock__/lead-providers  (reset, clock, applications, declarations, settings)",
+        *access_lines(settings, base),
         "  tokens   Authorization: Bearer <token>",
         *(f"           {token:<22} {name}" for _id, name, token in providers),
         "  Ctrl-C to stop.",
@@ -38,10 +38,39 @@ def banner(settings: Settings, path: Path, temporary: bool, seconds: float) -> s
     return "\n".join(lines)
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def access_lines(settings: Settings, base: str) -> list[str]:
+    """The banner's testing-API lines: open, guarded by a token (never shown) or off; R-17 when on."""
+    if not settings.testing_api:
+        lines = ["  testing  off (--no-testing-api): /__mock__/ answers 404"]
+    elif settings.testing_api_token:
+        lines = [f"  testing  {base}/__mock__/lead-providers  (needs header X-NPQ-Mock-Admin: <your token>)"]
+    else:
+        lines = [f"  testing  {base}/__mock__/lead-providers  (reset, clock, applications, declarations, "
+                 "settings; open to anyone who can reach this address)"]
+    if settings.rate_limit:
+        lines.append("  limit    R-17 on: 1000 requests per 5 minutes per Authorization value, then 429")
+    return lines
+
+
+def exposure_warning(settings: Settings) -> str | None:
+    """A warning when the open testing API listens beyond this machine."""
+    if settings.host in LOOPBACK or settings.host.startswith("127.") or not settings.testing_api:
+        return None
+    if settings.testing_api_token:
+        return None
+    return (f"npq-mock: WARNING: listening on {settings.host} with an open testing API: anyone who can reach "
+            "this address can reset the world, read every token and the request journal. Add "
+            "--testing-api-token TOKEN (or NPQ_MOCK_TESTING_API_TOKEN) or --no-testing-api.")
+
+
 def serve(settings: Settings) -> int:
     """Prepare the world, print the banner, run granian (WSGI, one blocking thread a worker) until Ctrl-C."""
     from granian import Granian
     from granian.constants import Interfaces
+    from granian.http import HTTP1Settings
     from granian.log import LogLevels
 
     started = time.perf_counter()
@@ -51,15 +80,23 @@ def serve(settings: Settings) -> int:
         settings = replace(settings, db_path=path)
         os.environ.update(settings.to_env())  # workers rebuild the same Settings from these
         print(banner(settings, path, temporary, time.perf_counter() - started), flush=True)
+        warning = exposure_warning(settings)
+        if warning:
+            print(warning, file=sys.stderr, flush=True)
         server = Granian(
             target="mockserver.wsgi:build_app", factory=True, interface=Interfaces.WSGI,
             address=settings.host, port=settings.port, workers=settings.workers,
-            # One blocking thread per worker: granian's default pool of hundreds of threads costs a worker
-            # two thirds of its throughput on this workload (design/performance-notes.md).
-            blocking_threads=1, log_access=False, log_level=LogLevels.warning,
+            # A few blocking threads per worker (--threads, default 4): granian's default pool of hundreds
+            # costs a worker two thirds of its throughput on this workload (design/performance-notes.md),
+            # one thread let a single client trickling a body stall its worker; 4 cost 3-20 % of req/s on a
+            # list GET (wrk -c8, 2 runs each, noisy shared cores: ~4,065 vs ~3,535). `--threads 1` for speed.
+            blocking_threads=settings.threads, log_access=False, log_level=LogLevels.warning,
             # A worker that has not stopped 3 s after the signal is killed: a mock has no work worth
             # waiting for (every state change is one SQLite transaction), and Ctrl-C must not hang.
             workers_kill_timeout=3,
+            # A request whose headers have not all arrived after 10 s is dropped (granian's default: 30 s).
+            # granian has no deadline for bodies: see mockserver/resilience/body.py.
+            http1_settings=HTTP1Settings(header_read_timeout=10_000),
         )
         try:
             server.serve()

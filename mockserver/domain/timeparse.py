@@ -32,6 +32,7 @@ _BAD_PERCENT = re.compile(r"%(?![0-9a-fA-F]{2})")
 _DATE_IN_TEXT = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.A)
 MAX_STAMP = "9999-99"  # sorts after every stored timestamp
 MIN_STAMP = "0"  # sorts before every stored timestamp
+SERVER_DATE_YEARS = (1900, 2999)  # the testing API's window for stored moments (seeding/factory.py)
 
 
 def stamp(moment: datetime) -> str:
@@ -162,4 +163,7 @@ def parse_server_date(raw: str | None) -> datetime | None:
     if not raw or not isinstance(raw, str):
         return None
     moment = _loose_time(raw)
-    return None if moment is None else moment.replace(microsecond=0)
+    # A moment that could not be stored and shown with a four-digit year is as unusable as garbage.
+    if moment is None or not SERVER_DATE_YEARS[0] <= moment.year <= SERVER_DATE_YEARS[1]:
+        return None
+    return moment.replace(microsecond=0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import re
 import sqlite3
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from mockserver.domain.schedules import accept_schedule_identifier
@@ -32,6 +32,14 @@ REJECTION_REASONS = ("rejected_by_provider", "other_application_in_this_cohort_a
 COHORT_IDENTIFIER = re.compile(r"\A(\d{4})([a-z])?\Z")
 
 
+# Every moment the testing API stores must render as R-23 requires (a four-digit year, after conversion to
+# UTC) and leave room for the date arithmetic the rules do (schedules, windows): a sensible window, not
+# datetime's whole range ('0001-01-01T00:00:00Z' would render as '1-01-01T00:00:00Z').
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(2999, 12, 31, 23, 59, 59, tzinfo=UTC)
+WINDOW = f"between {iso(EARLIEST)} and {iso(LATEST)}"
+
+
 class InvalidAttribute(ValueError):
     """A testing-API attribute with a bad value; the title of the 422 is the attribute's name."""
 
@@ -45,9 +53,12 @@ def rfc3339(attribute: str, value: object) -> datetime:
     if not isinstance(value, str) or not RFC3339.match(value):
         raise InvalidAttribute(attribute, "must be an RFC 3339 date-time, e.g. 2025-03-15T12:00:00Z")
     try:
-        return parse_iso(value).replace(microsecond=0)
-    except ValueError:
-        raise InvalidAttribute(attribute, "is not a real date-time") from None
+        moment = parse_iso(value).replace(microsecond=0)
+    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved out of range by its offset
+        raise InvalidAttribute(attribute, f"is not a real date-time {WINDOW}") from None
+    if not EARLIEST <= moment <= LATEST:
+        raise InvalidAttribute(attribute, f"must be {WINDOW}")
+    return moment
 
 
 def _one_of(attributes: dict[str, Any], name: str, allowed: tuple, default: object) -> Any:
@@ -63,7 +74,7 @@ def _text(attributes: dict[str, Any], name: str, pattern: str = r".+", nullable:
     value = attributes[name]
     if value is None and nullable:
         return None
-    if not isinstance(value, str) or not re.fullmatch(pattern, value.strip()):
+    if not isinstance(value, str) or not re.fullmatch(pattern, value.strip(), re.A):
         suffix = " or null" if nullable else ""
         raise InvalidAttribute(name, f"must be a string matching {pattern}{suffix}")
     return value.strip()

@@ -10,6 +10,7 @@ from flask import Response, request
 from mockserver import world as mock_world
 from mockserver.auth import token_from_header
 from mockserver.representations.v1 import V1
+from mockserver.resilience import hooks as rate_switches
 from mockserver.seed import pools_for, reset_world, world_info
 from mockserver.seeding.factory import ATTRIBUTES, InvalidAttribute, make_application
 from mockserver.seeding.timeline import iso
@@ -73,17 +74,19 @@ def put_clock() -> Response:
 @blueprint.get("/settings")
 def get_settings() -> Response:
     """The switches of the simulated service."""
-    return json_answer(current_settings(mock_world.connection()))
+    return json_answer({**current_settings(mock_world.connection()), **rate_switches.current_switches()})
 
 
 @blueprint.put("/settings")
 def put_settings() -> Response:
     """Change some switches; answers with all of them."""
     body, conn = read_body(), mock_world.connection()
+    rate_limit = rate_switches.validate_switches(body)  # R-17's switches live beside the world
     with write_transaction(conn):
         update_settings(conn, mock_world.state().reference, body)
         settings = current_settings(conn)
-    return json_answer(settings)
+    rate_switches.store_switches(rate_limit)
+    return json_answer({**settings, **rate_switches.current_switches()})
 
 
 @blueprint.get("/world", endpoint="world")

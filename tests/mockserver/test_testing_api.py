@@ -180,7 +180,9 @@ def test_clock_freezes_now_for_new_records_and_the_header_overrides_it(ops_clien
 
 BASELINE = {"delivery_partner_rule": True, "drift_reject_requires_reason": False,
             "drift_accept_ignores_withdrawn": False, "drift_outcome_invalid_date_400": False,
-            "v3_epoch": "head"}
+            "v3_epoch": "head",
+            # R-17 (mockserver/resilience), off by default with the live service's budget.
+            "rate_limit": False, "rate_limit_requests": 1000, "rate_limit_period": 300}
 
 
 def test_settings_change_only_what_is_sent_and_answer_with_all(ops_client: Any) -> None:

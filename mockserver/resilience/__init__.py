@@ -1,0 +1,32 @@
+"""Operating the mock in hostile conditions: R-17's rate limit, fault profiles for integrators' retry logic,
+and who may use the testing API (`--testing-api-token`, `--no-testing-api`).
+
+`init_app(app)` is the one call the app factory makes. Every request runs, in this order:
+
+1. the testing-API gate, on `/__mock__/...` only: 404 when the testing API is off; 403 without the
+   `X-NPQ-Mock-Admin` header when a token is set;
+2. on `/api/...` only: the fault for this request (its `X-NPQ-Mock-Fault` header, else the first matching
+   rule of the fault profile): latency, then maybe a 500/502/503/504 or a cut connection;
+0. (WSGI middleware, resilience/body.py) a body must arrive within `--body-timeout` seconds, else 408;
+3. on `/api/...` only, when on: R-17, 1000 requests per 5 minutes per `Authorization` value, then
+   `429 Retry later` (Rack::Attack's answer, exactly).
+
+The switches and counters live in `<world>.limits.sqlite3` (mockserver/store/limits.py), shared by every
+worker process and kept across `POST /__mock__/reset` (they describe the server, not the world).
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from mockserver.resilience.body import body_deadline
+from mockserver.resilience.hooks import install
+
+__all__ = ["init_app"]
+
+
+def init_app(app: Flask) -> None:
+    """Gate the testing API, inject faults, rate-limit (each off unless asked for); bound body reads."""
+    install(app)
+    settings = app.extensions["npq_mock"].settings
+    app.wsgi_app = body_deadline(app.wsgi_app, settings.body_timeout, settings.max_body_bytes)  # type: ignore[method-assign]

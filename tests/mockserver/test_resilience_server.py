@@ -1,0 +1,62 @@
+"""Short seeded campaigns against the production server (benchmarks/campaigns.py runs the long ones):
+races with 8 simultaneous writers, SIGKILL mid-burst and restart, held connections, and the limits only
+the real server decides (header sizes)."""
+
+from __future__ import annotations
+
+import importlib.util
+import socket
+import sys
+from types import ModuleType
+
+import pytest
+
+from tests.mockserver.serving import REPO
+
+
+def _campaigns() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("npq_campaigns", REPO / "benchmarks" / "campaigns.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+campaigns = _campaigns()
+
+
+def test_eight_simultaneous_writes_have_exactly_one_winner() -> None:
+    figures = campaigns.races(trials=2, seed=5, workers=3)
+    for name in campaigns.RACES:
+        assert figures[name]["one_winner"] == 2, (name, figures[name])
+        assert figures[name]["5xx_or_dropped"] == 0, (name, figures[name])
+
+
+def test_a_killed_server_loses_no_acknowledged_write() -> None:
+    figures = campaigns.crashes(trials=1, seed=7, writers=3, workers=2)
+    assert figures["integrity_errors"] == 0 and figures["lost_writes"] == 0, figures
+    assert figures["acknowledged_writes"] > 0, figures
+
+
+def test_idle_and_half_sent_connections_do_not_stop_other_clients() -> None:
+    figures = campaigns.connections(idle=100, stalled=40, slow_bodies=2, probes=10)
+    assert figures["while_held_ms"]["failures"] == 0, figures
+
+
+@pytest.mark.parametrize("target, header", [
+    ("/api/v1/npq-applications", "X-Big: " + "a" * 1_000_000),
+    ("/api/v2/npq-applications", "X-Many: a\r\n" * 20_000),
+    ("/api/v3/npq-applications?filter[cohort]=" + "2024," * 200_000, "X-Small: a"),
+    ("/api/v1/npq-applications?" + "page[page]=1&" * 30_000, "X-Small: a"),
+])
+def test_enormous_headers_and_queries_are_refused_not_crashed(target: str, header: str) -> None:
+    with campaigns.served(workers=1) as server:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            try:
+                sock.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\n{header}\r\n\r\n".encode())
+                answer = sock.recv(4096)
+            except OSError:
+                answer = b""  # the server closed the connection on us: refused, which is fine
+        assert not answer.startswith(b"HTTP/1.1 5"), answer[:200]
+        assert campaigns.call(server.port, "GET", "/__mock__/clock")[0] == 200  # and it still answers
