@@ -39,13 +39,28 @@ faults_api = Blueprint("faults_api", __name__, url_prefix="/__mock__")
 
 
 class Resilience:
-    """Per app: the settings it was started with and the shared counters file."""
+    """Per app: the settings it was started with and the shared counters file, whose switches and counters
+    belong to the current request's world (each world has its own rate limit and fault profile)."""
 
     def __init__(self, settings: Settings, counters: Counters) -> None:
         self.settings, self.counters = settings, counters
 
+    @staticmethod
+    def _scope() -> str:
+        return f"{world.current_world() or ''}/"
+
     def switches(self) -> dict[str, Any]:
-        return self.counters.switches()
+        scope = self._scope()
+        return {k[len(scope):]: v for k, v in self.counters.switches().items() if k.startswith(scope)}
+
+    def set_switches(self, values: dict[str, Any]) -> None:
+        self.counters.set_switches({self._scope() + key: value for key, value in values.items()})
+
+    def bump(self, key: str) -> int:
+        return self.counters.bump(self._scope() + key)
+
+    def forget(self, low: str, high: str) -> None:
+        self.counters.forget(self._scope() + low, self._scope() + high)
 
 
 def _state() -> Resilience:
@@ -87,7 +102,7 @@ def _chosen_fault(state: Resilience, switches: dict[str, Any]) -> tuple[Fault | 
     method, path = request.method, request.path
     for index, rule in enumerate(rules_of(profile)):
         if rule.matches(method, path):
-            sequence = state.counters.bump(f"fault:{index:03d}")
+            sequence = state.bump(f"fault:{index:03d}")
             hit = strikes(int(profile["seed"]), index, sequence, rule.rate)
             fault = rule.fault if hit else Fault(rule.fault.latency_ms)
             return (fault if fault.latency_ms or hit else None), f"rule {index}"
@@ -140,9 +155,9 @@ def _rate_limited(state: Resilience, switches: dict[str, Any]) -> bool:
     # Only a digest of the Authorization value is kept: tokens are never recorded.
     digest = hashlib.sha256(header.encode("utf-8", "surrogateescape")).hexdigest()[:32]
     head = f"rl:{period:06d}:"
-    count = state.counters.bump(f"{head}{window:012d}:{digest}")
+    count = state.bump(f"{head}{window:012d}:{digest}")
     if count == 1:
-        state.counters.forget(head, f"{head}{window:012d}")  # earlier windows
+        state.forget(head, f"{head}{window:012d}")  # earlier windows
     return count > limit
 
 
@@ -191,8 +206,8 @@ def validate_switches(body: dict[str, Any]) -> dict[str, Any]:
 
 def store_switches(changes: dict[str, Any]) -> None:
     if changes:
-        _state().counters.set_switches(changes)
-        _state().counters.forget("rl:", "rl;")  # new limits: every window starts again
+        _state().set_switches(changes)
+        _state().forget("rl:", "rl;")  # new limits: every window starts again
 
 
 def _invalid(error: InvalidAttribute) -> Response:
@@ -223,18 +238,18 @@ def put_faults() -> Response:
         profile = parse_profile(body)
     except InvalidAttribute as error:
         return _invalid(error)
-    counters = _state().counters
-    counters.set_switches({"faults": profile})
-    counters.forget("fault:", "fault;")
+    state = _state()
+    state.set_switches({"faults": profile})
+    state.forget("fault:", "fault;")
     return _profile_answer()
 
 
 @faults_api.delete("/faults")
 def delete_faults() -> Response:
     """No faults any more."""
-    counters = _state().counters
-    counters.set_switches({"faults": None})
-    counters.forget("fault:", "fault;")
+    state = _state()
+    state.set_switches({"faults": None})
+    state.forget("fault:", "fault;")
     return _profile_answer()
 
 

@@ -152,3 +152,19 @@ def test_each_world_has_its_own_request_journal(client) -> None:
     assert [e["path"] for e in mine] == ["/api/v3/participants/npq"]
     assert "/api/v3/participants/npq" not in [e["path"] for e in default]
     assert "/api/v1/participant-declarations" in [e["path"] for e in default]
+
+
+def test_fault_profiles_and_the_rate_limit_are_per_world(client) -> None:
+    world = _world(client)
+    in_world = {"X-NPQ-Mock-World": world["id"]}
+    profile = {"rules": [{"status": 503, "rate": 1.0}]}
+    assert client.put("/__mock__/faults", json=profile, headers=in_world).status_code == 200
+    assert client.get("/__mock__/faults").get_json() == {"faults": None}
+    raw = FlaskClient(client.application)  # an injected 503 is, on purpose, in no API document
+    assert raw.get("/api/v3/npq-applications", headers=_token(world)).status_code == 503
+    assert client.get("/api/v3/npq-applications", headers=DEFAULT).status_code == 200
+    limited = {"rate_limit": True, "rate_limit_requests": 1, "rate_limit_period": 300}
+    assert client.put("/__mock__/settings", json=limited).status_code == 200
+    assert raw.get("/api/v1/npq-applications", headers=DEFAULT).status_code == 200
+    assert raw.get("/api/v1/npq-applications", headers=DEFAULT).status_code == 429
+    assert client.get("/__mock__/settings", headers=in_world).get_json()["rate_limit"] is False
