@@ -40,12 +40,6 @@ def shown_eligible_for_funding(app: Application, was_previously_funded: bool) ->
     return shown_funding(app.eligible_for_funding, code, was_previously_funded)[0]
 
 
-def ineligible_for_funding_reason(app: Application, was_previously_funded: bool) -> str | None:
-    """previously-funded, establishment-ineligible or None."""
-    code = app.funding_eligibility_status_code
-    return shown_funding(app.eligible_for_funding, code, was_previously_funded)[1]
-
-
 def fundable(app: Application, was_previously_funded: bool) -> bool:
     """R-41: declarations on this application are paid for."""
     return shown_eligible_for_funding(app, was_previously_funded) and app.funded_place is not False

@@ -10,7 +10,6 @@ from typing import Any
 from mockserver.domain.timeparse import precise
 
 BILLABLE_OR_CHANGEABLE = frozenset({"submitted", "eligible", "payable", "paid"})
-OUTCOME_DECLARATION_STATES = BILLABLE_OR_CHANGEABLE | {"ineligible"}
 
 
 class _Missing:

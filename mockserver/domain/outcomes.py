@@ -1,11 +1,10 @@
-"""Outcome rules: the create sequence (R-116..R-119, D3) and the idempotent replay."""
+"""Outcome rules: the create sequence (R-116..R-119, D3)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date
 
-from mockserver.domain.models import Outcome
 from mockserver.domain.timeparse import completion_date_parts
 from mockserver.errors import ApiError, Violation
 
@@ -62,9 +61,3 @@ def validate_create(
         errors.append(Violation("outcome.completion_date_future"))
     return errors, real_date
 
-
-def is_replay(latest: Outcome | None, state: str, completion_date: date) -> bool:
-    """Same state and date as the latest existing outcome: nothing new is created."""
-    return (
-        latest is not None and latest.state == state and latest.completion_date == completion_date.isoformat()
-    )

@@ -64,16 +64,6 @@ def seeded_series(registration_start: date, months: int = 24) -> list[SeededStat
     return series
 
 
-def state_on(statement: SeededStatement, today: date) -> str:
-    """A seeded statement's state on a given day: paid once its payment date has passed, payable after
-    its deadline, open before."""
-    if statement.payment_date <= today:
-        return "paid"
-    if statement.deadline_date < today:
-        return "payable"
-    return "open"
-
-
 def statement_path(start: str, target: str) -> list[str] | None:
     """The states a statement passes through from start to target ([] when already there), None if DfE
     cannot move it back."""

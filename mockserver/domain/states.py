@@ -21,6 +21,7 @@ APPLICATION_STATUS: Table = MappingProxyType(
     {
         ("pending", "accept"): "accepted",
         ("pending", "reject"): "rejected",
+        ("accepted", "reject"): "rejected",  # only reachable at HEAD (V-55)
         ("pending", "other_application_accepted"): "rejected",
         ("rejected", "other_application_accepted"): "rejected",
         ("accepted", "other_application_accepted"): "rejected",  # only reachable with drift D2

@@ -46,11 +46,6 @@ def precise(whole: str, usec: int = 0) -> str:
     return f"{whole[:-1]}.{usec:06d}Z"
 
 
-def parse_stamp(value: str) -> datetime:
-    """The datetime of a stored timestamp."""
-    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-
-
 def ruby_to_i(value: object) -> int:
     """Ruby's String#to_i: the leading integer, 0 when there is none (R-33)."""
     if isinstance(value, bool) or value is None:

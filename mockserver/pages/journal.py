@@ -47,12 +47,6 @@ def journal_path(world_path: Path | str) -> Path:
     return Path(f"{world_path}.requests.sqlite3")
 
 
-def remove_journal(world_path: Path | str) -> None:
-    """Delete a world's journal file and its WAL companions."""
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{journal_path(world_path)}{suffix}").unlink(missing_ok=True)
-
-
 class Journal(JournalStore):
     """The store, plus a per-process queue: requests append a few references (the hot path); a writer
     thread turns them into rows and inserts them in one transaction every FLUSH_SECONDS (readers flush

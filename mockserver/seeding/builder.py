@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from mockserver.domain.states import transition
 from mockserver.reference import ReferenceData, ScheduleTemplate
 from mockserver.seeding.pools import Pools, catchment_place, new_uuid, trn, ukprn, urn
 from mockserver.seeding.timeline import WORLD_NOW, between, iso, midnight
@@ -109,7 +110,8 @@ class WorldBuilder:
         if schedule is not None:
             key = (year, schedule.identifier) if suffix == "a" else (year, schedule.identifier, suffix)
         schedule_id = None if key is None else self.schedule_ids[key]
-        app.update(status="accepted", training_status="active", accepted_at=iso(at), schedule_id=schedule_id)
+        status = transition("application_status", str(app["status"]), "accept")
+        app.update(status=status, accepted_at=iso(at), schedule_id=schedule_id)
         funding = self.funding.get((year, suffix)) or ("capped" if self.capped.get(year) else "full")
         if funding == "capped":
             wanted = self.rng.random() < 0.9 if funded_place is None else funded_place
@@ -118,11 +120,11 @@ class WorldBuilder:
             app["funded_place"] = 0
         self.touch(app, at)
         self.touch(user, at)  # R-58: status changes touch the user
-        self.record_state(app, "active", None, at)
+        self.record_state(app, transition("training_status", None, "accept"), None, at)
 
     def reject(self, app: Row, user: Row, at: datetime) -> None:
         """Reject a pending application (by the provider or as an accepted sibling's side effect, R-57)."""
-        app["status"] = "rejected"
+        app["status"] = transition("application_status", str(app["status"]), "reject")
         self.touch(app, at)
         self.touch(user, at)
 

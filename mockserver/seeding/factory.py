@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from mockserver.domain.schedules import accept_schedule_identifier
+from mockserver.domain.states import transition
 from mockserver.reference import ReferenceData, ScheduleTemplate
 from mockserver.seeding.builder import WorldBuilder
 from mockserver.seeding.pools import Pools, catchment_place
@@ -267,4 +268,7 @@ def _accept(conn: sqlite3.Connection, b: WorldBuilder, app: dict, user: dict, no
     if training != "active":
         reasons = ref.deferral_reasons if training == "deferred" else ref.withdrawal_reasons
         b.record_state(app, training, "other" if "other" in reasons else reasons[0], at)
-    testing_rows.reject_siblings(conn, str(app["id"]), str(user["id"]), course, cohort, iso(at), suffix)
+    rejected = transition("application_status", "pending", "other_application_accepted")
+    testing_rows.reject_siblings(
+        conn, str(app["id"]), str(user["id"]), course, cohort, iso(at), suffix, status=rejected
+    )

@@ -10,6 +10,7 @@ from mockserver.domain import applications as rules
 from mockserver.domain.models import MISSING
 from mockserver.domain.schedules import accept_schedule_identifier
 from mockserver.domain.sorting import parse_sort
+from mockserver.domain.states import transition
 from mockserver.errors import ApiError
 from mockserver.services.context import Context
 from mockserver.store import applications as store
@@ -117,6 +118,9 @@ def accept_application(
         store.accept(
             ctx.conn,
             app.id,
+            status=transition("application_status", app.status, "accept"),
+            # accept starts the participant's training status: the table's entry from no status (7.2)
+            training_status=transition("training_status", None, "accept"),
             schedule=int(schedule or 0),
             funded_place=funded_place if capped else None,
             store_funded_place=capped,
@@ -125,7 +129,12 @@ def accept_application(
         )
         own = [a for a in candidates if a.user_id == app.user_id]
         reason = "other_application_in_this_cohort_accepted" if flags.rejection_reasons else None
-        store.reject_ids(ctx.conn, rules.siblings_to_reject(app, own), now, reason=reason)
+        statuses = {a.id: a.status for a in own}
+        siblings = [
+            (i, transition("application_status", statuses[i], "other_application_accepted"))
+            for i in rules.siblings_to_reject(app, own)
+        ]
+        store.set_statuses(ctx.conn, siblings, now, reason=reason)
         store.touch_user(ctx.conn, app.user_id, now)
         return _load(ctx, app_id)
 
@@ -143,7 +152,9 @@ def reject_application(ctx: Context, app_id: str) -> Row:
         )
         if errors:
             raise ApiError(errors)
-        store.reject_ids(ctx.conn, [app.id], ctx.now_stamp, reason="rejected_by_provider" if head else None)
+        rejected = transition("application_status", app.status, "reject")
+        reason = "rejected_by_provider" if head else None
+        store.set_statuses(ctx.conn, [(app.id, rejected)], ctx.now_stamp, reason=reason)
         store.touch_user(ctx.conn, app.user_id, ctx.now_stamp)
         return _load(ctx, app_id)
 

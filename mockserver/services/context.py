@@ -154,11 +154,6 @@ class Catalog:
         """R-123."""
         return current_cohort(((c.start_year, c.registration_start_date) for c in self.exact.values()), today)
 
-    def current_exact(self, today: date) -> Cohort | None:
-        """V-91 at HEAD: latest start year, then latest suffix, with registration start on or before today."""
-        opened = [c for c in self.exact.values() if c.registration_start_date <= today]
-        return max(opened, key=lambda c: (c.start_year, c.suffix), default=None)
-
 
 def _as_date(value: date | str) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
@@ -211,10 +206,6 @@ class Context:
         if self._catalog is None:
             self._catalog = self.catalogs.get(self.conn, str(self.settings.get(CATALOG_REVISION_KEY) or ""))
         return self._catalog
-
-    def refresh_catalog(self) -> None:
-        """Forget this request's catalog and settings (after the request itself changed them)."""
-        self._catalog, self._settings = None, None
 
     @property
     def rules(self) -> RuleSet:

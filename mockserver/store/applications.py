@@ -117,40 +117,44 @@ def accept(
     conn: sqlite3.Connection,
     app_id: str,
     *,
+    status: str,
+    training_status: str,
     schedule: int,
     funded_place: bool | None,
     store_funded_place: bool,
     provider_id: str,
     now: str,
 ) -> None:
-    """R-56: accepted, active, scheduled; a training-status record `active`."""
+    """R-56: the given status and training status (the domain's transitions), scheduled; a training-status
+    record of that status."""
     conn.execute(
-        "UPDATE applications SET status = 'accepted', accepted_at = ?, training_status = 'active', "
+        "UPDATE applications SET status = ?, accepted_at = ?, training_status = ?, "
         "schedule_id = ?, "
         "funded_place = CASE WHEN ? THEN ? ELSE funded_place END, updated_at = ? WHERE id = ?",
-        (now, schedule, int(store_funded_place), funded_place, now, app_id),
+        (status, now, training_status, schedule, int(store_funded_place), funded_place, now, app_id),
     )
-    add_state(conn, app_id, provider_id, "active", None, now)
+    add_state(conn, app_id, provider_id, training_status, None, now)
 
 
-def reject_ids(
-    conn: sqlite3.Connection, app_ids: Sequence[str], now: str, *, reason: str | None = None
+def set_statuses(
+    conn: sqlite3.Connection, changes: Sequence[tuple[str, str]], now: str, *, reason: str | None = None
 ) -> None:
-    """Set these applications to rejected (with a reason_for_rejection when the rules store one, V-55/VD3).
+    """Give each (application id, status) pair its status, the domain's transition (with a
+    reason_for_rejection when the rules store one, V-55/VD3).
 
-    An already rejected sibling (R-57) is left alone: Rails' `update!` with unchanged values writes
-    nothing, so its updated_at stays; a changed reason is a change (it overwrites an earlier one)."""
+    An application already in that status (an already rejected sibling, R-57) is left alone: Rails'
+    `update!` with unchanged values writes nothing, so its updated_at stays; a changed reason is a change (it
+    overwrites an earlier one)."""
     if reason is None:
         conn.executemany(
-            "UPDATE applications SET status = 'rejected', updated_at = ? "
-            "WHERE id = ? AND status <> 'rejected'",
-            [(now, i) for i in app_ids],
+            "UPDATE applications SET status = ?, updated_at = ? WHERE id = ? AND status <> ?",
+            [(status, now, i, status) for i, status in changes],
         )
         return
     conn.executemany(
-        "UPDATE applications SET status = 'rejected', reason_for_rejection = ?, updated_at = ? WHERE id = ? "
-        "AND (status <> 'rejected' OR reason_for_rejection IS NOT ?)",
-        [(reason, now, i, reason) for i in app_ids],
+        "UPDATE applications SET status = ?, reason_for_rejection = ?, updated_at = ? WHERE id = ? "
+        "AND (status <> ? OR reason_for_rejection IS NOT ?)",
+        [(status, reason, now, i, status, reason) for i, status in changes],
     )
 
 

@@ -22,13 +22,14 @@ def accepted_for_course(conn: sqlite3.Connection, user_id: str, cohort: int, cou
 
 
 def reject_siblings(conn: sqlite3.Connection, application_id: str, user_id: str, course: str, cohort: int,
-                    at: str, suffix: str = "a") -> None:
-    """R-57: the person's other pending applications for the same course and exact cohort become rejected."""
+                    at: str, suffix: str = "a", *, status: str) -> None:
+    """R-57: the person's other pending applications for the same course and exact cohort take `status`
+    (the domain's transition of a pending application on another's acceptance)."""
     conn.execute(
-        "UPDATE applications SET status = 'rejected', updated_at = max(updated_at, ?) "
+        "UPDATE applications SET status = ?, updated_at = max(updated_at, ?) "
         "WHERE user_id = ? AND course_identifier = ? AND cohort = ? AND cohort_suffix = ? AND id != ? "
         "AND status = 'pending'",
-        (at, user_id, course, cohort, suffix, application_id),
+        (status, at, user_id, course, cohort, suffix, application_id),
     )
 
 
