@@ -29,12 +29,6 @@ def limits_path(world_path: Path | str) -> Path:
     return Path(f"{world_path}.limits.sqlite3")
 
 
-def remove_limits(world_path: Path | str) -> None:
-    """Delete a world's counters file and its WAL companions."""
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{limits_path(world_path)}{suffix}").unlink(missing_ok=True)
-
-
 def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
     conn.execute("PRAGMA journal_mode=WAL")
