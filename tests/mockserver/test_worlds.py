@@ -168,3 +168,12 @@ def test_fault_profiles_and_the_rate_limit_are_per_world(client) -> None:
     assert raw.get("/api/v1/npq-applications", headers=DEFAULT).status_code == 200
     assert raw.get("/api/v1/npq-applications", headers=DEFAULT).status_code == 429
     assert client.get("/__mock__/settings", headers=in_world).get_json()["rate_limit"] is False
+
+
+def test_the_disk_the_worlds_use_is_bounded_with_a_clear_422(ops_world: Path) -> None:
+    client = create_app(Settings(db_path=ops_world, max_worlds_bytes=1)).test_client()
+    _world(client)  # the first fits (nothing used yet); from then on the bound is reached
+    refused = client.post("/__mock__/worlds", json={})
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"][0] == {
+        "title": "worlds", "detail": "the worlds of this server use all the disk they may: delete one"}
