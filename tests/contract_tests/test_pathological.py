@@ -64,7 +64,8 @@ def test_the_suite_passes_against_a_slow_rate_limited_mock(server: FaultServer) 
     test_client.put("/__mock__/settings", json={"rate_limit": True, "rate_limit_requests": 20,
                                                "rate_limit_period": 2})
     test_client.put("/__mock__/faults", json={"seed": 1, "rules": [{"path": "/api/*", "latency_ms": 20}]})
-    run = run_suite(base_url, *SUBSET, "--rate-limit-pause", "0.5")
+    # --shared-world: the switches above are the default world's (each world has its own limit and faults).
+    run = run_suite(base_url, *SUBSET, "--rate-limit-pause", "0.5", "--shared-world")
     assert run.returncode == 0, run.summary()
     pauses = re.search(r"R-17 rate-limit \(429\) pauses: (\d+)", run.output)
     assert pauses and int(pauses[1]) > 0, "the limit was never met: the test proves nothing"
