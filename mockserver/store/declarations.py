@@ -34,9 +34,17 @@ SELECT = (
 )
 
 
+# VD8/V-51 as two indexed lookups (an OR across the two tables would scan every declaration in order).
+_OWNER_SCOPE = (
+    "d.rowid IN (SELECT rowid FROM declarations WHERE lead_provider_id = ? UNION ALL "
+    "SELECT o.rowid FROM applications oa JOIN declarations o ON o.application_id = oa.id "
+    "WHERE oa.lead_provider_id = ? AND o.lead_provider_id <> oa.lead_provider_id)"
+)
+
+
 def _scope(owner_scope: bool) -> str:
     """R-14/R-108: the creator; VD8/V-51 (owner_scope): also the application's current provider."""
-    return "(d.lead_provider_id = ? OR a.lead_provider_id = ?)" if owner_scope else "d.lead_provider_id = ?"
+    return _OWNER_SCOPE if owner_scope else "d.lead_provider_id = ?"
 
 
 def _scope_params(provider_id: str, owner_scope: bool) -> list[object]:
@@ -77,10 +85,7 @@ def list_query(
     if cohorts is not None:
         where += f" AND d.cohort IN ({', '.join('?' * len(cohorts))})"
         params.extend(sql_int(c) for c in cohorts)
-    key_from = (
-        "declarations d JOIN applications a ON a.id = d.application_id" if owner_scope else "declarations d"
-    )
-    return PageQuery(SELECT, key_from, where, "d.created_at, d.rowid", params)
+    return PageQuery(SELECT, "declarations d", where, "d.created_at, d.rowid", params)
 
 
 def same_type_state(
