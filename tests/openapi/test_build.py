@@ -13,6 +13,7 @@ import yaml
 
 from npq_lead_provider_kit import build_openapi
 from npq_lead_provider_kit.resources import API_SPECS, openapi_dir
+from tests.mockserver.v1_shapes import APPLICATION_FIELDS
 
 from ._support import api, inline
 
@@ -122,36 +123,7 @@ def _required(version: str, schema: str) -> list[str]:
     return node["properties"]["attributes"]["required"]
 
 
-V1_APPLICATION = [
-    "course_identifier",
-    "email",
-    "email_validated",
-    "employer_name",
-    "employment_role",
-    "full_name",
-    "funding_choice",
-    "headteacher_status",
-    "ineligible_for_funding_reason",
-    "participant_id",
-    "private_childcare_provider_urn",
-    "teacher_reference_number",
-    "teacher_reference_number_validated",
-    "school_urn",
-    "school_ukprn",
-    "status",
-    "works_in_school",
-    "cohort",
-    "eligible_for_funding",
-    "targeted_delivery_funding_eligibility",
-    "teacher_catchment",
-    "teacher_catchment_country",
-    "teacher_catchment_iso_country_code",
-    "itt_provider",
-    "lead_mentor",
-    "funded_place",
-    "created_at",
-    "updated_at",
-]
+V1_APPLICATION = APPLICATION_FIELDS  # the v1 shape, kept once for the tests (tests/mockserver/v1_shapes.py)
 V3_APPLICATION = [
     *V1_APPLICATION[:16],
     "reason_for_rejection",

@@ -7,42 +7,15 @@ from typing import Any
 
 import pytest
 
+from tests.mockserver.v1_shapes import APPLICATION_FIELDS
+
 AMBITION = {"Authorization": "Bearer ambition-token"}
 BPN = {"Authorization": "Bearer best-practice-token"}
 BPN_ID = "57ba9e86-559f-4ff4-a6d2-4610c7259b67"
 NOW = {"X-With-Server-Date": "2025-06-01T12:00:00Z"}
 # The seeded 2023 output-fee statements run to early 2025 (V-93): declare for 2023 while one is open.
 WHILE_2023_IS_FUNDED = {"X-With-Server-Date": "2024-07-02T12:00:00Z"}
-V1_APPLICATION_KEYS = [
-    "course_identifier",
-    "email",
-    "email_validated",
-    "employer_name",
-    "employment_role",
-    "full_name",
-    "funding_choice",
-    "headteacher_status",
-    "ineligible_for_funding_reason",
-    "participant_id",
-    "private_childcare_provider_urn",
-    "teacher_reference_number",
-    "teacher_reference_number_validated",
-    "school_urn",
-    "school_ukprn",
-    "status",
-    "works_in_school",
-    "cohort",
-    "eligible_for_funding",
-    "targeted_delivery_funding_eligibility",
-    "teacher_catchment",
-    "teacher_catchment_country",
-    "teacher_catchment_iso_country_code",
-    "itt_provider",
-    "lead_mentor",
-    "funded_place",
-    "created_at",
-    "updated_at",
-]
+V1_APPLICATION_KEYS = APPLICATION_FIELDS  # the v1 shape, kept once for the tests (v1_shapes.py)
 V2_ENROLMENT_KEYS = [
     "course_identifier",
     "schedule_identifier",
