@@ -8,7 +8,14 @@ from typing import Any
 import orjson
 
 from mockserver.domain.models import ParticipantRecord
-from mockserver.representations.v1 import Row, _bool, _cohort, application_attributes, declaration_attributes
+from mockserver.representations.v1 import (
+    Row,
+    _bool,
+    _cohort,
+    application_attributes,
+    declaration_attributes,
+    serialize_outcome,
+)
 
 # Courses whose started declarations never carry the targeted-delivery uplift (V-18, field 14).
 NO_UPLIFT_COURSES = frozenset({"npq-additional-support-offer", "npq-early-headship-coaching-offer"})
@@ -126,18 +133,9 @@ class V3:
     @staticmethod
     def outcome(row: Row) -> dict[str, Any]:
         """v1's outcome plus updated_at (outcomes never change, so it is their creation time)."""
-        return {
-            "id": row["id"],
-            "type": "participant-outcome",
-            "attributes": {
-                "state": row["state"],
-                "completion_date": f"{row['completion_date']}T00:00:00+00:00",
-                "course_identifier": row["course_identifier"],
-                "participant_id": row["user_id"],
-                "created_at": row["created_at"],
-                "updated_at": row["created_at"],
-            },
-        }
+        shown = serialize_outcome(row)
+        shown["attributes"]["updated_at"] = row["created_at"]
+        return shown
 
     @staticmethod
     def statement(row: Row) -> dict[str, Any]:
