@@ -30,6 +30,13 @@ _RULES: tuple[Rule, ...] = (
     Rule("resource.not_found", 404, None, "Resource not found", "R-15"),
     Rule("application.schedule_not_found", 404, None, "Resource not found", "R-55"),
     Rule("request.too_large", 413, None, "Request entity too large", "mock"),
+    # The testing API's own refusals (/__mock__/, and the X-NPQ-Mock-Fault header): the same envelopes.
+    Rule("testing_api.invalid_attribute", 422, "{attribute}", "{detail}", "testing API"),
+    Rule("testing_api.world_not_found", 404, None, "Resource not found", "testing API"),
+    Rule("testing_api.admin_required", 403, None,
+         "The testing API needs the X-NPQ-Mock-Admin header with this server's testing-API token",
+         "testing API"),
+    Rule("fault.header_invalid", 400, "X-NPQ-Mock-Fault", "{detail}", "testing API"),
     Rule("request.unprocessable_entity", 422, None, "Unprocessable entity", "3.2"),
     Rule("server.internal_error", 500, None, "Internal server error", "3.2"),
     Rule("request.bad_json_structure", 400, _BAD,
@@ -266,6 +273,15 @@ class ApiError(Exception):
         return self.violations[0].rule.status
 
 
+class InvalidAttribute(ApiError):
+    """A testing-API attribute with a bad value: a 422 whose title is the attribute's name."""
+
+    def __init__(self, attribute: str, detail: str) -> None:
+        params = {"attribute": attribute, "detail": detail}
+        super().__init__([Violation("testing_api.invalid_attribute", params)])
+        self.attribute, self.detail = attribute, detail
+
+
 def error_body(violations: Iterable[Violation]) -> dict:
     """The envelope for the given violations, grouped by attribute as Rails' errors object does."""
     violations = list(violations)
@@ -278,7 +294,8 @@ def error_body(violations: Iterable[Violation]) -> dict:
     grouped: dict[str, list[str]] = {}
     for violation in violations:
         rule = violation.rule
-        messages = grouped.setdefault(rule.title or "base", [])
+        title = (rule.title or "base").format_map(violation.params)  # a testing-API title names its attribute
+        messages = grouped.setdefault(title, [])
         detail = rule.detail.format_map(violation.params)
         if detail not in messages:
             messages.append(detail)

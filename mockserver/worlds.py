@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from mockserver.config import Settings
+from mockserver.errors import ApiError, InvalidAttribute
 from mockserver.seed import prepare_database, remove_database, reset_world
 from mockserver.store import worlds as store
 from mockserver.store.db import connect, write_transaction
@@ -26,14 +27,6 @@ from mockserver.store.db import connect, write_transaction
 DEFAULT_TTL_SECONDS = 3600
 MAX_TTL_SECONDS = 7 * 24 * 3600
 MAX_APPLICATIONS = 100_000  # a world is for tests: bigger worlds belong in a server of their own
-
-
-class WorldError(Exception):
-    """A request the worlds API refuses: `status` 404 (no such world) or 422 (the attribute is wrong)."""
-
-    def __init__(self, status: int, attribute: str, detail: str) -> None:
-        super().__init__(detail)
-        self.status, self.attribute, self.detail = status, attribute, detail
 
 
 @dataclass(frozen=True)
@@ -54,15 +47,16 @@ def parse_request(body: dict[str, Any]) -> WorldRequest:
         if value is None:
             return None
         if type(value) is not int or not low <= value <= high:
-            raise WorldError(422, name, f"must be a whole number from {low} to {high}")
+            raise InvalidAttribute(name, f"must be a whole number from {low} to {high}")
         return value
 
     empty = body.get("empty", False)
     if type(empty) is not bool:
-        raise WorldError(422, "empty", "must be true or false")
+        raise InvalidAttribute("empty", "must be true or false")
     fixtures = body.get("fixtures", "server")
     if fixtures != "server":
-        raise WorldError(422, "fixtures", 'must be "server": a world uses the reference data the server uses')
+        raise InvalidAttribute("fixtures",
+                               'must be "server": a world uses the reference data the server uses')
     ttl = whole("ttl_seconds", 1, MAX_TTL_SECONDS)
     return WorldRequest(
         seed=whole("seed", 0, 2**31 - 1),
@@ -137,10 +131,12 @@ class Worlds:
         """Copy a template into a new world with fresh tokens; its description (tokens included)."""
         self.expire(registry)
         if len(store.all_worlds(registry)) >= self.max_worlds:
-            raise WorldError(422, "worlds", f"this server already holds {self.max_worlds} worlds: delete one")
+            raise InvalidAttribute("worlds",
+                                   f"this server already holds {self.max_worlds} worlds: delete one")
         self.folder.mkdir(parents=True, exist_ok=True)
         if _size(self.folder) >= self.max_total_bytes:
-            raise WorldError(422, "worlds", "the worlds of this server use all the disk they may: delete one")
+            raise InvalidAttribute("worlds",
+                                   "the worlds of this server use all the disk they may: delete one")
         seed = self.settings.seed if wanted.seed is None else wanted.seed
         size = self.settings.applications if wanted.applications is None else wanted.applications
         template = _template(self.settings, self.folder, seed, size, wanted.empty)
@@ -168,7 +164,7 @@ class Worlds:
         """One live world, with its tokens."""
         world = store.get(registry, world_id)
         if world is None or world["expires_at"] <= time.time():
-            raise WorldError(404, "world", "no such world")
+            raise ApiError.of("testing_api.world_not_found")
         names = dict(store.provider_ids(Path(world["path"])))
         return _describe(world, store.tokens_of(registry, world_id), names)
 
@@ -181,7 +177,7 @@ class Worlds:
         """Forget a world (its tokens answer 401 from now on) and delete its file."""
         world = store.get(registry, world_id)
         if world is None:
-            raise WorldError(404, "world", "no such world")
+            raise ApiError.of("testing_api.world_not_found")
         with write_transaction(registry):
             store.remove(registry, world_id)
         remove_database(Path(world["path"]))

@@ -15,7 +15,7 @@ from flask import Blueprint, Flask, Response, current_app, request
 
 from mockserver import world
 from mockserver.config import Settings
-from mockserver.errors import RULE_HEADER
+from mockserver.errors import RULE_HEADER, ApiError, InvalidAttribute, render_error
 from mockserver.resilience.profile import (
     FAULT_HEADER,
     RATE_LIMIT_DEFAULTS,
@@ -26,7 +26,6 @@ from mockserver.resilience.profile import (
     rules_of,
     strikes,
 )
-from mockserver.seeding.factory import InvalidAttribute
 from mockserver.store.limits import Counters, limits_path
 
 EXTENSION = "npq_resilience"
@@ -82,8 +81,7 @@ def _gate(state: Resilience) -> Response | None:
     if token:
         sent = request.headers.get(ADMIN_HEADER, "")
         if not hmac.compare_digest(sent.encode("utf-8", "surrogateescape"), token.encode("utf-8")):
-            return _json({"error": f"The testing API needs the {ADMIN_HEADER} header with this server's "
-                                   "testing-API token"}, 403, {RULE_HEADER: "testing_api.admin_required"})
+            return _refusal(ApiError.of("testing_api.admin_required"))
     return None
 
 
@@ -177,8 +175,7 @@ def _before() -> Response | None:
     try:
         fault, _source = _chosen_fault(state, switches)
     except _BadFaultHeader as error:
-        return _json({"errors": [{"title": FAULT_HEADER, "detail": str(error)}]}, 400,
-                     {RULE_HEADER: "fault.header_invalid"})
+        return _refusal(ApiError.of("fault.header_invalid", detail=str(error)))
     if fault is not None:
         answer = _fault_answer(fault)
         if answer is not None:
@@ -210,8 +207,11 @@ def store_switches(changes: dict[str, Any]) -> None:
         _state().forget("rl:", "rl;")  # new limits: every window starts again
 
 
-def _invalid(error: InvalidAttribute) -> Response:
-    return _json({"errors": [{"title": error.attribute, "detail": error.detail}]}, 422)
+def _refusal(error: ApiError) -> Response:
+    """The catalogue's envelope for a refusal decided before (or outside) the routes' error handler."""
+    status, body, headers = render_error(error)
+    return Response(body, status, headers={"Cache-Control": "no-store", **headers},
+                    content_type="application/json")
 
 
 def _profile_answer() -> Response:
@@ -232,12 +232,11 @@ def put_faults() -> Response:
     except orjson.JSONDecodeError:
         body = None
     if not isinstance(body, dict):
-        return _json({"errors": [{"title": "Bad request", "detail": "correct json data structure required. "
-                                  "See API docs for reference"}]}, 400)
+        return _refusal(ApiError.of("request.bad_json_structure"))
     try:
         profile = parse_profile(body)
     except InvalidAttribute as error:
-        return _invalid(error)
+        return _refusal(error)
     state = _state()
     state.set_switches({"faults": profile})
     state.forget("fault:", "fault;")

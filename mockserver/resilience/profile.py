@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
-from mockserver.seeding.factory import InvalidAttribute
+from mockserver.errors import InvalidAttribute
 
 FAULT_HEADER = "X-NPQ-Mock-Fault"
 STATUSES = (500, 502, 503, 504)

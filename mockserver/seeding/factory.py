@@ -10,6 +10,7 @@ from typing import Any
 
 from mockserver.domain.schedules import accept_schedule_identifier
 from mockserver.domain.states import transition
+from mockserver.errors import InvalidAttribute
 from mockserver.reference import ReferenceData, ScheduleTemplate
 from mockserver.seeding.builder import WorldBuilder
 from mockserver.seeding.pools import Pools, catchment_place
@@ -39,14 +40,6 @@ COHORT_IDENTIFIER = re.compile(r"\A(\d{4})([a-z])?\Z")
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(2999, 12, 31, 23, 59, 59, tzinfo=UTC)
 WINDOW = f"between {iso(EARLIEST)} and {iso(LATEST)}"
-
-
-class InvalidAttribute(ValueError):
-    """A testing-API attribute with a bad value; the title of the 422 is the attribute's name."""
-
-    def __init__(self, attribute: str, detail: str) -> None:
-        super().__init__(f"{attribute}: {detail}")
-        self.attribute, self.detail = attribute, detail
 
 
 def rfc3339(attribute: str, value: object) -> datetime:

@@ -9,8 +9,9 @@ from typing import Any
 
 from flask import Response
 
+from mockserver.errors import InvalidAttribute
 from mockserver.representations.v3 import V3
-from mockserver.seeding.factory import InvalidAttribute, rfc3339
+from mockserver.seeding.factory import rfc3339
 from mockserver.seeding.timeline import iso
 from mockserver.services.context import Context
 from mockserver.services.statements import move_statement

@@ -12,8 +12,8 @@ from flask import Response, request
 from mockserver import world as mock_world
 from mockserver.auth import token_from_header
 from mockserver.domain.models import FUNDING_LEVELS
+from mockserver.errors import InvalidAttribute
 from mockserver.reference import ReferenceData
-from mockserver.seeding.factory import InvalidAttribute
 from mockserver.store import reference_rows
 from mockserver.store.db import write_transaction
 from mockserver.testing_api.common import blueprint, json_answer, read_body

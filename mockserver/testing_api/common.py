@@ -8,30 +8,29 @@ import orjson
 from flask import Blueprint, Response, request
 
 from mockserver import world as mock_world
-from mockserver.seeding.factory import InvalidAttribute
+from mockserver.errors import ApiError, Violation
 from mockserver.services.context import Context
 
 blueprint = Blueprint("testing_api", __name__, url_prefix="/__mock__")
-BAD_STRUCTURE = "correct json data structure required. See API docs for reference"
 
 
-class BadBody(Exception):
-    """A body that is not the JSON object the endpoint needs (400)."""
+class BadBody(ApiError):
+    """A body that is not the JSON object the endpoint needs: the API's own 400 (R-72)."""
+
+    def __init__(self) -> None:
+        super().__init__([Violation("request.bad_json_structure")])
 
 
 def json_answer(body: Any, status: int = 200) -> Response:
-    return Response(orjson.dumps(body), status=status, content_type="application/json",
-                    headers={"Cache-Control": "no-store"})
+    return Response(orjson.dumps(body), status=status, content_type="application/json")
 
 
-@blueprint.errorhandler(InvalidAttribute)
-def _invalid(error: InvalidAttribute) -> Response:
-    return json_answer({"errors": [{"title": error.attribute, "detail": error.detail}]}, 422)
-
-
-@blueprint.errorhandler(BadBody)
-def _bad_body(_error: BadBody) -> Response:
-    return json_answer({"errors": [{"title": "Bad request", "detail": BAD_STRUCTURE}]}, 400)
+@blueprint.after_request
+def _never_cached(response: Response) -> Response:
+    # Every answer of the testing API (its errors too, rendered by the app's one ApiError handler) is
+    # the world's state at that moment.
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
 
 
 def read_body(required: bool = True) -> dict[str, Any]:

@@ -9,10 +9,11 @@ from flask import Response, request
 
 from mockserver import world as mock_world
 from mockserver.auth import token_from_header
+from mockserver.errors import InvalidAttribute
 from mockserver.representations.v1 import V1
 from mockserver.resilience import hooks as rate_switches
 from mockserver.seed import pools_for, reset_world, world_info
-from mockserver.seeding.factory import ATTRIBUTES, InvalidAttribute, make_application
+from mockserver.seeding.factory import ATTRIBUTES, make_application
 from mockserver.seeding.timeline import iso
 from mockserver.services.applications import show_application
 from mockserver.services.declarations import show_declaration

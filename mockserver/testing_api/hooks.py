@@ -8,8 +8,9 @@ from collections import deque
 from typing import Any
 
 from mockserver.domain.states import DECLARATION_STATE
+from mockserver.errors import InvalidAttribute
 from mockserver.reference import ReferenceData
-from mockserver.seeding.factory import InvalidAttribute, rfc3339
+from mockserver.seeding.factory import rfc3339
 from mockserver.seeding.pools import new_uuid
 from mockserver.seeding.timeline import iso
 from mockserver.services.context import DEFAULT_SETTINGS

@@ -12,7 +12,8 @@ from flask import Response, request
 from mockserver import world as mock_world
 from mockserver.auth import token_from_header
 from mockserver.domain.uuids import is_uuid
-from mockserver.seeding.factory import InvalidAttribute, rfc3339
+from mockserver.errors import InvalidAttribute
+from mockserver.seeding.factory import rfc3339
 from mockserver.seeding.timeline import iso
 from mockserver.services.applications import show_application
 from mockserver.services.context import Context

@@ -5,21 +5,15 @@ from __future__ import annotations
 from flask import Response
 
 from mockserver import world as mock_world
+from mockserver.errors import InvalidAttribute
 from mockserver.testing_api.common import blueprint, json_answer, read_body
-from mockserver.worlds import WorldError, parse_request
-
-
-@blueprint.errorhandler(WorldError)
-def _refused(error: WorldError) -> Response:
-    if error.status == 404:
-        return json_answer({"error": "Resource not found"}, 404)
-    return json_answer({"errors": [{"title": error.attribute, "detail": error.detail}]}, error.status)
+from mockserver.worlds import parse_request
 
 
 def _worlds():  # noqa: ANN202 - mockserver.worlds.Worlds
     worlds = mock_world.state().worlds
     if worlds is None:  # an app built over a bare connection (some tests): no file to copy from
-        raise WorldError(422, "worlds", "this server keeps no world file, so it cannot copy one")
+        raise InvalidAttribute("worlds", "this server keeps no world file, so it cannot copy one")
     return worlds
 
 

@@ -208,7 +208,10 @@ def test_a_testing_api_token_guards_every_testing_call(world: Path) -> None:
         ("PUT", "/__mock__/faults"),
         ("GET", "/__mock__/journal"),
     ):
-        assert client.open(path, method=method, json={}).status_code == 403, path
+        refused = client.open(path, method=method, json={})
+        assert refused.status_code == 403, path
+        assert refused.headers["X-NPQ-Mock-Rule"] == "testing_api.admin_required"
+        assert "X-NPQ-Mock-Admin" in refused.json["error"]
         assert (
             client.open(path, method=method, json={}, headers={"X-NPQ-Mock-Admin": "wrong"}).status_code
             == 403

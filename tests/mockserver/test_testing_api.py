@@ -102,6 +102,17 @@ def test_invalid_attributes_get_a_422_naming_them_and_change_nothing(
     assert reply.status_code == 422
     assert reply.json == {"errors": [{"title": title, "detail": reply.json["errors"][0]["detail"]}]}
     assert total(ops_client) == before
+    # Rendered by the API's own error catalogue: the rule is named as every API refusal names its rule.
+    assert reply.headers["X-NPQ-Mock-Rule"] == "testing_api.invalid_attribute"
+    assert reply.headers["Cache-Control"] == "no-store"
+
+
+def test_a_body_that_is_not_a_json_object_gets_the_api_s_400(ops_client: Any) -> None:
+    reply = ops_client.put("/__mock__/clock", data=b"[1, 2]", content_type="application/json")
+    assert reply.status_code == 400
+    assert reply.json == {"errors": [{"title": "Bad request", "detail": "correct json data structure "
+                                      "required. See API docs for reference"}]}
+    assert reply.headers["X-NPQ-Mock-Rule"] == "request.bad_json_structure"
 
 
 @pytest.mark.parametrize(("attributes", "stored"), [

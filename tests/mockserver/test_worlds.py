@@ -84,7 +84,9 @@ def test_a_deleted_world_s_tokens_get_401_and_its_id_404(client) -> None:
     world = _world(client)
     assert client.delete(f"/__mock__/worlds/{world['id']}").status_code == 200
     assert client.get("/api/v3/npq-applications", headers=_token(world)).status_code == 401
-    assert client.get(f"/__mock__/worlds/{world['id']}").status_code == 404
+    gone = client.get(f"/__mock__/worlds/{world['id']}")
+    assert (gone.status_code, gone.json) == (404, {"error": "Resource not found"})
+    assert gone.headers["X-NPQ-Mock-Rule"] == "testing_api.world_not_found"
     # Any testing-API call naming a world that is gone (a header the documents describe in prose).
     raw = FlaskClient(client.application)
     assert raw.get("/__mock__/clock", headers={"X-NPQ-Mock-World": world["id"]}).status_code == 404
