@@ -79,7 +79,8 @@ def version_of(path: str) -> str | None:
 
 @lru_cache(maxsize=16)
 def _parsed(filename: str, mtime: float) -> dict[str, Any]:
-    return yaml.safe_load((openapi_dir() / filename).read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it: ~10x faster
+    return yaml.load((openapi_dir() / filename).read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
 
 
 def load(filename: str) -> dict[str, Any]:

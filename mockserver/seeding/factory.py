@@ -77,7 +77,7 @@ def _text(attributes: dict[str, Any], name: str, pattern: str = r".+", nullable:
 def _cohort(conn: sqlite3.Connection, attributes: dict[str, Any], rng: random.Random) -> tuple[int, str, str]:
     """(start year, suffix, funding) of the given cohort: a start year means its latest suffix."""
     raw = attributes.get("cohort")
-    known = {(row[0], row[1]): row[2] for row in reference_rows.catalog_rows(conn)[0]}
+    known = reference_rows.cohort_funding(conn)
     suffix = None
     if raw is None:
         year: int | None = rng.choice((2024, 2025, 2025))

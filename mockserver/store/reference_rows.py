@@ -75,6 +75,12 @@ def bump_catalog_revision(conn: sqlite3.Connection) -> None:
     set_setting(conn, CATALOG_REVISION_KEY, digest)
 
 
+def cohort_funding(conn: sqlite3.Connection) -> dict[tuple[int, str], str]:
+    """(start year, suffix) -> funding level of every cohort."""
+    return {(year, suffix): funding
+            for year, suffix, funding in conn.execute("SELECT start_year, suffix, funding FROM cohorts")}
+
+
 def catalog_rows(conn: sqlite3.Connection) -> tuple[list[tuple], list[tuple], list[tuple]]:
     """(cohorts, schedules, contracts) rows as the catalog needs them."""
     cohorts = conn.execute(

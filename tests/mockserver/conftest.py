@@ -43,10 +43,3 @@ def ops_client(ops_app: object) -> object:
     """A Flask test client of ops_app."""
     return ops_app.test_client()  # type: ignore[attr-defined]
 
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """How many responses the OpenAPI response net checked (scenario, route and ops_app tests)."""
-    from tests.mockserver.spec_validation import VALIDATOR
-
-    if VALIDATOR.validated:
-        terminalreporter.write_line(VALIDATOR.summary())

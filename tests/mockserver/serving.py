@@ -24,10 +24,13 @@ def get(port: int, path: str, token: str | None = None) -> tuple[int, bytes]:
     return response.status, response.read()
 
 
-def wait_for_answer(process: subprocess.Popen, port: int, attempts: int = 300) -> float:
-    """Poll the port (bounded) until the testing API answers; returns the seconds it took."""
+def wait_for_answer(process: subprocess.Popen, port: int, budget: float = 90.0) -> float:
+    """Poll the port until the testing API answers; returns the seconds it took.
+
+    The budget only stops a hang (a loaded CI machine with parallel tests can take many seconds to seed
+    and start workers); how fast a server starts is measured in benchmarks/, never asserted here."""
     started = time.perf_counter()
-    for _ in range(attempts):
+    while time.perf_counter() - started < budget:
         assert process.poll() is None, "the server exited early"
         try:
             if get(port, "/__mock__/lead-providers")[0] == 200:

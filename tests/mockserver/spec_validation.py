@@ -405,6 +405,18 @@ class SpecValidator:
         if problems:
             raise SpecViolation("\n".join(problems))
 
+    def export(self) -> dict[str, list]:
+        """The counts as plain lists (what pytest-xdist can send from a worker to the controller)."""
+        return {"validated": [[*key, n] for key, n in self.validated.items()],
+                "tolerated": [[KNOWN_ISSUES.index(issue), n] for issue, n in self.tolerated.items()]}
+
+    def merge(self, exported: dict[str, list]) -> None:
+        """Add a worker's counts (export's output) to these."""
+        for *key, n in exported["validated"]:
+            self.validated[tuple(key)] += n
+        for index, n in exported["tolerated"]:
+            self.tolerated[KNOWN_ISSUES[index]] += n
+
     def summary(self) -> str:
         responses = sum(self.validated.values())
         pairs = len(self.validated)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-import time
 from pathlib import Path
 
 import pytest
@@ -204,12 +203,11 @@ def test_own_fixtures_folder_shapes_the_world(tmp_path: Path) -> None:
     assert conn.execute("SELECT COUNT(*) FROM applications").fetchone()[0] == 60
 
 
-def test_ten_thousand_applications_seed_quickly(tmp_path: Path) -> None:
+def test_ten_thousand_applications_seed_in_full(tmp_path: Path) -> None:
+    # How fast is measured by benchmarks/ (never asserted here: these machines are noisy).
     conn = connect(tmp_path / "big.sqlite3")
     create_schema(conn)
-    started = time.perf_counter()
     seed_world(conn, load_reference(), seed=3, applications=10_000)
-    assert time.perf_counter() - started < 10  # ~1.3 s on a 2-core machine; 100,000 take ~13 s
     assert conn.execute("SELECT COUNT(*) FROM applications").fetchone()[0] == 10_000
 
 
