@@ -221,6 +221,9 @@ class Client:
         self.api_prefix = api_prefix
         self.list_budget = list_budget
         self.session = rate_limited_session(self.rate_limit)
+        # The proxy settings of the environment (HTTP(S)_PROXY, NO_PROXY) for this server, read once: requests
+        # would otherwise scan the whole environment again for every request the run sends.
+        self.proxies = requests.utils.get_environ_proxies(self.base_url) if self.session.trust_env else {}
 
     def with_token(self, token: str | None, label: str) -> Client:
         return Client(
@@ -269,7 +272,7 @@ class Client:
         curl = _curl(prepared.method or method, prepared.url or path, hdrs, data, auth_shown)
         try:
             # A redirect is an answer to judge (the API never redirects), not a place to go.
-            resp = self.session.send(prepared, timeout=TIMEOUT, allow_redirects=False)
+            resp = self.session.send(prepared, timeout=TIMEOUT, allow_redirects=False, proxies=self.proxies)
         except TransportFailure as error:
             raise ContractFailure("transport: an HTTP answer to every request", "a complete HTTP answer",
                                   str(error), curl) from None

@@ -107,31 +107,76 @@ def openapidocument(name: str) -> Response:
                     headers={"Cache-Control": "no-store"})
 
 
-@blueprint.post("/applications")
-def create_application() -> Response:
-    """Create an application owned by the bearer token's provider; 201 with it as v1 shows it."""
+MAX_BATCH = 5000  # one transaction; above R-33's page cap, so a provider can hold more than one full page
+
+
+def _calling_provider() -> str | None:
     conn = mock_world.connection()
-    token = token_from_header(request.headers.get("Authorization"))
-    provider_id = mock_world.state().tokens.provider(conn, token)
-    if provider_id is None:
-        return json_answer({"error": "HTTP Token: Access denied"}, 401)
-    body = read_body(required=False)
-    data = body.get("data", {}) if body else {}
-    attributes = data.get("attributes", {}) if isinstance(data, dict) else None
-    if not isinstance(attributes, dict):
-        raise BadBody()
-    now = context().now
-    with write_transaction(conn):
-        info = world_info(conn)
-        seed, serial = info.get("seed", 1), info.get("created", 0)
-        # One generator per created record, keyed by world seed and serial: the same calls after the same
-        # reset give the same records whichever worker process answers them.
-        rng = random.Random(f"{seed}:application:{serial}")
+    return mock_world.state().tokens.provider(conn, token_from_header(request.headers.get("Authorization")))
+
+
+def _attributes(resource: object, label: str = "") -> dict:
+    """The attributes of one {"attributes": {...}} resource ({} when it has none).
+
+    A bad resource is a 400 for the single form, and a 422 naming its place (`data[3]`) in a batch."""
+    attributes = resource.get("attributes", {}) if isinstance(resource, dict) else None
+    if isinstance(attributes, dict):
+        return attributes
+    if label:
+        raise InvalidAttribute(label.rstrip("."), "must be an object with an \"attributes\" object")
+    raise BadBody()
+
+
+def _create(provider_id: str, attributes: dict, label: str = "") -> str:
+    """One application for provider_id from testing-API attributes (caller's transaction); its id.
+
+    `label` ("data[3].") prefixes the attribute named by a 422, so a batch says which record was wrong."""
+    conn, now = mock_world.connection(), context().now
+    info = world_info(conn)
+    seed, serial = info.get("seed", 1), info.get("created", 0)
+    # One generator per created record, keyed by world seed and serial: the same calls after the same
+    # reset give the same records whichever worker process answers them.
+    rng = random.Random(f"{seed}:application:{serial}")
+    try:
         app_id = make_application(conn, rng, provider_id, ref=mock_world.state().reference,
                                   pools=pools_for(seed), now=now,
                                   **{k: v for k, v in attributes.items() if k in ATTRIBUTES})
-        set_setting(conn, "world", {**info, "created": serial + 1})
+    except InvalidAttribute as error:
+        if not label:
+            raise
+        raise InvalidAttribute(label + error.attribute, error.detail) from None
+    set_setting(conn, "world", {**info, "created": serial + 1})
+    return app_id
+
+
+@blueprint.post("/applications")
+def create_application() -> Response:
+    """Create an application owned by the bearer token's provider; 201 with it as v1 shows it."""
+    provider_id = _calling_provider()
+    if provider_id is None:
+        return json_answer({"error": "HTTP Token: Access denied"}, 401)
+    body = read_body(required=False)
+    attributes = _attributes(body.get("data", {})) if body else {}
+    with write_transaction(mock_world.connection()):
+        app_id = _create(provider_id, attributes)
     return document(V1.application(show_application(context(provider_id), app_id)), 201)
+
+
+@blueprint.post("/applications/batch")
+def create_applications() -> Response:
+    """Create up to MAX_BATCH applications in one transaction (all or none); 201 with them as v1 shows
+    them, in the order given."""
+    provider_id = _calling_provider()
+    if provider_id is None:
+        return json_answer({"error": "HTTP Token: Access denied"}, 401)
+    resources = read_body().get("data")
+    if not isinstance(resources, list) or not 1 <= len(resources) <= MAX_BATCH:
+        raise InvalidAttribute("data", f"must be a list of 1 to {MAX_BATCH} objects with \"attributes\"")
+    batch = [_attributes(resource, f"data[{index}].") for index, resource in enumerate(resources)]
+    with write_transaction(mock_world.connection()):
+        ids = [_create(provider_id, attributes, f"data[{index}].") for index, attributes in enumerate(batch)]
+    ctx = context(provider_id)
+    return json_answer({"data": [V1.application(show_application(ctx, app_id)) for app_id in ids]}, 201)
 
 
 @blueprint.put("/declarations/<declaration_id>/state")

@@ -13,8 +13,11 @@ import io
 import logging
 import os
 import re
+import shutil
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -64,6 +67,19 @@ def _without_suite_env() -> Iterator[None]:
         os.environ.update(saved)
 
 
+class _NoCollectHarder:
+    """What pytester does for runs inside a test process: no forced garbage collections when the run ends
+    (pytest's hunt for unraisable exceptions), which cost ~0.3 s each in a process holding many mocks."""
+
+    @staticmethod
+    def pytest_configure(config: pytest.Config) -> None:
+        try:  # the key pytester itself sets (pytest's internals: without it, runs just collect garbage)
+            from _pytest.unraisableexception import gc_collect_iterations_key
+        except ImportError:
+            return
+        config.stash[gc_collect_iterations_key] = 0
+
+
 def run_suite(base_url: str, *extra: str) -> SuiteRun:
     """Run the contract suite against base_url in this process, as `npq-contract` would run it.
 
@@ -74,7 +90,7 @@ def run_suite(base_url: str, *extra: str) -> SuiteRun:
     args += ["--base-url", base_url, "--token", TOKEN, "-p", "no:cacheprovider", *extra]
     out = io.StringIO()
     with _without_suite_env(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        code = pytest.main(args)
+        code = pytest.main(args, plugins=[_NoCollectHarder()])
     return SuiteRun(int(code), out.getvalue())
 
 
@@ -89,14 +105,42 @@ def run_cli(*args: str, timeout: int = 300) -> SuiteRun:
     return SuiteRun(proc.returncode, proc.stdout + proc.stderr)
 
 
-def mock_app() -> Callable:
+def _mock_module(name: str) -> Any:
     # Imported late: the mock is only needed here, never by the suite itself.
-    create_app = importlib.import_module("mockserver.app").create_app
-    settings = importlib.import_module("mockserver.config").Settings
+    return importlib.import_module(f"mockserver.{name}")
 
-    app = create_app(settings(seed=1))
-    _keep_funding_open(app)
-    return app
+
+_TEMPLATE: dict[str, Path] = {}
+
+
+def _template_world() -> Path:
+    """A world file as `mock_app` serves it, made once per process: seeded, funding kept open, and the
+    template the suite's own world is copied from (made by one `POST /__mock__/worlds`) beside it."""
+    if "path" not in _TEMPLATE:
+        path = Path(tempfile.mkdtemp(prefix="npq-suite-template-")) / "world.sqlite3"
+        app = _mock_module("app").create_app(_mock_module("config").Settings(seed=1, db_path=path))
+        _keep_funding_open(app)
+        client = app.test_client()  # type: ignore[attr-defined]
+        made = client.post("/__mock__/worlds", json={})
+        assert made.status_code == 201, made.get_json()
+        assert client.delete(f"/__mock__/worlds/{made.get_json()['data']['id']}").status_code == 200
+        _TEMPLATE["path"] = path
+    return _TEMPLATE["path"]
+
+
+def mock_app() -> Callable:
+    """A fresh mock over a private copy of the template world (a copy takes milliseconds; seeding a world
+    and the suite's world template for each of the many faults took seconds each)."""
+    source = _template_world()
+    target = Path(tempfile.mkdtemp(prefix="npq-suite-mock-")) / "world.sqlite3"
+    src, copy = sqlite3.connect(source), sqlite3.connect(target)
+    with contextlib.closing(src), contextlib.closing(copy):
+        src.backup(copy)  # the committed state, whatever is still in the source's WAL
+    worlds_dir = _mock_module("worlds").worlds_dir
+    worlds_dir(target).mkdir()
+    for template in worlds_dir(source).glob("template-*.sqlite3"):
+        shutil.copyfile(template, worlds_dir(target) / template.name)
+    return _mock_module("app").create_app(_mock_module("config").Settings(seed=1, db_path=target))
 
 
 def _keep_funding_open(app: Callable) -> None:

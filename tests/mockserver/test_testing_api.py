@@ -321,3 +321,51 @@ def test_openapi_documents_are_served(ops_client: Any) -> None:
     assert ops_client.get("/__mock__/openapi/npq-mock-testing-api.yaml").status_code == 200
     assert ops_client.get("/__mock__/openapi/../pyproject.toml").status_code == 404
     assert ops_client.get("/__mock__/openapi/nothing.yaml").json == {"error": "Resource not found"}
+
+
+# --- many applications at once ---
+
+
+def test_a_batch_makes_every_application_in_one_go_in_the_order_given(ops_client: Any) -> None:
+    before = total(ops_client)
+    trns = [f"{7_000_000 + n}" for n in range(3)]
+    reply = ops_client.post("/__mock__/applications/batch", headers=TOKEN, json={"data": [
+        {"attributes": {"teacher_reference_number": trn, "cohort": 2024}} for trn in trns]})
+    assert reply.status_code == 201
+    made = reply.json["data"]
+    assert [a["attributes"]["teacher_reference_number"] for a in made] == trns
+    assert {a["attributes"]["cohort"] for a in made} == {"2024"}
+    assert total(ops_client) == before + 3
+    listed = {a["id"] for a in ops_client.get("/api/v1/npq-applications?page[per_page]=3000",
+                                              headers=TOKEN).json["data"]}
+    assert {a["id"] for a in made} <= listed
+
+
+def test_a_batch_with_one_bad_member_makes_nothing_and_names_the_member(ops_client: Any) -> None:
+    before = total(ops_client)
+    reply = ops_client.post("/__mock__/applications/batch", headers=TOKEN, json={"data": [
+        {"attributes": {"cohort": 2024}}, {"attributes": {"cohort": 1999}}]})
+    assert reply.status_code == 422
+    assert reply.json["errors"][0]["title"] == "data[1].cohort"
+    assert reply.headers["X-NPQ-Mock-Rule"] == "testing_api.invalid_attribute"
+    assert total(ops_client) == before
+
+
+@pytest.mark.parametrize(("body", "status", "title"), [
+    ({"data": []}, 422, "data"),
+    ({"data": {"attributes": {}}}, 422, "data"),
+    ({"data": [{"attributes": {}}] * 5001}, 422, "data"),
+    ({"data": [{"attributes": []}]}, 422, "data[0]"),
+    ({}, 422, "data"),
+])
+def test_a_batch_that_is_not_a_list_of_resources_is_refused(
+        ops_client: Any, body: dict, status: int, title: str) -> None:
+    before = total(ops_client)
+    reply = ops_client.post("/__mock__/applications/batch", headers=TOKEN, json=body)
+    assert (reply.status_code, reply.json["errors"][0]["title"]) == (status, title)
+    assert total(ops_client) == before
+
+
+def test_a_batch_needs_a_provider_s_token(ops_client: Any) -> None:
+    reply = ops_client.post("/__mock__/applications/batch", json={"data": [{"attributes": {}}]})
+    assert reply.status_code == 401

@@ -260,6 +260,11 @@ class Api:
         resp = self.post("/__mock__/applications", {"data": {"attributes": attributes}})
         return expect(resp, 201)["data"]
 
+    def make_applications(self, many: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """POST /__mock__/applications/batch as this provider; the applications' `data`, in order."""
+        resp = self.post("/__mock__/applications/batch", {"data": [{"attributes": a} for a in many]})
+        return expect(resp, 201)["data"]
+
     def make_participant(
         self, course: str = "npq-headship", cohort: int = 2023, **attributes: Any
     ) -> tuple[str, dict[str, Any]]:

@@ -32,7 +32,8 @@ def _at(i: int) -> str:
 
 
 def _apps(api: Api, n: int, cohort: int = 2023) -> list[str]:
-    return [api.make_application(cohort=cohort, created_at=_at(i))["id"] for i in range(n)]
+    return [made["id"] for made in api.make_applications([{"cohort": cohort, "created_at": _at(i)}
+                                                         for i in range(n)])]
 
 
 # --- pagination --------------------------------------------------------------------------------
