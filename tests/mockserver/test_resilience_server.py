@@ -11,6 +11,7 @@ from types import ModuleType
 
 import pytest
 
+from mockserver.config import Settings
 from tests.mockserver.serving import REPO
 
 
@@ -42,6 +43,21 @@ def test_a_killed_server_loses_no_acknowledged_write() -> None:
 def test_idle_and_half_sent_connections_do_not_stop_other_clients() -> None:
     figures = campaigns.connections(idle=100, stalled=40, slow_bodies=2, probes=10)
     assert figures["while_held_ms"]["failures"] == 0, figures
+
+
+def test_slowly_sent_bodies_are_answered_408_while_other_clients_are_answered() -> None:
+    # More trickling clients than the worker has threads (4), all cut off at once: the case that wedged
+    # a worker under granian 2.8.6+ (mockserver/resilience/body.py).
+    figures = campaigns.cutoffs(stalled=0, slow_bodies=6, timeout=1, workers=1, probes=5)
+    assert figures["slow_body_answers"] == ["HTTP/1.1 408 Request Timeout"] * 6, figures
+    assert figures["slow_body_envelopes"] == ['{"error":"Request timeout"}'], figures
+    assert figures["others_while_held_ms"]["failures"] == 0, figures
+    assert figures["others_after_ms"]["failures"] == 0, figures
+
+
+def test_the_body_deadline_is_on_by_default() -> None:
+    assert Settings().body_timeout > 0
+    assert Settings.from_env({}).body_timeout == Settings().body_timeout
 
 
 @pytest.mark.parametrize("target, header", [
