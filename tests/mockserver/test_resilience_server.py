@@ -76,3 +76,23 @@ def test_enormous_headers_and_queries_are_refused_not_crashed(target: str, heade
                 answer = b""  # the server closed the connection on us: refused, which is fine
         assert not answer.startswith(b"HTTP/1.1 5"), answer[:200]
         assert campaigns.call(server.port, "GET", "/__mock__/clock")[0] == 200  # and it still answers
+
+
+@pytest.mark.parametrize("target, header, status, message", [
+    ("/api/v1/npq-applications", "X-Big: " + "a" * 1_000_000, 431, "Request header fields too large"),
+    ("/api/v3/npq-applications?filter[cohort]=" + "2024," * 8_000, "X-Small: a", 414, "Request-URI too long"),
+])
+def test_enormous_headers_and_queries_get_the_api_envelope(
+    target: str, header: str, status: int, message: str
+) -> None:
+    with campaigns.served(workers=1) as server:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            sock.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ambition-token\r\n"
+                         f"{header}\r\nConnection: close\r\n\r\n".encode())
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(f"HTTP/1.1 {status} ".encode()), head
+        assert b"content-type: application/json" in head.lower(), head
+        assert body == b'{"error":"%s"}' % message.encode(), body
