@@ -30,9 +30,6 @@ _RULES: tuple[Rule, ...] = (
     Rule("resource.not_found", 404, None, "Resource not found", "R-15"),
     Rule("application.schedule_not_found", 404, None, "Resource not found", "R-55"),
     Rule("request.too_large", 413, None, "Request entity too large", "mock"),
-    Rule("request.timeout", 408, None, "Request timeout", "mock"),
-    Rule("request.uri_too_long", 414, None, "Request-URI too long", "mock"),
-    Rule("request.headers_too_large", 431, None, "Request header fields too large", "mock"),
     Rule("request.unprocessable_entity", 422, None, "Unprocessable entity", "3.2"),
     Rule("server.internal_error", 500, None, "Internal server error", "3.2"),
     Rule("request.bad_json_structure", 400, _BAD,
@@ -234,6 +231,14 @@ _RULES: tuple[Rule, ...] = (
 
 RULES: Mapping[str, Rule] = MappingProxyType({rule.code: rule for rule in _RULES})
 
+# What the served mock's transport refuses before the app runs (mockserver/resilience/body.py, head.py): not
+# rules of the API, but answered in its single-message envelope with the rule header all the same.
+REFUSALS: Mapping[str, Rule] = MappingProxyType({rule.code: rule for rule in (
+    Rule("request.timeout", 408, None, "Request timeout", "mock"),
+    Rule("request.uri_too_long", 414, None, "Request-URI too long", "mock"),
+    Rule("request.headers_too_large", 431, None, "Request header fields too large", "mock"),
+)})
+
 
 @dataclass(frozen=True)
 class Violation:
@@ -286,6 +291,12 @@ def error_body(violations: Iterable[Violation]) -> dict:
         if detail not in messages:
             messages.append(detail)
     return {"errors": [{"title": title, "detail": d} for title, details in grouped.items() for d in details]}
+
+
+def render_refusal(code: str) -> tuple[int, bytes, dict[str, str]]:
+    """(status, JSON body, headers) for one of REFUSALS."""
+    refusal = REFUSALS[code]
+    return refusal.status, orjson.dumps({"error": refusal.detail}), {RULE_HEADER: code}
 
 
 def render_error(error: ApiError) -> tuple[int, bytes, dict[str, str]]:

@@ -4,8 +4,9 @@ granian hands a request to the app as soon as its headers are in, and its `wsgi.
 calling thread until the body arrives: it has no body deadline of its own (its HTTP/1 settings bound only
 the headers). Without one, each client trickling a body holds one of a worker's `--threads` until it
 finishes or disconnects. This WSGI middleware has a reader thread read the body first; if it is not all
-there within `timeout` seconds (`--body-timeout`, 30 by default) the answer is the catalogue's 408 with
-`Connection: close`, the worker's thread moves on, and the reader ends when the client finishes or goes.
+there within `timeout` seconds (`--body-timeout`, 30 by default) the answer is a 408 in the API's
+envelope (errors.REFUSALS) with `Connection: close`, the worker's thread moves on, and the reader ends
+when the client finishes or goes.
 
 Why granian 2.8.2-2.8.5 only (pyproject.toml): from 2.8.6 on, when the app returns while another thread is
 still blocked in that request's `wsgi.input.read()`, granian's worker thread waits for the body stream
@@ -28,7 +29,7 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from mockserver.errors import ApiError, render_error
+from mockserver.errors import render_refusal
 
 WSGIApp = Callable[[dict[str, Any], Callable], Iterable[bytes]]
 CHUNK = 64 * 1024
@@ -79,7 +80,7 @@ class _Readers:
 
 
 def _timed_out(start_response: Callable) -> list[bytes]:
-    status, body, headers = render_error(ApiError.of("request.timeout"))
+    status, body, headers = render_refusal("request.timeout")
     start_response(
         "408 Request Timeout",
         [("Content-Type", "application/json"), ("Content-Length", str(len(body))), ("Connection", "close"),

@@ -5,8 +5,9 @@ granian (hyper) refuses a request head bigger than its HTTP/1 buffer with an emp
 bytes with an empty 414 and more than 100 header lines with an empty 431, and none of these can be
 configured to say more. serve.py raises the buffer to SERVER_BUFFER_BYTES, so a header section up to that
 size reaches the app; this middleware answers 431 beyond MAX_HEADER_BYTES and 414 for a query string
-beyond MAX_QUERY_BYTES (below hyper's URI bound), both as catalogue errors. Only the served app is
-wrapped (mockserver/wsgi.py): in-process, a WSGI caller's requests are whatever it makes them.
+beyond MAX_QUERY_BYTES (below hyper's URI bound), both in the API's envelope (errors.REFUSALS). Only the
+served app is wrapped (mockserver/wsgi.py): in-process, a WSGI caller's requests are whatever it makes
+them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from mockserver.errors import ApiError, render_error
+from mockserver.errors import render_refusal
 
 WSGIApp = Callable[[dict[str, Any], Callable], Iterable[bytes]]
 SERVER_BUFFER_BYTES = 2 * 1024 * 1024
@@ -23,7 +24,7 @@ MAX_QUERY_BYTES = 32 * 1024
 
 
 def _refused(code: str, start_response: Callable) -> list[bytes]:
-    status, body, headers = render_error(ApiError.of(code))
+    status, body, headers = render_refusal(code)
     reason = "URI Too Long" if status == 414 else "Request Header Fields Too Large"
     start_response(f"{status} {reason}", [
         ("Content-Type", "application/json"), ("Content-Length", str(len(body))), ("Connection", "close"),
