@@ -1,12 +1,16 @@
 """What the request journal costs the hot path: the single-record GET with the journal on and off.
 
-Run: .venv/bin/python benchmarks/bench_journal.py [--calls 3000] [--rounds 7] [--seconds 5] [--no-wrk]
+Run: .venv/bin/python benchmarks/bench_journal.py [--calls 3000] [--rounds 7] [--seconds 5] [--pairs 3]
+                                                  [--no-wrk]
 
 1. In-process: two apps over copies of one world, journal on (1000 entries) and off (size 0); the same
    request `GET /api/v1/npq-applications/{id}` called straight on each app's WSGI callable, in interleaved
-   rounds (on, off, on, off, ...) so background load hits both alike; the median round's req/s is printed.
+   rounds (on, off, on, off, ...) so background load hits both alike. Printed: the median round's req/s,
+   and the CPU time per request of the whole process (its journal writer thread included), which a
+   machine shared with other work disturbs less than wall-clock rates; the cost is given per round pair
+   as a range.
 2. Over HTTP (when `wrk` is installed, e.g. `apt-get install wrk`): `npq-mock serve` with two granian
-   workers, journal on and off, each loaded by wrk for --seconds, alternately, twice.
+   workers, journal on and off, each loaded by wrk for --seconds, alternately, --pairs times.
 The aim is a difference of at most 10 %.
 """
 
@@ -51,8 +55,8 @@ def record_path(world: Path) -> str:
     return f"/api/v1/npq-applications/{listed[0]['id']}"
 
 
-def in_process(folder: Path, template: Path, url: str, calls: int, rounds: int) -> dict[str, float]:
-    """Median req/s of direct WSGI calls, journal on and off, interleaved rounds."""
+def in_process(folder: Path, template: Path, url: str, calls: int, rounds: int) -> dict[str, list[float]]:
+    """Per round: req/s and CPU microseconds per request of direct WSGI calls, journal on and off."""
     from werkzeug.test import EnvironBuilder
 
     from mockserver.app import create_app
@@ -67,17 +71,20 @@ def in_process(folder: Path, template: Path, url: str, calls: int, rounds: int) 
     def start_response(status: str, _headers: list, _exc: object = None) -> None:
         assert status.startswith("200"), status
 
-    results: dict[str, list[float]] = {"on": [], "off": []}
+    results: dict[str, list[float]] = {"on": [], "off": [], "on_cpu": [], "off_cpu": []}
     for app in apps.values():  # warm up: connections, token index, caches
         for _ in range(200):
             b"".join(app.wsgi_app(dict(environ), start_response))
     for _ in range(rounds):
         for label, app in apps.items():
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             for _ in range(calls):
                 b"".join(app.wsgi_app(dict(environ), start_response))
+            if label == "on":  # what is still queued is part of this round's cost
+                apps["on"].extensions["npq_journal"].flush()
+            results[f"{label}_cpu"].append((time.process_time() - cpu_started) / calls * 1e6)
             results[label].append(calls / (time.perf_counter() - started))
-    return {label: statistics.median(values) for label, values in results.items()}
+    return results
 
 
 def _free_port() -> int:
@@ -86,13 +93,15 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def over_http(folder: Path, template: Path, url: str, seconds: int) -> dict[str, float] | None:
-    """req/s from wrk against `npq-mock serve` (two workers), journal on and off, alternately twice."""
+def over_http(
+    folder: Path, template: Path, url: str, seconds: int, pairs: int
+) -> dict[str, list[float]] | None:
+    """req/s from wrk against `npq-mock serve` (two workers), journal on and off, alternately."""
     wrk = shutil.which("wrk")
     if wrk is None:
         return None
     results: dict[str, list[float]] = {"on": [], "off": []}
-    for _repeat in range(2):
+    for _repeat in range(pairs):
         for label, size in (("on", 1000), ("off", 0)):
             world = folder / f"http-{label}.sqlite3"
             shutil.copyfile(template, world)
@@ -120,13 +129,15 @@ def over_http(folder: Path, template: Path, url: str, seconds: int) -> dict[str,
             finally:
                 server.terminate()
                 server.wait(timeout=15)
-    return {label: statistics.median(values) for label, values in results.items()}
+    return results
 
 
-def _line(title: str, figures: dict[str, float]) -> str:
-    ratio = figures["on"] / figures["off"]
-    return (f"{title:<34} journal on {figures['on']:>8,.0f} req/s   off {figures['off']:>8,.0f} req/s   "
-            f"on/off {ratio:.3f} ({(1 - ratio) * 100:+.1f} % cost)")
+def _line(title: str, on: list[float], off: list[float], unit: str, higher_is_better: bool = True) -> str:
+    """Medians, and the cost of the journal per on/off pair (median and range)."""
+    costs = sorted((1 - a / b) if higher_is_better else (a / b - 1) for a, b in zip(on, off, strict=True))
+    middle, low, high = (f"{c * 100:+.1f}" for c in (statistics.median(costs), costs[0], costs[-1]))
+    return (f"{title:<34} journal on {statistics.median(on):>8,.1f} {unit}   "
+            f"off {statistics.median(off):>8,.1f} {unit}   cost {middle} % (pairs {low} .. {high} %)")
 
 
 def main() -> int:
@@ -135,6 +146,7 @@ def main() -> int:
     parser.add_argument("--calls", type=int, default=3000, help="calls per in-process round")
     parser.add_argument("--rounds", type=int, default=7, help="interleaved in-process rounds")
     parser.add_argument("--seconds", type=int, default=5, help="wrk duration per run")
+    parser.add_argument("--pairs", type=int, default=3, help="wrk runs with the journal on and off")
     parser.add_argument("--no-wrk", action="store_true", help="in-process figures only")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="npq-bench-journal-") as name:
@@ -142,11 +154,13 @@ def main() -> int:
         template = prepare_database(Settings(db_path=folder / "template.sqlite3"))
         url = record_path(template)
         print(f"GET {url}  (default world, token {TOKEN})")
-        figures = in_process(folder, template, url, args.calls, args.rounds)
-        print(_line("in-process WSGI (median round)", figures), flush=True)
-        figures = None if args.no_wrk else over_http(folder, template, url, args.seconds)
+        rounds = in_process(folder, template, url, args.calls, args.rounds)
+        print(_line("in-process WSGI, req/s", rounds["on"], rounds["off"], "req/s"), flush=True)
+        print(_line("in-process WSGI, CPU per request", rounds["on_cpu"], rounds["off_cpu"], "us",
+                    higher_is_better=False), flush=True)
+        figures = None if args.no_wrk else over_http(folder, template, url, args.seconds, args.pairs)
         if figures is not None:
-            print(_line("granian, 2 workers, wrk -t2 -c8", figures))
+            print(_line("granian, 2 workers, wrk -t2 -c8", figures["on"], figures["off"], "req/s"))
         elif not args.no_wrk:
             print("wrk not installed (apt-get install wrk): HTTP figures skipped")
     return 0

@@ -409,24 +409,32 @@ def _closed_by_server(sock: socket.socket, wait: float) -> bool:
         return True
 
 
-def cutoffs(stalled: int = 5, slow_bodies: int = 3, timeout: int = 1, wait: float = 10.0) -> dict[str, Any]:
-    """With `--body-timeout timeout`: are half-sent headers and trickled bodies dropped, and answered how?"""
-    with served(workers=2, extra=("--body-timeout", str(timeout))) as server:
+def cutoffs(
+    stalled: int = 5, slow_bodies: int = 3, timeout: int = 1, wait: float = 10.0, workers: int = 2,
+    probes: int = 10,
+) -> dict[str, Any]:
+    """With `--body-timeout timeout`: are half-sent headers and trickled bodies dropped, and answered how, and
+    is everyone else answered meanwhile and after?"""
+    with served(workers=workers, extra=("--body-timeout", str(timeout))) as server:
         port = server.port
         heads = [
             _open(port, b"GET /api/v1/npq-applications HTTP/1.1\r\nHost: x\r\nAuth") for _ in range(stalled)
         ]
         bodies = [_open(port, SLOW_BODY) for _ in range(slow_bodies)]
         started = time.perf_counter()
-        answers = []
+        while_held = _timed(port, probes)
+        answers, envelopes = [], []
         for sock in bodies:
             sock.settimeout(wait)
             try:
-                answers.append(sock.recv(65536).split(b"\r\n", 1)[0].decode())
+                head, _, body = sock.recv(65536).partition(b"\r\n\r\n")
+                answers.append(head.split(b"\r\n", 1)[0].decode())
+                envelopes.append(body.decode(errors="replace"))
             except OSError as error:
                 answers.append(type(error).__name__)
         closed = sum(_closed_by_server(s, wait) for s in heads)
         seconds = time.perf_counter() - started
+        after = _timed(port, probes)
         for sock in heads + bodies:
             sock.close()
     return {
@@ -434,8 +442,11 @@ def cutoffs(stalled: int = 5, slow_bodies: int = 3, timeout: int = 1, wait: floa
         "stalled_dropped": closed,
         "slow_bodies": slow_bodies,
         "slow_body_answers": answers,
+        "slow_body_envelopes": sorted(set(envelopes)),
         "seconds_to_drop_all": round(seconds, 2),
         "body_timeout": timeout,
+        "others_while_held_ms": while_held,
+        "others_after_ms": after,
     }
 
 

@@ -69,8 +69,8 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--threads", type=int, metavar="N",
                        help="threads per worker (default 4): how many slow clients a worker outlasts")
     serve.add_argument("--body-timeout", type=int, metavar="S",
-                       help="seconds a client has to send a request body, else 408 (default 0: none; "
-                            "see mockserver/resilience/body.py)")
+                       help="seconds a client has to send a request body, else 408 (default 30; 0: "
+                            "none; see mockserver/resilience/body.py)")
     _world_options(serve)
     seed = commands.add_parser("seed", help="build a world file and exit",
                                description="Build a world file (use with serve --db later) and exit.")

@@ -41,9 +41,8 @@ class Settings:
     # or off. The token is a secret: never shown (repr, banner, pages) nor recorded.
     testing_api_token: str | None = dataclasses.field(default=None, repr=False)
     testing_api: bool = True
-    # Seconds a client has to send a request body, else 408 (mockserver/resilience/body.py); 0 (default):
-    # no deadline. Off by default: under granian, two trickled bodies cut off at once wedge the worker.
-    body_timeout: int = 0
+    # Seconds a client has to send a request body, else 408 (mockserver/resilience/body.py); 0: no deadline.
+    body_timeout: int = 30
 
     def with_overrides(self, **changes: object) -> Settings:
         """A copy with the given fields changed; None values leave a field as it is."""

@@ -238,6 +238,14 @@ _RULES: tuple[Rule, ...] = (
 
 RULES: Mapping[str, Rule] = MappingProxyType({rule.code: rule for rule in _RULES})
 
+# What the served mock's transport refuses before the app runs (mockserver/resilience/body.py, head.py): not
+# rules of the API, but answered in its single-message envelope with the rule header all the same.
+REFUSALS: Mapping[str, Rule] = MappingProxyType({rule.code: rule for rule in (
+    Rule("request.timeout", 408, None, "Request timeout", "mock"),
+    Rule("request.uri_too_long", 414, None, "Request-URI too long", "mock"),
+    Rule("request.headers_too_large", 431, None, "Request header fields too large", "mock"),
+)})
+
 
 @dataclass(frozen=True)
 class Violation:
@@ -300,6 +308,12 @@ def error_body(violations: Iterable[Violation]) -> dict:
         if detail not in messages:
             messages.append(detail)
     return {"errors": [{"title": title, "detail": d} for title, details in grouped.items() for d in details]}
+
+
+def render_refusal(code: str) -> tuple[int, bytes, dict[str, str]]:
+    """(status, JSON body, headers) for one of REFUSALS."""
+    refusal = REFUSALS[code]
+    return refusal.status, orjson.dumps({"error": refusal.detail}), {RULE_HEADER: code}
 
 
 def render_error(error: ApiError) -> tuple[int, bytes, dict[str, str]]:

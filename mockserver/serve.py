@@ -73,6 +73,8 @@ def serve(settings: Settings) -> int:
     from granian.http import HTTP1Settings
     from granian.log import LogLevels
 
+    from mockserver.resilience.head import SERVER_BUFFER_BYTES
+
     started = time.perf_counter()
     temporary = settings.db_path is None
     path = prepare_database(settings)
@@ -95,8 +97,10 @@ def serve(settings: Settings) -> int:
             # waiting for (every state change is one SQLite transaction), and Ctrl-C must not hang.
             workers_kill_timeout=3,
             # A request whose headers have not all arrived after 10 s is dropped (granian's default: 30 s).
-            # granian has no deadline for bodies: see mockserver/resilience/body.py.
-            http1_settings=HTTP1Settings(header_read_timeout=10_000),
+            # granian has no deadline for bodies: see mockserver/resilience/body.py. Its buffer for a
+            # request's head (default ~408 KiB, beyond which it answers an empty 431) is raised, so
+            # enormous headers reach the app and get a 431 in the API's envelope (resilience/head.py).
+            http1_settings=HTTP1Settings(header_read_timeout=10_000, max_buffer_size=SERVER_BUFFER_BYTES),
         )
         try:
             server.serve()

@@ -9,8 +9,11 @@ def build_app() -> Flask:
     """The app for one worker process; it opens the already-seeded world file named by NPQ_MOCK_DB_PATH."""
     from mockserver.app import create_app
     from mockserver.config import Settings
+    from mockserver.resilience.head import head_limit
 
     settings = Settings.from_env()
     if settings.db_path is None:
         raise RuntimeError("NPQ_MOCK_DB_PATH must name the seeded world file (npq-mock serve sets it)")
-    return create_app(settings)
+    app = create_app(settings)
+    app.wsgi_app = head_limit(app.wsgi_app)  # type: ignore[method-assign]
+    return app

@@ -1,5 +1,5 @@
 """Operating the mock in hostile conditions: R-17's rate limit, fault profiles for integrators' retry logic,
-and who may use the testing API (`--testing-api-token`, `--no-testing-api`).
+who may use the testing API (`--testing-api-token`, `--no-testing-api`), and how long a body may take.
 
 `init_app(app)` is the one call the app factory makes. Every request runs, in this order:
 
@@ -7,7 +7,8 @@ and who may use the testing API (`--testing-api-token`, `--no-testing-api`).
    `X-NPQ-Mock-Admin` header when a token is set;
 2. on `/api/...` only: the fault for this request (its `X-NPQ-Mock-Fault` header, else the first matching
    rule of the fault profile): latency, then maybe a 500/502/503/504 or a cut connection;
-0. (WSGI middleware, resilience/body.py) a body must arrive within `--body-timeout` seconds, else 408;
+0. (WSGI middleware, resilience/body.py) a body must arrive within `--body-timeout` seconds (30 by
+   default), else 408;
 3. on `/api/...` only, when on: R-17, 1000 requests per 5 minutes per `Authorization` value, then
    `429 Retry later` (Rack::Attack's answer, exactly).
 

@@ -327,3 +327,22 @@ def test_hostile_input_gets_a_clear_answer(client: Any, prefix: str, case: tuple
     assert _envelope_ok(response.get_data()), (name, response.data[:300])
     assert b"Traceback" not in response.get_data()
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], name  # no "unhandled error"
+
+
+
+def test_the_served_app_refuses_long_queries_and_big_header_sections_in_the_envelope(client: Any) -> None:
+    from werkzeug.test import Client
+
+    from mockserver.resilience.head import MAX_HEADER_BYTES, MAX_QUERY_BYTES, head_limit
+
+    served = Client(head_limit(client.application.wsgi_app))
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    for prefix in PREFIXES:
+        long_query = served.get(f"{prefix}/npq-applications?x=" + "a" * MAX_QUERY_BYTES, headers=auth)
+        assert (long_query.status_code, long_query.json) == (414, {"error": "Request-URI too long"})
+        assert long_query.headers["X-NPQ-Mock-Rule"] == "request.uri_too_long"
+        big = served.get(f"{prefix}/npq-applications", headers={**auth, "X-Big": "a" * MAX_HEADER_BYTES})
+        assert (big.status_code, big.json) == (431, {"error": "Request header fields too large"})
+        assert big.headers["X-NPQ-Mock-Rule"] == "request.headers_too_large"
+        fits = served.get(f"{prefix}/npq-applications?x=" + "a" * (MAX_QUERY_BYTES - 2), headers=auth)
+        assert fits.status_code not in (414, 431) and _envelope_ok(fits.get_data())
