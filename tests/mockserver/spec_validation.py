@@ -29,6 +29,7 @@ pointer and offending value. Violations listed in `KNOWN_ISSUES` are counted ins
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import Counter
@@ -268,6 +269,7 @@ class SpecValidator:
         self._matches: dict[tuple[str, str], Match | None] = {}
         self._responses: dict[tuple[Match, int], tuple[str, bool]] = {}
         self.validated: Counter[tuple[str, str, str, int]] = Counter()
+        self._conforming: set[tuple[str, str, str, int, str, bytes]] = set()
         self.tolerated: Counter[KnownIssue] = Counter()
 
     def match(self, method: str, path: str) -> Match | None:
@@ -307,6 +309,12 @@ class SpecValidator:
             self.validated[("", method, "<routing miss>", status)] += 1
             return self._check_routing_miss(method, path, status, media_type, body)
         self.validated[(found.document, method, found.template, status)] += 1
+        # The same bytes for the same operation and status conform as they did before: tests repeat many
+        # answers (errors, resets, clocks, unchanged lists), and openapi-core takes milliseconds for each.
+        seen = (found.document, method, found.template, status, media_type,
+                hashlib.blake2b(body or b"", digest_size=16).digest())
+        if seen in self._conforming:
+            return []
 
         def violation(problem: str) -> Violation:
             return Violation(
@@ -325,6 +333,8 @@ class SpecValidator:
         if not problems and body and method != "HEAD" and not self._response_key(found, status)[1]:
             text = body.decode(errors="replace")
             problems.append(f"the document says no body, got {_excerpt(text)}")
+        if not problems:
+            self._conforming.add(seen)
         return [violation(problem) for problem in problems]
 
     def _describe(
