@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from faker import Faker
+if TYPE_CHECKING:  # Faker is imported only when pools are filled: it is big, and a worker rarely needs it
+    from faker import Faker
 
 # Stored catchment -> (teacher_catchment_country, ISO 3166-1 alpha-3), as registration records them.
 UK = ("United Kingdom of Great Britain and Northern Ireland", "GBR")
@@ -67,6 +70,16 @@ class Pools:
     def employer(self, rng: random.Random) -> tuple[str | None, str | None]:
         """(employer_name, employment_role): set for people outside schools, else both null."""
         return (rng.choice(self.companies), rng.choice(ROLES)) if rng.random() < 0.2 else (None, None)
+
+
+@lru_cache(maxsize=4)
+def pools_for(seed: int) -> Pools:
+    """Faker pools for a seed (Faker("en_GB") seeded; cached because building them takes ~40 ms)."""
+    from faker import Faker
+
+    faker = Faker("en_GB")
+    faker.seed_instance(seed)
+    return Pools.build(faker)
 
 
 def trn(rng: random.Random) -> str:

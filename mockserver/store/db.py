@@ -62,6 +62,37 @@ def create_schema(conn: sqlite3.Connection) -> None:
     conn.executescript(_SCHEMA.read_text(encoding="utf-8"))
 
 
+def schema_statements() -> list[str]:
+    """schema.sql one statement at a time, in order (a trigger's body stays within its statement)."""
+    statements, pending = [], ""
+    for line in _SCHEMA.read_text(encoding="utf-8").splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    return statements
+
+
+def create_tables(conn: sqlite3.Connection) -> None:
+    """Only the tables of schema.sql, for a new file filled in bulk: the indexes, triggers and derived rows
+    are created afterwards by running every statement (`create_indexes`), once, over all the rows."""
+    for statement in schema_statements():
+        if _is_table(statement):
+            conn.execute(statement)
+
+
+def create_indexes(conn: sqlite3.Connection) -> None:
+    """The rest of schema.sql (indexes, triggers, the one-off fills), in the caller's transaction."""
+    for statement in schema_statements():
+        if not _is_table(statement):
+            conn.execute(statement)
+
+
+def _is_table(statement: str) -> bool:
+    code = "\n".join(line for line in statement.splitlines() if not line.lstrip().startswith("--"))
+    return code.lstrip().upper().startswith("CREATE TABLE")
+
+
 def _migrate(conn: sqlite3.Connection) -> None:
     """Bring an older world file's derived tables up to the current schema.
 
