@@ -7,7 +7,7 @@ import shutil
 import sqlite3
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ def seed_world(conn: sqlite3.Connection, ref: ReferenceData, *, seed: int, appli
                delivery_partner_rule: bool = True, fixtures_dir: Path | None = None, empty: bool = False,
                progress: Progress | None = None) -> None:
     """Replace the whole world of an open file in one transaction (reset): reference data, settings, then
-    people and records, with every index kept up to date as they go in."""
+    people and records, the indexes made again once they are in."""
     total = _total(applications, empty)
     with write_transaction(conn):
         bulk.wipe_world(conn)
@@ -60,7 +60,7 @@ def build_world_file(path: Path, ref: ReferenceData, *, seed: int, applications:
 
         with write_transaction(conn):
             settings = _world_settings(seed, applications, False, delivery_partner_rule, fixtures_dir)
-            _populate(conn, ref, settings, batches, total, progress, before_extras=bulk.finish_new_world)
+            _populate(conn, ref, settings, batches, total, progress)
         bulk.close_new_world(conn)
     except BaseException:
         conn.close()
@@ -82,10 +82,11 @@ def _world_settings(seed: int, applications: int | None, empty: bool, delivery_p
             "fixtures_dir": str(fixtures_dir) if fixtures_dir else None, "created": 0}
 
 
-def _populate(conn: sqlite3.Connection, ref: ReferenceData, world: dict[str, Any], batches: Any, total: int,
-              progress: Progress | None, before_extras: Any = None) -> None:
-    """Write a world into the caller's transaction: reference data, billing, the generated people and
-    records (`batches(schedule_ids)`), then `before_extras(conn)`, the v2/v3 extras and the settings."""
+def _populate(conn: sqlite3.Connection, ref: ReferenceData, world: dict[str, Any],
+              batches: Callable[[dict], Iterable[Batch]], total: int, progress: Progress | None) -> None:
+    """Write a world into the caller's transaction, over tables without indexes: reference data, billing,
+    the generated people and records (`batches(schedule_ids)`), then the indexes, the v2/v3 extras (which
+    query the rows) and the settings."""
     write_reference(conn, ref, delivery_partner_rule=world["delivery_partner_rule"])
     bump_catalog_revision(conn)  # a worker process holding another catalog reloads it
     if total:
@@ -97,8 +98,7 @@ def _populate(conn: sqlite3.Connection, ref: ReferenceData, world: dict[str, Any
                 bulk.insert_tuples(conn, table, rows)
             if progress:
                 progress(done, total)
-    if before_extras is not None:
-        before_extras(conn)
+    bulk.index_world(conn)
     if total:
         add_v3_world(conn, ref, world["seed"], pools_for(world["seed"]))
     set_setting(conn, WORLD_KEY, world)

@@ -9,8 +9,11 @@ def build_app() -> Flask:
     """The app for one worker process; it opens the already-seeded world file named by NPQ_MOCK_DB_PATH."""
     from mockserver.app import create_app
     from mockserver.config import Settings
+    from mockserver.store.db import connect
 
     settings = Settings.from_env()
-    if settings.db_path is None:
+    path = settings.db_path
+    if path is None:
         raise RuntimeError("NPQ_MOCK_DB_PATH must name the seeded world file (npq-mock serve sets it)")
-    return create_app(settings)
+    # The parent prepared (seeded or migrated) the file before starting the workers: a worker only opens it.
+    return create_app(settings, connection_factory=lambda: connect(path))

@@ -49,7 +49,7 @@ class WorldBuilder:
         self._courses: dict[tuple[int, tuple[str, ...]], list[str]] = {}
         self._schedules: dict[tuple[int, str, int], list[ScheduleTemplate]] = {}
         self._windows: dict[int, tuple[int, int]] = {}
-        self._starts: dict[tuple[ScheduleTemplate, int], int] = {}
+        self._starts: dict[tuple[str, int, int, int, int], int] = {}
 
     def registration_time(self, cohort: int) -> int:
         """A moment in the cohort's registration window (April to September of its start year)."""
@@ -61,7 +61,8 @@ class WorldBuilder:
 
     def schedule_start(self, schedule: ScheduleTemplate, cohort: int) -> int:
         """Midnight of the first day the schedule applies from in the cohort (epoch seconds)."""
-        key = (schedule, cohort)
+        # not the template itself as the key: a frozen dataclass hashes every field in Python on each lookup
+        key = (schedule.identifier, schedule.month, schedule.day, schedule.year_offset, cohort)
         found = self._starts.get(key)
         if found is None:
             found = self._starts[key] = midnight(schedule.applies_from(cohort))
@@ -74,11 +75,12 @@ class WorldBuilder:
         self.serial += 1
         name = self.pools.full_name(rng)
         has_trn = teacher_reference_number is not None or rng.random() < 0.93
+        when = stamp(at)
         user = {
             "id": new_uuid(rng), "full_name": name, "email": self.pools.email(rng, name, self.serial),
             "trn": teacher_reference_number or (trn(rng) if has_trn else None),
             "trn_verified": int(verified if verified is not None else has_trn and rng.random() < 0.88),
-            "created_at": stamp(at), "updated_at": stamp(at), "previous_names": "[]",
+            "created_at": when, "updated_at": when, "previous_names": "[]",
         }
         self.rows.users.append(user)
         return user
@@ -91,6 +93,7 @@ class WorldBuilder:
         in_school = course != "npq-early-years-leadership" or rng.random() < 0.3
         employer, role = (None, None) if in_school else self.pools.employer(rng)
         country, iso_code = catchment_place(rng, catchment)
+        when = stamp(at)
         app = {
             "id": new_uuid(rng), "user_id": user["id"], "lead_provider_id": provider_id,
             "course_identifier": course, "cohort": cohort, "status": "pending", "training_status": None,
@@ -107,16 +110,18 @@ class WorldBuilder:
             "teacher_catchment_iso_country_code": iso_code,
             "itt_provider": rng.choice(("University of Southampton", "Teach First", None, None)),
             "lead_mentor": int(rng.random() < 0.05), "accepted_at": None,
-            "created_at": stamp(at), "updated_at": stamp(at),
+            "created_at": when, "updated_at": when,
             "cohort_suffix": "a", "reason_for_rejection": None, "senco_in_role": None,
             "senco_start_date": None,
         }
         self.rows.applications.append(app)
         return app
 
-    def touch(self, row: Row, at: int) -> None:
-        """Move a row's updated_at forward to `at` (never backwards; the text orders as time does)."""
-        row["updated_at"] = max(str(row["updated_at"]), stamp(at))
+    @staticmethod
+    def touch(row: Row, when: str) -> None:
+        """Move a row's updated_at forward to `when`, a stamp (never backwards: the text orders as time)."""
+        if when > row["updated_at"]:  # type: ignore[operator]
+            row["updated_at"] = when
 
     def accept(self, app: Row, user: Row, at: int, schedule: ScheduleTemplate | None, *,
                funded_place: bool | None = None) -> None:
@@ -129,30 +134,35 @@ class WorldBuilder:
             key = (year, schedule.identifier) if suffix == "a" else (year, schedule.identifier, suffix)
         schedule_id = None if key is None else self.schedule_ids[key]
         status = transition("application_status", str(app["status"]), "accept")
-        app.update(status=status, accepted_at=stamp(at), schedule_id=schedule_id)
+        when = stamp(at)
+        app.update(status=status, accepted_at=when, schedule_id=schedule_id)
         funding = self.funding.get((year, suffix)) or ("capped" if self.capped.get(year) else "full")
         if funding == "capped":
             wanted = self.rng.random() < 0.9 if funded_place is None else funded_place
             app["funded_place"] = int(bool(wanted and app["eligible_for_funding"]))
         elif funding == "zero":
             app["funded_place"] = 0
-        self.touch(app, at)
-        self.touch(user, at)  # R-58: status changes touch the user
-        self.record_state(app, transition("training_status", None, "accept"), None, at)
+        self.touch(app, when)
+        self.touch(user, when)  # R-58: status changes touch the user
+        self._record_state(app, transition("training_status", None, "accept"), None, when)
 
     def reject(self, app: Row, user: Row, at: int) -> None:
         """Reject a pending application (by the provider or as an accepted sibling's side effect, R-57)."""
         app["status"] = transition("application_status", str(app["status"]), "reject")
-        self.touch(app, at)
-        self.touch(user, at)
+        when = stamp(at)
+        self.touch(app, when)
+        self.touch(user, when)
 
     def record_state(self, app: Row, state: str, reason: str | None, at: int) -> None:
         """Append a training-status history record (section 7.2) and set the status."""
+        self._record_state(app, state, reason, stamp(at))
+
+    def _record_state(self, app: Row, state: str, reason: str | None, when: str) -> None:
         app["training_status"] = state
-        self.touch(app, at)
+        self.touch(app, when)
         self.rows.application_states.append({
             "application_id": app["id"], "lead_provider_id": app["lead_provider_id"],
-            "state": state, "reason": reason, "created_at": stamp(at)})
+            "state": state, "reason": reason, "created_at": when})
 
     def courses_for(self, cohort: int, groups: tuple[str, ...]) -> list[str]:
         """Courses of the given groups with a contract and an acceptable schedule in the cohort."""

@@ -87,6 +87,6 @@ def after(rng: random.Random, start: int, min_days: float, max_days: float) -> i
     """A whole-second instant between min_days and max_days after start (callers compare it to WORLD_NOW)."""
     low = int(min_days * DAY)
     # rng.randint(low, high) is low + rng._randbelow(high - low + 1) (random.randrange's fast path, the same
-    # draw in 3.11 to 3.13; tests/mockserver/test_seed_speed.py checks it): two Python calls fewer, and
+    # draw in 3.11 to 3.13; tests/mockserver/test_seed_build.py checks it): two Python calls fewer, and
     # this runs a few million times for a big world.
     return start + low + rng._randbelow(int(max_days * DAY) - low + 1)

@@ -42,13 +42,17 @@ def declare(b: WorldBuilder, app: Row, kind: str, when: int, *, state: str | Non
             state = "paid"
         elif state == "eligible" and age > 45:
             state = "payable"
-    updated = created if state in ("submitted", "eligible", "ineligible") else \
-        min(after(b.rng, created, 20, 45), LATEST)
+    made = stamp(created)
+    if state in ("submitted", "eligible", "ineligible"):
+        changed = made
+    else:
+        updated = min(after(b.rng, created, 20, 45), LATEST)
+        changed = made if updated <= created else stamp(updated)
     row = {
         "id": new_uuid(b.rng), "application_id": app["id"], "user_id": app["user_id"],
         "lead_provider_id": app["lead_provider_id"], "cohort": app["cohort"], "declaration_type": kind,
         "declaration_date": stamp(when), "state": state, "superseded_by_id": None,
-        "created_at": stamp(created), "updated_at": stamp(max(created, updated)),
+        "created_at": made, "updated_at": changed,
         "delivery_partner_id": None, "secondary_delivery_partner_id": None,  # seeding/billing.py sets them
     }
     b.rows.declarations.append(row)
@@ -59,7 +63,7 @@ def change_state(b: WorldBuilder, decl: Row, state: str) -> int:
     """Void, claw back or otherwise move a declaration later on; returns when it happened."""
     at = min(after(b.rng, stamp_seconds(str(decl["updated_at"])), 1, 30), WORLD_NOW_SECONDS - 3600)
     decl["state"] = state
-    b.touch(decl, at)
+    b.touch(decl, stamp(at))
     return at
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from operator import itemgetter
 from pathlib import Path
 
-from mockserver.store.db import create_indexes, create_tables
+from mockserver.store.db import create_indexes, create_tables, drop_indexes
 from mockserver.store.statements import ITEM_COLUMNS
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -45,8 +45,10 @@ _INSERTS = {
 
 
 def wipe_world(conn: sqlite3.Connection) -> None:
-    """Delete every person, record and setting (clock, switches, id sequence), in the caller's transaction."""
-    for table in (*WORLD_TABLES, "settings"):
+    """Delete every person, record and setting (clock, switches, id sequence) with the indexes and
+    triggers, in the caller's transaction; index_world makes them again once the new rows are in."""
+    drop_indexes(conn)
+    for table in (*WORLD_TABLES, "provider_participants", "settings"):
         conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
 
 
@@ -95,7 +97,7 @@ BUILD_CACHE_KIB = 1024 * 1024
 
 def open_new_world(path: Path) -> sqlite3.Connection:
     """A connection to a new, empty world file with the tables only; indexes, triggers and derived rows
-    come once every row is in (finish_new_world): building an index over sorted keys once is far cheaper
+    come once every row is in (index_world): building an index over sorted keys once is far cheaper
     than keeping twenty of them up to date row by row."""
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
@@ -107,7 +109,7 @@ def open_new_world(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def finish_new_world(conn: sqlite3.Connection) -> None:
+def index_world(conn: sqlite3.Connection) -> None:
     """Indexes, triggers and the participants table over the rows written (the caller's transaction)."""
     create_indexes(conn)
 

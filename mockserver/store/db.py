@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -11,6 +12,12 @@ from pathlib import Path
 from typing import Any
 
 _SCHEMA = resources.files("mockserver.store").joinpath("schema.sql")
+
+
+# Page cache per connection, KiB. Each worker thread holds a connection per world, so this bounds a
+# worker's memory under load (4 threads: 32 MiB); pages beyond it come from the OS's file cache, which
+# every process shares and no process's RSS counts (64 MiB a connection grew workers past 200 MiB).
+CACHE_KIB = 8 * 1024
 
 
 def connect(path: str | Path) -> sqlite3.Connection:
@@ -22,7 +29,7 @@ def connect(path: str | Path) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA busy_timeout=30000")
     conn.execute("PRAGMA foreign_keys=OFF")
-    conn.execute("PRAGMA cache_size=-65536")
+    conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     return conn
 
 
@@ -86,6 +93,18 @@ def create_indexes(conn: sqlite3.Connection) -> None:
     for statement in schema_statements():
         if not _is_table(statement):
             conn.execute(statement)
+
+
+def drop_indexes(conn: sqlite3.Connection) -> None:
+    """Drop every index and trigger schema.sql creates (create_indexes makes them again), in the caller's
+    transaction: a whole world is rewritten far faster without them."""
+    for statement in schema_statements():
+        found = _CREATED.search(statement)
+        if found is not None:
+            conn.execute(f"DROP {found.group(1)} IF EXISTS {found.group(2)}")
+
+
+_CREATED = re.compile(r"^CREATE (INDEX|TRIGGER) IF NOT EXISTS (\w+)", re.M)
 
 
 def _is_table(statement: str) -> bool:
