@@ -54,8 +54,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def serve(repo: Path, path: Path) -> tuple[subprocess.Popen, int, float]:
-    """npq-mock serve --db; returns (process, port, seconds from start to the first 200 on a v3 list)."""
+def serve(repo: Path, path: Path) -> tuple[subprocess.Popen, int, float, float]:
+    """npq-mock serve --db; returns (process, port, seconds from start to the first 200 on a v3 list, CPU
+    seconds the server's processes had used by then)."""
     port = free_port()
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "mockserver.cli", "serve", "--db", str(path), "--port",
@@ -69,7 +70,7 @@ def serve(repo: Path, path: Path) -> tuple[subprocess.Popen, int, float]:
             response = connection.getresponse()
             response.read()
             if response.status == 200:
-                return process, port, time.perf_counter() - started
+                return process, port, time.perf_counter() - started, cpu_seconds(process.pid)
         except OSError:
             time.sleep(0.005)
     process.terminate()
@@ -87,6 +88,18 @@ def tree(pid: int) -> list[int]:
         except OSError:
             continue
     return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds of a process tree so far (/proc/<pid>/stat, clock ticks)."""
+    ticks = 0
+    for current in tree(pid):
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mib(pid: int) -> tuple[float, list[float]]:
@@ -149,17 +162,19 @@ def measure(repo: Path, folder: Path, size: int, seconds: float, reuse: bool, st
         wall, cpu = seed(repo, path, size)
         print(f"{size:>9,} applications: seeded in {wall:7.1f} s, {cpu:7.1f} CPU-s "
               f"({path.stat().st_size / 2**20:,.0f} MiB)", flush=True)
-    firsts = []
+    firsts, cpus = [], []
     for _ in range(starts - 1):  # the last start stays up for the memory figures
-        process, _port, first = serve(repo, path)
+        process, _port, first, cpu = serve(repo, path)
         firsts.append(first)
+        cpus.append(cpu)
         process.terminate()
         process.wait(timeout=30)
-    process, port, first = serve(repo, path)
+    process, port, first, cpu = serve(repo, path)
     firsts.append(first)
+    cpus.append(cpu)
     try:
-        print(f"{size:>9,} applications: first answer {min(firsts):5.2f} to {max(firsts):5.2f} s after start "
-              f"({len(firsts)} starts)", flush=True)
+        print(f"{size:>9,} applications: first answer {min(firsts):5.2f} to {max(firsts):5.2f} s after "
+              f"start, {min(cpus):.2f} to {max(cpus):.2f} CPU-s by then ({len(firsts)} starts)", flush=True)
         settle(process.pid)
         total, each = rss_mib(process.pid)
         print(f"{size:>9,} applications: RSS idle {total:6.1f} MiB ({' + '.join(f'{m:.0f}' for m in each)})",

@@ -46,7 +46,8 @@ def test_stamp_is_iso_of_the_same_moment_and_reads_back() -> None:
     rng = random.Random(3)
     moments = [datetime(1900, 1, 1, tzinfo=UTC), datetime(1969, 12, 31, 23, 59, 59, tzinfo=UTC),
                datetime(2026, 4, 1, tzinfo=UTC), datetime(2999, 12, 31, 23, 59, 59, tzinfo=UTC)]
-    moments += [datetime(2020, 1, 1, tzinfo=UTC) + timedelta(seconds=rng.randint(0, 10**9)) for _ in range(500)]
+    start = datetime(2020, 1, 1, tzinfo=UTC)
+    moments += [start + timedelta(seconds=rng.randint(0, 10**9)) for _ in range(500)]
     for moment in moments:
         assert stamp(seconds(moment)) == iso(moment)
         assert stamp_seconds(iso(moment)) == seconds(moment)
