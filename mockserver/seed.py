@@ -129,25 +129,37 @@ def reset_world(conn: sqlite3.Connection, *, seed: int | None = None, empty: boo
 
 def prepare_database(settings: Settings, *, progress: Progress | None = None) -> Path:
     """The world file, ready to serve: a fresh temp file, an existing world reopened, or a new one seeded."""
+    path = world_path(settings)
+    if not reopen_world(path):
+        build_world_file(path, load_reference(settings.fixtures_dir), seed=settings.seed,
+                         applications=settings.applications,
+                         delivery_partner_rule=settings.delivery_partner_rule,
+                         fixtures_dir=settings.fixtures_dir, progress=progress or terminal_progress())
+    return path
+
+
+def world_path(settings: Settings) -> Path:
+    """Where the world lives: --db (its folder made), or a new temporary file."""
     if settings.db_path is None:
         descriptor, name = tempfile.mkstemp(prefix="npq-mock-", suffix=".sqlite3")
         os.close(descriptor)
-        path = Path(name)
-    else:
-        path = Path(settings.db_path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-    if (path.exists() and path.stat().st_size) or Path(f"{path}-wal").exists():
-        conn = connect(path)
-        try:
-            create_schema(conn)  # idempotent: an older file gains any table or index added since
-            if bulk.holds_world(conn):
-                return path
-        finally:
-            conn.close()
-    build_world_file(path, load_reference(settings.fixtures_dir), seed=settings.seed,
-                     applications=settings.applications, delivery_partner_rule=settings.delivery_partner_rule,
-                     fixtures_dir=settings.fixtures_dir, progress=progress or terminal_progress())
+        return Path(name)
+    path = Path(settings.db_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def reopen_world(path: Path) -> bool:
+    """Whether the file already holds a world, which is then brought up to the current schema. Reads the
+    schema and one row, never the records: a million-application file opens as fast as a small one."""
+    if not ((path.exists() and path.stat().st_size) or Path(f"{path}-wal").exists()):
+        return False
+    conn = connect(path)
+    try:
+        create_schema(conn)  # idempotent: an older file gains any table or index added since
+        return bulk.holds_world(conn)
+    finally:
+        conn.close()
 
 
 def remove_database(path: Path) -> None:
