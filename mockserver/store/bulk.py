@@ -139,8 +139,13 @@ def holds_world(conn: sqlite3.Connection) -> bool:
 
 
 def application_count(conn: sqlite3.Connection) -> int:
-    """How many applications the world holds, across providers."""
-    return conn.execute("SELECT COUNT(*) FROM applications").fetchone()[0]
+    """How many applications the world holds, across providers.
+
+    The largest rowid, not COUNT(*): applications are only ever deleted all at once (wipe_world, after
+    which rowids start at 1 again), so the two agree, and COUNT(*) reads a whole index, 0.05 s of CPU and
+    tens of MB from disk at a million, on the banner's path before the first answer.
+    """
+    return conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM applications").fetchone()[0]
 
 
 def world_counts(conn: sqlite3.Connection) -> dict[str, dict[str, int]]:

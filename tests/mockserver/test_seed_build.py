@@ -86,3 +86,19 @@ def test_an_interrupted_build_leaves_no_world_behind(tmp_path: Path) -> None:
     with pytest.raises(KeyboardInterrupt):
         build_world_file(target, load_reference(), seed=1, applications=6000, progress=stop)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_application_count_is_exact_after_creates_and_resets(tmp_path: Path) -> None:
+    from mockserver.seed import reset_world
+    from mockserver.store.bulk import application_count
+
+    conn = connect(tmp_path / "w.sqlite3")
+    create_schema(conn)
+    seed_world(conn, load_reference(), seed=2, applications=120)
+    reset_world(conn, seed=3)
+    conn.execute("INSERT INTO applications (id, user_id, lead_provider_id, course_identifier, status, "
+                 "eligible_for_funding, created_at, updated_at) SELECT 'extra', user_id, lead_provider_id, "
+                 "course_identifier, 'pending', 1, created_at, updated_at FROM applications LIMIT 1")
+    assert application_count(conn) == conn.execute("SELECT COUNT(*) FROM applications").fetchone()[0] == 121
+    reset_world(conn, empty=True)
+    assert application_count(conn) == 0
