@@ -24,6 +24,7 @@ from mockserver.routes import (
     statements,
 )
 from mockserver.seed import prepare_database
+from mockserver.seeding.pools import pools_for
 from mockserver.store.db import connect
 from mockserver.versions import VERSIONS
 
@@ -116,5 +117,10 @@ def create_app(
     _register_errors(app)
     resilience.init_app(app)  # testing-API gate, fault profiles, R-17 (each off unless asked for)
     _register_blueprints(app)
+    if settings.testing_api:
+        # Its record factory fills Faker pools (~0.1 s: Faker is imported lazily, for the processes that
+        # never need it). Filled as the worker starts, as when workers were forked from a parent that had
+        # seeded in-process: the first POST /__mock__/applications then answers as fast as the next.
+        pools_for(settings.seed)
     pages.init_app(app)  # home page, /healthz, docs, request journal
     return app

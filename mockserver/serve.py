@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 import time
@@ -9,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from mockserver.config import Settings
-from mockserver.seed import prepare_database, remove_database, world_info
+from mockserver.seed import prepare_database, remove_database, reopen_world, world_info, world_path
 from mockserver.store import bulk
 from mockserver.store.db import connect
 
@@ -66,6 +67,24 @@ def exposure_warning(settings: Settings) -> str | None:
             "--testing-api-token TOKEN (or NPQ_MOCK_TESTING_API_TOKEN) or --no-testing-api.")
 
 
+def _seed_apart(settings: Settings) -> bool:
+    """Seed the new world in a child process; False when that failed (the child said why on stderr).
+
+    Not here: building a world leaves a process large (glibc keeps the freed heap, SQLite its page cache;
+    ~150 MiB after 30,000 applications), and this process becomes granian's master, whose pages every
+    forked worker maps and counts in its own RSS.
+    """
+    child = multiprocessing.get_context("spawn").Process(target=prepare_database, args=(settings,),
+                                                         name="npq-mock seeding")
+    child.start()
+    try:
+        child.join()
+    except KeyboardInterrupt:  # Ctrl-C reached the child too: let it remove its half-built file
+        child.join(timeout=30)
+        raise
+    return child.exitcode == 0
+
+
 def serve(settings: Settings) -> int:
     """Prepare the world, print the banner, run granian (WSGI, one blocking thread a worker) until Ctrl-C."""
     from granian import Granian
@@ -77,9 +96,12 @@ def serve(settings: Settings) -> int:
 
     started = time.perf_counter()
     temporary = settings.db_path is None
-    path = prepare_database(settings)
+    path = world_path(settings)
     try:
         settings = replace(settings, db_path=path)
+        if not reopen_world(path) and not _seed_apart(settings):
+            print(f"npq-mock: could not seed the world in {path} (see above)", file=sys.stderr, flush=True)
+            return 1
         os.environ.update(settings.to_env())  # workers rebuild the same Settings from these
         print(banner(settings, path, temporary, time.perf_counter() - started), flush=True)
         warning = exposure_warning(settings)

@@ -14,7 +14,7 @@ from mockserver.domain.statements import seeded_series
 from mockserver.reference import ReferenceData
 from mockserver.seeding.builder import Row, Rows
 from mockserver.seeding.pools import new_uuid
-from mockserver.seeding.timeline import WORLD_NOW, iso, midnight
+from mockserver.seeding.timeline import DAY, WORLD_NOW, WORLD_NOW_SECONDS, iso, midnight, stamp
 from mockserver.seeding.training import is_fundable
 
 PLACES = (
@@ -54,7 +54,7 @@ class Billing:
                      "cohort_suffix": suffix, "created_at": created} for p in chosen)
                 deadlines: list[str] = []
                 ids: list[str] = []
-                made = min(midnight(cohort.registration_start_date) - timedelta(days=90), WORLD_NOW)
+                made = min(midnight(cohort.registration_start_date) - 90 * DAY, WORLD_NOW_SECONDS)
                 for planned in seeded_series(cohort.registration_start_date):
                     # Seeded statements stay open: the world is used at any frozen "now", and need
                     # an open output-fee statement after it (V-71). DfE's runs are the testing API's (V-73).
@@ -65,7 +65,7 @@ class Billing:
                         "deadline_date": planned.deadline_date.isoformat(),
                         "payment_date": planned.payment_date.isoformat(),
                         "output_fee": int(planned.output_fee),
-                        "state": state, "created_at": iso(made), "updated_at": iso(max(made, moved)),
+                        "state": state, "created_at": stamp(made), "updated_at": stamp(max(made, moved)),
                     }
                     self.statements.append(row)
                     if planned.output_fee:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 
 from mockserver.domain.states import transition
 from mockserver.reference import ReferenceData, ScheduleTemplate
 from mockserver.seeding.pools import Pools, catchment_place, new_uuid, trn, ukprn, urn
-from mockserver.seeding.timeline import WORLD_NOW, between, iso, midnight
+from mockserver.seeding.timeline import DAY, WORLD_NOW_SECONDS, between, midnight, stamp
 
 Row = dict[str, object]
 LEADERS = {"npq-headship", "npq-senior-leadership", "npq-executive-leadership"}
@@ -34,7 +33,11 @@ class Rows:
 
 
 class WorldBuilder:
-    """Makes consistent records from reference data; every choice comes from the rng it is given."""
+    """Makes consistent records from reference data; every choice comes from the rng it is given.
+
+    Moments are epoch seconds (seeding/timeline.py). What depends only on the reference data (courses of a
+    cohort, schedules to choose from) is computed once per key and kept: a big world asks millions of times.
+    """
 
     def __init__(self, ref: ReferenceData, schedule_ids: dict[tuple[int, str], int],
                  rng: random.Random, pools: Pools) -> None:
@@ -43,29 +46,46 @@ class WorldBuilder:
         self.serial = 0
         self.capped = {c.start_year: c.funding_cap for c in ref.cohorts}
         self.funding: dict[tuple[int, str], str] = {}  # (year, suffix) -> funding, for cohorts made later
+        self._courses: dict[tuple[int, tuple[str, ...]], list[str]] = {}
+        self._schedules: dict[tuple[int, str, int], list[ScheduleTemplate]] = {}
+        self._windows: dict[int, tuple[int, int]] = {}
+        self._starts: dict[tuple[str, int, int, int, int], int] = {}
 
-    def registration_time(self, cohort: int) -> datetime:
+    def registration_time(self, cohort: int) -> int:
         """A moment in the cohort's registration window (April to September of its start year)."""
-        start = midnight(self.ref.cohort(cohort).registration_start_date)
-        return between(self.rng, start, min(start + timedelta(days=170), WORLD_NOW - timedelta(days=1)))
+        window = self._windows.get(cohort)
+        if window is None:
+            start = midnight(self.ref.cohort(cohort).registration_start_date)
+            window = self._windows[cohort] = (start, min(start + 170 * DAY, WORLD_NOW_SECONDS - DAY))
+        return between(self.rng, *window)
 
-    def person(self, at: datetime, *, teacher_reference_number: str | None = None,
+    def schedule_start(self, schedule: ScheduleTemplate, cohort: int) -> int:
+        """Midnight of the first day the schedule applies from in the cohort (epoch seconds)."""
+        # not the template itself as the key: a frozen dataclass hashes every field in Python on each lookup
+        key = (schedule.identifier, schedule.month, schedule.day, schedule.year_offset, cohort)
+        found = self._starts.get(key)
+        if found is None:
+            found = self._starts[key] = midnight(schedule.applies_from(cohort))
+        return found
+
+    def person(self, at: int, *, teacher_reference_number: str | None = None,
                verified: bool | None = None) -> Row:
         """A new user (participant) registered at `at`."""
         rng = self.rng
         self.serial += 1
         name = self.pools.full_name(rng)
         has_trn = teacher_reference_number is not None or rng.random() < 0.93
+        when = stamp(at)
         user = {
             "id": new_uuid(rng), "full_name": name, "email": self.pools.email(rng, name, self.serial),
             "trn": teacher_reference_number or (trn(rng) if has_trn else None),
             "trn_verified": int(verified if verified is not None else has_trn and rng.random() < 0.88),
-            "created_at": iso(at), "updated_at": iso(at), "previous_names": "[]",
+            "created_at": when, "updated_at": when, "previous_names": "[]",
         }
         self.rows.users.append(user)
         return user
 
-    def apply(self, user: Row, provider_id: str, cohort: int, course: str, at: datetime, *,
+    def apply(self, user: Row, provider_id: str, cohort: int, course: str, at: int, *,
               catchment: str = "england", eligible: bool | None = None) -> Row:
         """A pending application by `user` to `provider_id`."""
         rng = self.rng
@@ -73,6 +93,7 @@ class WorldBuilder:
         in_school = course != "npq-early-years-leadership" or rng.random() < 0.3
         employer, role = (None, None) if in_school else self.pools.employer(rng)
         country, iso_code = catchment_place(rng, catchment)
+        when = stamp(at)
         app = {
             "id": new_uuid(rng), "user_id": user["id"], "lead_provider_id": provider_id,
             "course_identifier": course, "cohort": cohort, "status": "pending", "training_status": None,
@@ -89,18 +110,20 @@ class WorldBuilder:
             "teacher_catchment_iso_country_code": iso_code,
             "itt_provider": rng.choice(("University of Southampton", "Teach First", None, None)),
             "lead_mentor": int(rng.random() < 0.05), "accepted_at": None,
-            "created_at": iso(at), "updated_at": iso(at),
+            "created_at": when, "updated_at": when,
             "cohort_suffix": "a", "reason_for_rejection": None, "senco_in_role": None,
             "senco_start_date": None,
         }
         self.rows.applications.append(app)
         return app
 
-    def touch(self, row: Row, at: datetime) -> None:
-        """Move a row's updated_at forward to `at` (never backwards)."""
-        row["updated_at"] = max(str(row["updated_at"]), iso(at))
+    @staticmethod
+    def touch(row: Row, when: str) -> None:
+        """Move a row's updated_at forward to `when`, a stamp (never backwards: the text orders as time)."""
+        if when > row["updated_at"]:  # type: ignore[operator]
+            row["updated_at"] = when
 
-    def accept(self, app: Row, user: Row, at: datetime, schedule: ScheduleTemplate | None, *,
+    def accept(self, app: Row, user: Row, at: int, schedule: ScheduleTemplate | None, *,
                funded_place: bool | None = None) -> None:
         """Accept as R-56 does: schedule, training status active with its history record, funded place.
 
@@ -111,40 +134,54 @@ class WorldBuilder:
             key = (year, schedule.identifier) if suffix == "a" else (year, schedule.identifier, suffix)
         schedule_id = None if key is None else self.schedule_ids[key]
         status = transition("application_status", str(app["status"]), "accept")
-        app.update(status=status, accepted_at=iso(at), schedule_id=schedule_id)
+        when = stamp(at)
+        app.update(status=status, accepted_at=when, schedule_id=schedule_id)
         funding = self.funding.get((year, suffix)) or ("capped" if self.capped.get(year) else "full")
         if funding == "capped":
             wanted = self.rng.random() < 0.9 if funded_place is None else funded_place
             app["funded_place"] = int(bool(wanted and app["eligible_for_funding"]))
         elif funding == "zero":
             app["funded_place"] = 0
-        self.touch(app, at)
-        self.touch(user, at)  # R-58: status changes touch the user
-        self.record_state(app, transition("training_status", None, "accept"), None, at)
+        self.touch(app, when)
+        self.touch(user, when)  # R-58: status changes touch the user
+        self._record_state(app, transition("training_status", None, "accept"), None, when)
 
-    def reject(self, app: Row, user: Row, at: datetime) -> None:
+    def reject(self, app: Row, user: Row, at: int) -> None:
         """Reject a pending application (by the provider or as an accepted sibling's side effect, R-57)."""
         app["status"] = transition("application_status", str(app["status"]), "reject")
-        self.touch(app, at)
-        self.touch(user, at)
+        when = stamp(at)
+        self.touch(app, when)
+        self.touch(user, when)
 
-    def record_state(self, app: Row, state: str, reason: str | None, at: datetime) -> None:
+    def record_state(self, app: Row, state: str, reason: str | None, at: int) -> None:
         """Append a training-status history record (section 7.2) and set the status."""
+        self._record_state(app, state, reason, stamp(at))
+
+    def _record_state(self, app: Row, state: str, reason: str | None, when: str) -> None:
         app["training_status"] = state
-        self.touch(app, at)
+        self.touch(app, when)
         self.rows.application_states.append({
             "application_id": app["id"], "lead_provider_id": app["lead_provider_id"],
-            "state": state, "reason": reason, "created_at": iso(at)})
+            "state": state, "reason": reason, "created_at": when})
 
     def courses_for(self, cohort: int, groups: tuple[str, ...]) -> list[str]:
         """Courses of the given groups with a contract and an acceptable schedule in the cohort."""
-        found = {s.course_group for s in self.ref.schedules_for(cohort)}
-        return [c for c, g in self.ref.course_groups.items()
+        key = (cohort, groups)
+        courses = self._courses.get(key)
+        if courses is None:
+            found = {s.course_group for s in self.ref.schedules_for(cohort)}
+            courses = self._courses[key] = [
+                c for c, g in self.ref.course_groups.items()
                 if g in groups and g in found and self.ref.has_contract(cohort, c)]
+        return courses
 
-    def schedule_for(self, cohort: int, course: str, before: datetime = WORLD_NOW) -> ScheduleTemplate:
+    def schedule_for(self, cohort: int, course: str, before: int = WORLD_NOW_SECONDS) -> ScheduleTemplate:
         """A schedule of the course's group in the cohort, preferring ones that started before `before`."""
         group = self.ref.course_groups[course]
-        options = [s for s in self.ref.schedules_for(cohort) if s.course_group == group]
-        started = [s for s in options if midnight(s.applies_from(cohort)) < before]
-        return self.rng.choice(started or options)
+        key = (cohort, group, before)
+        choices = self._schedules.get(key)
+        if choices is None:
+            options = [s for s in self.ref.schedules_for(cohort) if s.course_group == group]
+            started = [s for s in options if self.schedule_start(s, cohort) < before]
+            choices = self._schedules[key] = started or options
+        return self.rng.choice(choices)

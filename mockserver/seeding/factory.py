@@ -14,7 +14,7 @@ from mockserver.errors import InvalidAttribute
 from mockserver.reference import ReferenceData, ScheduleTemplate
 from mockserver.seeding.builder import WorldBuilder
 from mockserver.seeding.pools import Pools, catchment_place
-from mockserver.seeding.timeline import iso, parse_iso
+from mockserver.seeding.timeline import iso, parse_iso, seconds
 from mockserver.store import bulk, reference_rows, testing_rows
 
 RFC3339 = re.compile(r"\A\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})\Z", re.I | re.A)
@@ -125,7 +125,7 @@ def make_application(conn: sqlite3.Connection, rng: random.Random, provider_id: 
     catchment = _one_of(attributes, "teacher_catchment", ref.teacher_catchments, "england")
     at = rfc3339("created_at", attributes["created_at"]) if "created_at" in attributes else now
     user = _person(conn, b, attributes, at)
-    app = b.apply(user, provider_id, cohort, course, at, catchment=catchment, eligible=eligible)
+    app = b.apply(user, provider_id, cohort, course, seconds(at), catchment=catchment, eligible=eligible)
     app["cohort_suffix"] = suffix
     if catchment != "england":
         place = catchment_place(rng, catchment)
@@ -143,7 +143,7 @@ def make_application(conn: sqlite3.Connection, rng: random.Random, provider_id: 
     if status == "accepted":
         _accept(conn, b, app, user, now, attributes, funded)
     elif status == "rejected":
-        b.reject(app, user, at)
+        b.reject(app, user, seconds(at))
         app["reason_for_rejection"] = _one_of(attributes, "reason_for_rejection", REJECTION_REASONS, None)
     if funding == "zero" and "funded_place" not in attributes:
         app["funded_place"] = 0  # applications in unfunded cohorts are created with funded_place false (V-54)
@@ -188,7 +188,7 @@ def _person(conn: sqlite3.Connection, b: WorldBuilder, attributes: dict[str, Any
         if "teacher_reference_number" in attributes else None
     verified = _one_of(attributes, "teacher_reference_number_validated", (True, False), False) \
         if "teacher_reference_number_validated" in attributes else None
-    user = b.person(at, teacher_reference_number=trn, verified=verified)
+    user = b.person(seconds(at), teacher_reference_number=trn, verified=verified)
     if "teacher_reference_number" in attributes and trn is None:
         user["trn"], user["trn_verified"] = None, int(bool(verified))
     if "full_name" in attributes:
@@ -257,10 +257,10 @@ def _accept(conn: sqlite3.Connection, b: WorldBuilder, app: dict, user: dict, no
     if "accepted_at" in attributes:
         at = rfc3339("accepted_at", attributes["accepted_at"])
     funded = bool(app["eligible_for_funding"]) if funded is None else funded
-    b.accept(app, user, at, schedule, funded_place=funded)
+    b.accept(app, user, seconds(at), schedule, funded_place=funded)
     if training != "active":
         reasons = ref.deferral_reasons if training == "deferred" else ref.withdrawal_reasons
-        b.record_state(app, training, "other" if "other" in reasons else reasons[0], at)
+        b.record_state(app, training, "other" if "other" in reasons else reasons[0], seconds(at))
     rejected = transition("application_status", "pending", "other_application_accepted")
     testing_rows.reject_siblings(
         conn, str(app["id"]), str(user["id"]), course, cohort, iso(at), suffix, status=rejected

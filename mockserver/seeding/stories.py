@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
-from mockserver.seeding.builder import Row, WorldBuilder
-from mockserver.seeding.timeline import WORLD_NOW, after, midnight
+from mockserver.reference import ScheduleTemplate
+from mockserver.seeding.builder import WorldBuilder
+from mockserver.seeding.timeline import DAY, WORLD_NOW_SECONDS, after
 from mockserver.seeding.training import pause, train
 
 ALL_GROUPS = ("leadership", "specialist", "ehco", "support")
@@ -48,7 +48,7 @@ KINDS: dict[str, Kind] = {
     "elsewhere_uk": Kind((2022, 2023, 2024, 2025), catchments=("scotland", "wales", "northern_ireland",
                                                                "jersey_guernsey_isle_of_man")),
 }
-NEEDS_DECLARATIONS = timedelta(days=62)
+NEEDS_DECLARATIONS = 62 * DAY
 
 
 def accepted(b: WorldBuilder, provider_id: str, name: str) -> Counter[str]:
@@ -61,8 +61,8 @@ def accepted(b: WorldBuilder, provider_id: str, name: str) -> Counter[str]:
     app = b.apply(user, provider_id, cohort, course, at, catchment=rng.choice(kind.catchments),
                   eligible=kind.eligible)
     wants = kind.depth != (0, 0)
-    schedule = b.schedule_for(cohort, course, WORLD_NOW - NEEDS_DECLARATIONS if wants else WORLD_NOW)
-    b.accept(app, user, accept_time(b, app, schedule), schedule, funded_place=kind.funded_place)
+    schedule = b.schedule_for(cohort, course, WORLD_NOW_SECONDS - (NEEDS_DECLARATIONS if wants else 0))
+    b.accept(app, user, accept_time(b, at, cohort, schedule), schedule, funded_place=kind.funded_place)
     depth = None if kind.depth is None else rng.randint(*kind.depth)
     made = train(b, app, schedule, depth=depth, ending=kind.ending, passed=kind.passed) if wants else []
     if kind.pause and made:
@@ -71,11 +71,11 @@ def accepted(b: WorldBuilder, provider_id: str, name: str) -> Counter[str]:
     return Counter({provider_id: 1})
 
 
-def accept_time(b: WorldBuilder, app: Row, schedule: object) -> datetime:
-    """Some days after applying, and before the schedule starts so every declaration follows acceptance."""
-    created = datetime.fromisoformat(str(app["created_at"]).replace("Z", "+00:00"))
-    start = midnight(schedule.applies_from(int(app["cohort"])))  # type: ignore[attr-defined]
-    return max(created + timedelta(minutes=5), min(after(b.rng, created, 1, 20), start - timedelta(hours=2)))
+def accept_time(b: WorldBuilder, created: int, cohort: int, schedule: ScheduleTemplate) -> int:
+    """Some days after applying (at `created`), and before the schedule starts so every declaration
+    follows acceptance."""
+    start = b.schedule_start(schedule, cohort)
+    return max(created + 5 * 60, min(after(b.rng, created, 1, 20), start - 2 * 3600))
 
 
 def pending(b: WorldBuilder, provider_id: str, cohort: int | None = None) -> Counter[str]:
@@ -92,7 +92,7 @@ def rejected(b: WorldBuilder, provider_id: str, cohort: int | None = None) -> Co
     at = b.registration_time(cohort)
     user = b.person(at)
     app = b.apply(user, provider_id, cohort, b.rng.choice(b.courses_for(cohort, ALL_GROUPS)), at)
-    b.reject(app, user, min(after(b.rng, at, 2, 40), WORLD_NOW - timedelta(days=1)))
+    b.reject(app, user, min(after(b.rng, at, 2, 40), WORLD_NOW_SECONDS - DAY))
     return Counter({provider_id: 1})
 
 
@@ -105,10 +105,11 @@ def two_providers(b: WorldBuilder, provider_id: str, other_id: str) -> Counter[s
         at = b.registration_time(cohort)
         user = b.person(at)
         mine = b.apply(user, provider_id, cohort, course, at)
-        theirs = b.apply(user, other_id, cohort, course, after(b.rng, at, 0, 3))
+        applied = after(b.rng, at, 0, 3)
+        theirs = b.apply(user, other_id, cohort, course, applied)
         if decided:
-            schedule = b.schedule_for(cohort, course, WORLD_NOW - NEEDS_DECLARATIONS)
-            when = accept_time(b, theirs, schedule)
+            schedule = b.schedule_for(cohort, course, WORLD_NOW_SECONDS - NEEDS_DECLARATIONS)
+            when = accept_time(b, applied, cohort, schedule)
             b.accept(mine, user, when, schedule)
             b.reject(theirs, user, when)
             train(b, mine, schedule, depth=1)
@@ -123,8 +124,8 @@ def shared_trn(b: WorldBuilder, provider_id: str) -> Counter[str]:
         at = b.registration_time(cohort)
         user = b.person(at, teacher_reference_number=first["trn"] if first else None, verified=True)
         app = b.apply(user, provider_id, cohort, course, at, eligible=True)
-        schedule = b.schedule_for(cohort, course, WORLD_NOW - NEEDS_DECLARATIONS)
-        b.accept(app, user, accept_time(b, app, schedule), schedule)
+        schedule = b.schedule_for(cohort, course, WORLD_NOW_SECONDS - NEEDS_DECLARATIONS)
+        b.accept(app, user, accept_time(b, at, cohort, schedule), schedule)
         decl = train(b, app, schedule, depth=1)[0]
         if first is None:
             first, second = user, decl
@@ -141,8 +142,8 @@ def previously_funded(b: WorldBuilder, provider_id: str) -> Counter[str]:
         at = b.registration_time(cohort)
         user = user or b.person(at, verified=True)
         app = b.apply(user, provider_id, cohort, course, at, eligible=True)
-        schedule = b.schedule_for(cohort, course, WORLD_NOW - NEEDS_DECLARATIONS)
-        b.accept(app, user, accept_time(b, app, schedule), schedule)
+        schedule = b.schedule_for(cohort, course, WORLD_NOW_SECONDS - NEEDS_DECLARATIONS)
+        b.accept(app, user, accept_time(b, at, cohort, schedule), schedule)
         app["_prev"] = cohort == 2023  # declared after the second acceptance: not fundable (R-41)
         train(b, app, schedule, depth=1 if cohort == 2023 else 2)
     return Counter({provider_id: 2})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -11,6 +12,12 @@ from pathlib import Path
 from typing import Any
 
 _SCHEMA = resources.files("mockserver.store").joinpath("schema.sql")
+
+
+# Page cache per connection, KiB. Each worker thread holds a connection per world, so this bounds a
+# worker's memory under load (4 threads: 32 MiB); pages beyond it come from the OS's file cache, which
+# every process shares and no process's RSS counts (64 MiB a connection grew workers past 200 MiB).
+CACHE_KIB = 8 * 1024
 
 
 def connect(path: str | Path) -> sqlite3.Connection:
@@ -22,7 +29,7 @@ def connect(path: str | Path) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA busy_timeout=30000")
     conn.execute("PRAGMA foreign_keys=OFF")
-    conn.execute("PRAGMA cache_size=-65536")
+    conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     return conn
 
 
@@ -60,6 +67,64 @@ def create_schema(conn: sqlite3.Connection) -> None:
     """Create every table and index that does not exist yet (migrating an older world file first)."""
     _migrate(conn)
     conn.executescript(_SCHEMA.read_text(encoding="utf-8"))
+    _fill_participants(conn)
+
+
+def _fill_participants(conn: sqlite3.Connection) -> None:
+    """Fill provider_participants when it is empty and there is anything to fill it with. Checked first in
+    Python: as one statement (INSERT ... WHERE NOT EXISTS) SQLite scanned every application on every start
+    (0.1 s of CPU at a million, before the first answer)."""
+    if conn.execute("SELECT 1 FROM provider_participants LIMIT 1").fetchone() is not None:
+        return
+    conn.execute(
+        "INSERT OR IGNORE INTO provider_participants (lead_provider_id, user_id, user_created_at, user_seq) "
+        "SELECT a.lead_provider_id, a.user_id, u.created_at, u.rowid FROM applications a "
+        "JOIN users u ON u.id = a.user_id WHERE a.status = 'accepted'"
+    )
+
+
+def schema_statements() -> list[str]:
+    """schema.sql one statement at a time, in order (a trigger's body stays within its statement)."""
+    statements, pending = [], ""
+    for line in _SCHEMA.read_text(encoding="utf-8").splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    return statements
+
+
+def create_tables(conn: sqlite3.Connection) -> None:
+    """Only the tables of schema.sql, for a new file filled in bulk: the indexes, triggers and derived rows
+    are created afterwards by running every statement (`create_indexes`), once, over all the rows."""
+    for statement in schema_statements():
+        if _is_table(statement):
+            conn.execute(statement)
+
+
+def create_indexes(conn: sqlite3.Connection) -> None:
+    """The rest of schema.sql (indexes, triggers) and the participants table, in the caller's transaction."""
+    for statement in schema_statements():
+        if not _is_table(statement):
+            conn.execute(statement)
+    _fill_participants(conn)
+
+
+def drop_indexes(conn: sqlite3.Connection) -> None:
+    """Drop every index and trigger schema.sql creates (create_indexes makes them again), in the caller's
+    transaction: a whole world is rewritten far faster without them."""
+    for statement in schema_statements():
+        found = _CREATED.search(statement)
+        if found is not None:
+            conn.execute(f"DROP {found.group(1)} IF EXISTS {found.group(2)}")
+
+
+_CREATED = re.compile(r"^CREATE (INDEX|TRIGGER) IF NOT EXISTS (\w+)", re.M)
+
+
+def _is_table(statement: str) -> bool:
+    code = "\n".join(line for line in statement.splitlines() if not line.lstrip().startswith("--"))
+    return code.lstrip().upper().startswith("CREATE TABLE")
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
@@ -67,7 +132,7 @@ def _migrate(conn: sqlite3.Connection) -> None:
 
     provider_participants gained user_seq (users.rowid, the participants list's tie-break, R-70). The
     table is derived data only, so it is dropped with its triggers; the schema script then recreates them
-    and its one-off fill rebuilds the rows from applications and users. declarations gained
+    and _fill_participants rebuilds the rows from applications and users. declarations gained
     declaration_usec (the fraction of declaration_date, R-93).
     """
     with write_transaction(conn):

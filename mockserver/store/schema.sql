@@ -261,10 +261,8 @@ END;
 CREATE TRIGGER IF NOT EXISTS provider_participants_clear AFTER DELETE ON lead_providers BEGIN
     DELETE FROM provider_participants WHERE lead_provider_id = OLD.id;
 END;
--- A world file made before this table existed (or before user_seq, see db.create_schema): fill it once.
-INSERT OR IGNORE INTO provider_participants (lead_provider_id, user_id, user_created_at, user_seq)
-SELECT a.lead_provider_id, a.user_id, u.created_at, u.rowid FROM applications a JOIN users u ON u.id = a.user_id
-WHERE a.status = 'accepted' AND NOT EXISTS (SELECT 1 FROM provider_participants);
+-- A world file made before this table existed (or before user_seq), or a world just written without its
+-- triggers, has it filled from applications and users by db.py (_fill_participants).
 
 -- Worlds (isolated copies of the mock, POST /__mock__/worlds): a registry kept in the default world's file.
 -- Each world is a file of its own (a copy of a seeded template) whose lead_providers rows carry the world's

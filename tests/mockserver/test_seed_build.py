@@ -1,0 +1,104 @@
+"""Building a world file fast without changing it: the generator's shortcuts draw and print exactly what the
+library calls they replace, a producer process makes the same world, and a failed build leaves nothing."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from mockserver.reference import load_reference
+from mockserver.seed import build_world_file, seed_world
+from mockserver.seeding.pools import new_uuid
+from mockserver.seeding.timeline import after, between, iso, seconds, stamp, stamp_seconds
+from mockserver.store.db import connect, create_schema
+
+
+def test_new_uuid_is_the_text_of_a_version_4_uuid_from_the_same_draw() -> None:
+    ours, theirs = random.Random(5), random.Random(5)
+    for _ in range(2000):
+        assert new_uuid(ours) == str(uuid.UUID(int=theirs.getrandbits(128), version=4))
+    for bits in (0, 2**128 - 1, 0xF000 << 64, 0xC000 << 48):
+        mine = random.Random()
+        mine.getrandbits = lambda _k, value=bits: value  # type: ignore[method-assign]
+        assert new_uuid(mine) == str(uuid.UUID(int=bits, version=4))
+
+
+def test_after_and_between_draw_what_randint_draws() -> None:
+    ours, theirs = random.Random(9), random.Random(9)
+    start = seconds(datetime(2023, 9, 1, tzinfo=UTC))
+    for low, high in ((0, 0), (0, 4), (1, 20), (20, 45), (480, 560), (0.5, 0.75)):
+        for _ in range(300):
+            expected = start + theirs.randint(int(low * 86400), int(high * 86400))
+            assert after(ours, start, low, high) == expected
+    for span in (0, 1, 59, 170 * 86400):
+        for _ in range(300):
+            expected = start + theirs.randint(0, span) if span else start
+            assert between(ours, start, start + span) == expected
+    assert ours.random() == theirs.random()  # still in step
+
+
+def test_stamp_is_iso_of_the_same_moment_and_reads_back() -> None:
+    rng = random.Random(3)
+    moments = [datetime(1900, 1, 1, tzinfo=UTC), datetime(1969, 12, 31, 23, 59, 59, tzinfo=UTC),
+               datetime(2026, 4, 1, tzinfo=UTC), datetime(2999, 12, 31, 23, 59, 59, tzinfo=UTC)]
+    start = datetime(2020, 1, 1, tzinfo=UTC)
+    moments += [start + timedelta(seconds=rng.randint(0, 10**9)) for _ in range(500)]
+    for moment in moments:
+        assert stamp(seconds(moment)) == iso(moment)
+        assert stamp_seconds(iso(moment)) == seconds(moment)
+    assert seconds(datetime(2024, 3, 1, 12, 0, 0, 999_999, tzinfo=UTC)) == seconds(
+        datetime(2024, 3, 1, 12, 0, 0, tzinfo=UTC))  # the fraction goes, as iso drops it
+
+
+def dump(path: Path) -> list[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def test_a_producer_process_and_an_open_file_make_the_same_world_as_a_new_file(tmp_path: Path) -> None:
+    ref = load_reference()
+    build_world_file(tmp_path / "here.sqlite3", ref, seed=4, applications=900)
+    build_world_file(tmp_path / "producer.sqlite3", ref, seed=4, applications=900, producer_from=1)
+    conn = connect(tmp_path / "reset.sqlite3")
+    create_schema(conn)
+    seed_world(conn, ref, seed=4, applications=900)  # how a reset writes: every index kept as rows go in
+    conn.close()
+    here = dump(tmp_path / "here.sqlite3")
+    assert any(line.startswith('INSERT INTO "declarations"') for line in here)
+    assert dump(tmp_path / "producer.sqlite3") == here
+    assert dump(tmp_path / "reset.sqlite3") == here
+
+
+def test_an_interrupted_build_leaves_no_world_behind(tmp_path: Path) -> None:
+    target = tmp_path / "world.sqlite3"
+
+    def stop(done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        build_world_file(target, load_reference(), seed=1, applications=6000, progress=stop)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_application_count_is_exact_after_creates_and_resets(tmp_path: Path) -> None:
+    from mockserver.seed import reset_world
+    from mockserver.store.bulk import application_count
+
+    conn = connect(tmp_path / "w.sqlite3")
+    create_schema(conn)
+    seed_world(conn, load_reference(), seed=2, applications=120)
+    reset_world(conn, seed=3)
+    conn.execute("INSERT INTO applications (id, user_id, lead_provider_id, course_identifier, status, "
+                 "eligible_for_funding, created_at, updated_at) SELECT 'extra', user_id, lead_provider_id, "
+                 "course_identifier, 'pending', 1, created_at, updated_at FROM applications LIMIT 1")
+    assert application_count(conn) == conn.execute("SELECT COUNT(*) FROM applications").fetchone()[0] == 121
+    reset_world(conn, empty=True)
+    assert application_count(conn) == 0
