@@ -58,7 +58,6 @@ def test_declaration_state_helper_and_a_small_world(pytester: pytest.Pytester) -
         import json, time, urllib.request
 
         def test_small_world(npq_mock):
-            started = time.perf_counter()
             request = urllib.request.Request(npq_mock.base_url + "/__mock__/world")
             with urllib.request.urlopen(request) as answer:
                 world = json.load(answer)
