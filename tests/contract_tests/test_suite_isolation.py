@@ -61,9 +61,11 @@ def test_read_only_run_passes_against_the_clean_mock() -> None:
 
 @pytest.fixture(scope="module")
 def sandbox_run() -> SuiteRun:
-    """One full run against the mock as a real sandbox looks: no /__mock__/ endpoints."""
+    """A run of every layer against the mock as a real sandbox looks: no /__mock__/ endpoints. What it pins
+    is sandbox mode (records found through the API, skips with reasons); generated cases are the clean-mock
+    runs' business, so a few per operation do here."""
     with serve(without_testing_api(mock_app())) as base_url:
-        return run_suite(base_url, "--other-token", "ucl-token")
+        return run_suite(base_url, "--other-token", "ucl-token", "--max-examples", "5")
 
 
 def test_suite_passes_against_a_server_without_the_testing_api(sandbox_run: SuiteRun) -> None:
