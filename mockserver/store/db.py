@@ -13,10 +13,20 @@ from typing import Any
 _SCHEMA = resources.files("mockserver.store").joinpath("schema.sql")
 
 
+class WorldConnection(sqlite3.Connection):
+    """A connection that also carries what its reads remember while the file is unchanged (paging marks)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.page_marks: dict[object, Any] = {}
+
+
 def connect(path: str | Path) -> sqlite3.Connection:
     """Open the world's database file for one thread: WAL so several worker processes share it."""
     # isolation_level=None: autocommit; every state change opens its own explicit transaction.
-    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
+    conn = sqlite3.connect(
+        str(path), isolation_level=None, check_same_thread=False, timeout=30, factory=WorldConnection
+    )
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
@@ -59,7 +69,16 @@ _PARTICIPANT_TRIGGERS = ("on_insert", "on_update", "on_unaccept", "on_delete", "
 def create_schema(conn: sqlite3.Connection) -> None:
     """Create every table and index that does not exist yet (migrating an older world file first)."""
     _migrate(conn)
+    fill_foreign = not _columns(conn, "foreign_declarations")
     conn.executescript(_SCHEMA.read_text(encoding="utf-8"))
+    if fill_foreign:  # a file from before the table: its transferred applications' declarations, once
+        with write_transaction(conn):
+            conn.execute(
+                "INSERT OR IGNORE INTO foreign_declarations (owner_id, created_at, declaration_rowid) "
+                "SELECT a.lead_provider_id, d.created_at, d.rowid FROM declarations d "
+                "JOIN applications a ON a.id = d.application_id "
+                "WHERE d.lead_provider_id <> a.lead_provider_id"
+            )
 
 
 def _migrate(conn: sqlite3.Connection) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from mockserver.domain.timeparse import stamp
-from mockserver.store.paging import PageQuery, sql_int
+from mockserver.store.paging import KeySource, PageQuery, sql_int
 
 BILLABLE = "('submitted', 'eligible', 'payable', 'paid')"
 LATEST_OUTCOME = (
@@ -34,12 +34,12 @@ SELECT = (
 )
 
 
-# VD8/V-51 as two indexed lookups (an OR across the two tables would scan every declaration in order).
+# VD8/V-51: the creator, or the provider that owns the application now (foreign_declarations, schema.sql).
 _OWNER_SCOPE = (
-    "d.rowid IN (SELECT rowid FROM declarations WHERE lead_provider_id = ? UNION ALL "
-    "SELECT o.rowid FROM applications oa JOIN declarations o ON o.application_id = oa.id "
-    "WHERE oa.lead_provider_id = ? AND o.lead_provider_id <> oa.lead_provider_id)"
+    "(d.lead_provider_id = ? OR EXISTS (SELECT 1 FROM foreign_declarations f WHERE f.owner_id = ? "
+    "AND f.created_at = d.created_at AND f.declaration_rowid = d.rowid))"
 )
+_BY_ROWID = f"{SELECT} WHERE d.rowid IN"
 
 
 def _scope(owner_scope: bool) -> str:
@@ -74,18 +74,35 @@ def list_query(
     cohorts: Sequence[int] | None = None,
     owner_scope: bool = False,
 ) -> PageQuery:
-    """The provider's declarations, by R-38 'updated since', participant ids (R-39) and cohorts (V-38)."""
-    where, params = _scope(owner_scope), _scope_params(provider_id, owner_scope)
+    """The provider's declarations, by R-38 'updated since', participant ids (R-39) and cohorts (V-38).
+
+    With owner_scope (VD8/V-51) the declarations of applications transferred to the provider are merged in
+    (a second key source); `where` names the creator's scope only (the CSV, v1/v2, has no owner scope)."""
+    conditions, params = "", []
     if updated_since is not None:
-        where += " AND d.updated_at >= ?"
+        conditions += " AND d.updated_at >= ?"
         params.append(updated_since)
     if participant_ids is not None:
-        where += f" AND d.user_id IN ({', '.join('?' * len(participant_ids))})"
+        conditions += f" AND d.user_id IN ({', '.join('?' * len(participant_ids))})"
         params.extend(participant_ids)
     if cohorts is not None:
-        where += f" AND d.cohort IN ({', '.join('?' * len(cohorts))})"
+        conditions += f" AND d.cohort IN ({', '.join('?' * len(cohorts))})"
         params.extend(sql_int(c) for c in cohorts)
-    return PageQuery(SELECT, "declarations d", where, "d.created_at, d.rowid", params)
+    owned = KeySource(
+        "foreign_declarations f JOIN declarations d ON d.rowid = f.declaration_rowid",
+        "f.owner_id = ?" + conditions,
+        "f.created_at, f.declaration_rowid",
+        [provider_id, *params],
+    )
+    return PageQuery(
+        SELECT,
+        "declarations d",
+        "d.lead_provider_id = ?" + conditions,
+        "d.created_at, d.rowid",
+        [provider_id, *params],
+        by_rowid=_BY_ROWID,
+        more_keys=(owned,) if owner_scope else (),
+    )
 
 
 def same_type_state(
