@@ -46,8 +46,12 @@ def fetch_dicts(conn: sqlite3.Connection, sql: str, params: Sequence[object] = (
     cursor = conn.cursor()
     cursor.row_factory = None  # plain tuples; the dicts are built below with the names looked up once
     cursor.execute(sql, params)
-    names = [column[0] for column in cursor.description]
-    rows = cursor.fetchall()
+    return as_dicts(cursor.description, cursor.fetchall())
+
+
+def as_dicts(description: Sequence[Sequence[Any]], rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+    """Tuples of a cursor as dicts (see fetch_dicts)."""
+    names = [column[0] for column in description]
     if len(set(names)) == len(names):
         return [dict(zip(names, row, strict=False)) for row in rows]  # same length by construction
     first = [i for i, name in enumerate(names) if names.index(name) == i]

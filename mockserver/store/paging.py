@@ -11,11 +11,11 @@ another connection commits, total_changes when this one writes; either forgets e
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from mockserver.store.db import fetch_dicts
+from mockserver.store.db import as_dicts, connect, fetch_dicts
 
 MAX_OFFSET = 2**62
 MARK_EVERY = 256
@@ -162,6 +162,28 @@ def _marks(conn: sqlite3.Connection, query: PageQuery) -> list[tuple[object, ...
     return memory.setdefault((sql, params), [])
 
 
-def fetch_all(conn: sqlite3.Connection, query: PageQuery) -> list[dict[str, Any]]:
-    """Every row of the query (CSV endpoints are not paginated)."""
-    return fetch_dicts(conn, f"{query.select} WHERE {query.where} ORDER BY {query.key}", query.params)
+def stream_all(
+    conn: sqlite3.Connection, query: PageQuery, batch: int = 1000
+) -> Iterator[list[dict[str, Any]]]:
+    """Every row of the query in key order (the CSV endpoints are not paginated), `batch` rows at a time,
+    so a provider's whole share of a big world is never held at once.
+
+    The rows are read through a connection of the stream's own, in one read transaction (one snapshot for
+    the whole body), so the request's connection stays free while the body is sent. That connection
+    closes when the stream ends or is closed (a client that hangs up)."""
+    path = conn.execute("PRAGMA database_list").fetchone()[2]
+    sql = f"{query.select} WHERE {query.where} ORDER BY {query.key}"
+    return _stream(path, sql, query.params, batch)
+
+
+def _stream(path: str, sql: str, params: Sequence[object], batch: int) -> Iterator[list[dict[str, Any]]]:
+    reader = connect(path)
+    try:
+        reader.execute("BEGIN")
+        cursor = reader.cursor()
+        cursor.row_factory = None
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(batch):
+            yield as_dicts(cursor.description, rows)
+    finally:
+        reader.close()
