@@ -143,7 +143,8 @@ def twin_state(
     The same date means the same instant to the microsecond, as Postgres compares timestamps."""
     row = conn.execute(
         "SELECT d.state FROM declarations d JOIN applications a ON a.id = d.application_id "
-        "WHERE d.user_id = ? AND d.lead_provider_id = ? AND a.course_identifier = ? AND "
+        # +: the person's few declarations by declarations_by_user, not the provider's all in order
+        "WHERE d.user_id = ? AND +d.lead_provider_id = ? AND a.course_identifier = ? AND "
         "d.declaration_type = ? "
         f"AND d.declaration_date = ? AND d.declaration_usec = ? AND d.state IN {BILLABLE} "
         "ORDER BY d.created_at, d.rowid LIMIT 1",

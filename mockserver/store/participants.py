@@ -181,7 +181,7 @@ def accepted_for(
         f"WHERE a.user_id = ? AND a.status = 'accepted' AND a.course_identifier IN ({marks})"
     )
     params: tuple[object, ...] = (user_id, *courses)
-    if provider_id is not None:
-        sql += " AND a.lead_provider_id = ?"
+    if provider_id is not None:  # +: the person's few applications, not the provider's all in order
+        sql += " AND +a.lead_provider_id = ?"
         params += (provider_id,)
     return conn.execute(sql + " ORDER BY a.created_at DESC, a.rowid DESC LIMIT 1", params).fetchone()
