@@ -109,12 +109,9 @@ def envelope(data: Any) -> bytes:
     return orjson.dumps({"data": data})
 
 
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value
+def _cells(values: Sequence[Any]) -> list[Any]:
+    """A record's CSV cells: true/false for booleans; None is written empty by the csv module itself."""
+    return [("true" if v else "false") if v is True or v is False else v for v in values]
 
 
 def stream_csv(
@@ -133,7 +130,7 @@ def stream_csv(
         if not started:
             writer.writerow(header)
             started = True
-        writer.writerows([_cell(v) for v in row(record)] for record in batch)
+        writer.writerows(_cells(row(record)) for record in batch)
         yield buffer.getvalue().encode("utf-8")
         buffer.seek(0)
         buffer.truncate()

@@ -40,6 +40,7 @@ def list_declarations(
         participant_ids,
         cohorts=cohorts,
         owner_scope=ctx.rules.declaration_owner_scope,
+        billing=ctx.rules.declaration_billing,
     )
     with read_transaction(ctx.conn):
         return fetch_page(ctx.conn, query, page, per_page)
@@ -49,7 +50,10 @@ def declarations_csv(
     ctx: Context, *, updated_since: str | None, participant_ids: Sequence[str] | None
 ) -> Iterator[list[dict[str, Any]]]:
     """R-31: every matching declaration (the CSV), in batches as they are read."""
-    return stream_all(ctx.conn, store.list_query(ctx.provider_id, updated_since, participant_ids))
+    query = store.list_query(
+        ctx.provider_id, updated_since, participant_ids, billing=ctx.rules.declaration_billing
+    )
+    return stream_all(ctx.conn, query)
 
 
 def _load(ctx: Context, declaration_id: str) -> sqlite3.Row:

@@ -21,13 +21,18 @@ _ITEM_STATEMENT = (
 )
 BILLING_STATEMENT = _ITEM_STATEMENT.format(states="('eligible', 'payable', 'paid')")
 CLAWBACK_STATEMENT = _ITEM_STATEMENT.format(states="('awaiting_clawback', 'clawed_back')")
-SELECT = (
+_OWN = (
     "SELECT d.*, d.rowid AS seq, a.course_identifier AS course_identifier, "
-    f"{LATEST_OUTCOME} AS latest_outcome_state, "
-    "a.targeted_delivery_funding_eligibility, lp.name AS lead_provider_name, "
+    f"{LATEST_OUTCOME} AS latest_outcome_state"
+)
+_JOINED = "FROM declarations d JOIN applications a ON a.id = d.application_id"
+# What v1/v2 show (R-107): the declaration, its course and latest outcome.
+SELECT_OWN = f"{_OWN} {_JOINED}"
+# v3 also shows delivery partners, statements, uplift and the provider's name (V-18).
+SELECT = (
+    f"{_OWN}, a.targeted_delivery_funding_eligibility, lp.name AS lead_provider_name, "
     "dp.name AS delivery_partner_name, sdp.name AS secondary_delivery_partner_name, "
-    f"{BILLING_STATEMENT} AS statement_id, {CLAWBACK_STATEMENT} AS clawback_statement_id "
-    "FROM declarations d JOIN applications a ON a.id = d.application_id "
+    f"{BILLING_STATEMENT} AS statement_id, {CLAWBACK_STATEMENT} AS clawback_statement_id {_JOINED} "
     "LEFT JOIN lead_providers lp ON lp.id = d.lead_provider_id "
     "LEFT JOIN delivery_partners dp ON dp.id = d.delivery_partner_id "
     "LEFT JOIN delivery_partners sdp ON sdp.id = d.secondary_delivery_partner_id"
@@ -39,7 +44,6 @@ _OWNER_SCOPE = (
     "(d.lead_provider_id = ? OR EXISTS (SELECT 1 FROM foreign_declarations f WHERE f.owner_id = ? "
     "AND f.created_at = d.created_at AND f.declaration_rowid = d.rowid))"
 )
-_BY_ROWID = f"{SELECT} WHERE d.rowid IN"
 
 
 def _scope(owner_scope: bool) -> str:
@@ -73,11 +77,13 @@ def list_query(
     *,
     cohorts: Sequence[int] | None = None,
     owner_scope: bool = False,
+    billing: bool = True,
 ) -> PageQuery:
     """The provider's declarations, by R-38 'updated since', participant ids (R-39) and cohorts (V-38).
 
     With owner_scope (VD8/V-51) the declarations of applications transferred to the provider are merged in
-    (a second key source); `where` names the creator's scope only (the CSV, v1/v2, has no owner scope)."""
+    (a second key source); `where` names the creator's scope only (the CSV, v1/v2, has no owner scope).
+    Without billing only what v1/v2 show is computed (no statement, partner or provider lookups)."""
     conditions, params = "", []
     if updated_since is not None:
         conditions += " AND d.updated_at >= ?"
@@ -94,13 +100,14 @@ def list_query(
         "f.created_at, f.declaration_rowid",
         [provider_id, *params],
     )
+    select = SELECT if billing else SELECT_OWN
     return PageQuery(
-        SELECT,
+        select,
         "declarations d",
         "d.lead_provider_id = ?" + conditions,
         "d.created_at, d.rowid",
         [provider_id, *params],
-        by_rowid=_BY_ROWID,
+        by_rowid=f"{select} WHERE d.rowid IN",
         more_keys=(owned,) if owner_scope else (),
     )
 
