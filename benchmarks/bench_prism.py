@@ -36,7 +36,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from benchmarks.bench_mock import seed_seconds, start_server  # noqa: E402
+from benchmarks.bench_mock import seed_seconds  # noqa: E402
 from mockserver.store.db import connect, create_schema  # noqa: E402
 
 TOKEN = "ambition-token"
@@ -88,7 +88,7 @@ def _prism_serving(prism: Path, spec: Path, version: str) -> Iterator[int]:
     process = subprocess.Popen([str(prism), "mock", "-p", str(port), "-v", "silent", str(spec)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 300  # node starts slowly on a busy machine
         while True:
             try:
                 request = urllib.request.Request(f"http://127.0.0.1:{port}/api/{version}/npq-applications",
@@ -97,12 +97,27 @@ def _prism_serving(prism: Path, spec: Path, version: str) -> Iterator[int]:
                     break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise SystemExit("Prism did not answer within 60 s") from None
+                    raise SystemExit("Prism did not answer within 300 s") from None
                 time.sleep(0.2)
         yield port
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def _start_mock(world: Path) -> tuple[subprocess.Popen, int, float]:
+    """npq-mock serve --db world on a free port; (process, port, seconds until its first answer)."""
+    port, started = _free_port(), time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "mockserver.cli", "serve", "--db", str(world), "--port",
+                                str(port)], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while time.perf_counter() - started < 300:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return process, port, time.perf_counter() - started
+        except OSError:
+            time.sleep(0.05)
+    process.terminate()
+    raise SystemExit("the mock did not answer within 300 s")
 
 
 def _rss_mib(pid: int) -> float:
@@ -259,7 +274,7 @@ def main() -> None:
             path = args.db
         world, prism = World(path), _prism(args.prism)
         print(f"world {path}: {world.count}", flush=True)
-        mock_process, mock_port, startup = start_server(path)
+        mock_process, mock_port, startup = _start_mock(path)
         print(f"mock: first answer {startup:.2f} s after start; RSS {_rss_mib(mock_process.pid):.0f} MiB",
               flush=True)
         load = lambda port, requests: _wrk(port, requests, args.connections, args.seconds, folder)  # noqa: E731
