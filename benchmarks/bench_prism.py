@@ -96,6 +96,8 @@ def _prism_serving(prism: Path, spec: Path, version: str) -> Iterator[int]:
                 with urllib.request.urlopen(request, timeout=2):
                     break
             except OSError:
+                if process.poll() is not None:
+                    raise SystemExit(f"Prism stopped: is {spec} there?") from None
                 if time.monotonic() > deadline:
                     raise SystemExit("Prism did not answer within 300 s") from None
                 time.sleep(0.2)
@@ -261,6 +263,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--prism", type=Path, default=None, help="a folder where prism is installed")
     parser.add_argument("--versions", default="v1,v2,v3")
+    parser.add_argument("--reference", type=Path, default=REFERENCE, help="where DfE's documents are")
     parser.add_argument("--no-writes", action="store_true")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -280,7 +283,7 @@ def main() -> None:
         load = lambda port, requests: _wrk(port, requests, args.connections, args.seconds, folder)  # noqa: E731
         try:
             for version in args.versions.split(","):
-                spec = REFERENCE / f"upstream-npq-{version}-swagger.yaml"
+                spec = args.reference / f"upstream-npq-{version}-swagger.yaml"
                 with _prism_serving(prism, spec, version) as prism_port:
                     theirs = {name: load(prism_port, requests)
                               for name, requests in _prism_requests(version, world).items()}
