@@ -20,6 +20,7 @@ from mockserver.store.db import as_dicts, connect, fetch_dicts
 MAX_OFFSET = 2**62
 MARK_EVERY = 256
 _MAX_MARKED_QUERIES = 256  # per connection; all are forgotten past it (a rare, bounded rebuild)
+_STREAM_CACHE_KIB = 8192
 
 
 def sql_int(value: int) -> int:
@@ -178,6 +179,7 @@ def stream_all(
 
 def _stream(path: str, sql: str, params: Sequence[object], batch: int) -> Iterator[list[dict[str, Any]]]:
     reader = connect(path)
+    reader.execute(f"PRAGMA cache_size=-{_STREAM_CACHE_KIB}")  # one pass over the rows: memory stays flat
     try:
         reader.execute("BEGIN")
         cursor = reader.cursor()
