@@ -42,6 +42,7 @@ from mockserver.store.db import connect, create_schema  # noqa: E402
 TOKEN = "ambition-token"
 REFERENCE = REPO.parent / "shared" / "reference"
 ZERO_ID = "00000000-0000-4000-8000-000000000000"
+VERSIONS = ("v1", "v2", "v3")
 LISTS = {"applications": "npq-applications", "participants": "participants/npq",
          "declarations": "participant-declarations"}
 # wrk cycles through a list of requests, each thread from its own start, and counts answers by class.
@@ -207,10 +208,13 @@ class World:
                 "participant_id": user, "declaration_type": "started", "course_identifier": course,
                 "declaration_date": f"{start}T10:00:00Z", "delivery_partner_id": self.partner}}}))
             for user, course, start in self.startable]
+        share = slice(VERSIONS.index(version), None, len(VERSIONS))  # each version writes records of its own
         return {
-            "accept": [("POST", f"/api/{version}/npq-applications/{i}/accept", accept) for i in self.pending],
-            "declaration POST": [("POST", path, body) for path, body in declare],
-            "void": [("PUT", f"/api/{version}/participant-declarations/{i}/void", "") for i in self.voidable],
+            "accept": [("POST", f"/api/{version}/npq-applications/{i}/accept", accept)
+                       for i in self.pending[share]],
+            "declaration POST": [("POST", path, body) for path, body in declare[share]],
+            "void": [("PUT", f"/api/{version}/participant-declarations/{i}/void", "")
+                     for i in self.voidable[share]],
         }
 
 
@@ -248,11 +252,25 @@ def _csv(port: int, url: str, pid: int) -> tuple[int, float, float]:
     return max(0, lines - 1), max(0, lines - 1) / seconds, peak[0] - before
 
 
-def _set_clock(port: int, now: str | None) -> None:
-    body = json.dumps({"now": now}).encode()
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/__mock__/clock", data=body, method="PUT",
+def _testing_api(port: int, path: str, body: dict[str, object]) -> None:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/__mock__/{path}", method="PUT",
+                                     data=json.dumps(body).encode(),
                                      headers={"Content-Type": "application/json"})
-    urllib.request.urlopen(request, timeout=10).close()
+    urllib.request.urlopen(request, timeout=30).close()
+
+
+@contextmanager
+def _writable(port: int, version: str) -> Iterator[None]:
+    """A clock at which the 2025 schedules have started; for v1/v2 the delivery partner rule (D4) off, as
+    those versions never read a partner (on by default, their declarations would all be refused)."""
+    _testing_api(port, "clock", {"now": "2026-03-02T10:00:00Z"})
+    if version != "v3":
+        _testing_api(port, "settings", {"delivery_partner_rule": False})
+    try:
+        yield
+    finally:
+        _testing_api(port, "clock", {"now": None})
+        _testing_api(port, "settings", {"delivery_partner_rule": True})
 
 
 def main() -> None:
@@ -285,24 +303,26 @@ def main() -> None:
             for version in args.versions.split(","):
                 spec = args.reference / f"upstream-npq-{version}-swagger.yaml"
                 with _prism_serving(prism, spec, version) as prism_port:
+                    _wrk(prism_port, [("GET", f"/api/{version}/npq-applications", "")], args.connections, 3,
+                         folder)  # node compiles its hot paths first
                     theirs = {name: load(prism_port, requests)
                               for name, requests in _prism_requests(version, world).items()}
                 print(f"\n{version}: {'request':<44} {'mock req/s':>10} {'Prism':>8} {'ratio':>6}  answers",
                       flush=True)
                 for name, url in world.reads(version).items():
+                    _wrk(mock_port, [("GET", url, "")], args.connections, 1, folder)  # each thread's first
                     rate, answers = load(mock_port, [("GET", url, "")])
                     peer = theirs[name if "one record" in name else name.split(":")[0] + ": list"][0]
                     print(f"{version}: {name:<44} {rate:10.0f} {peer:8.0f} {rate / peer:5.2f}x  {answers}",
                           flush=True)
                 if args.no_writes:
                     continue
-                _set_clock(mock_port, "2026-03-02T10:00:00Z")
-                for name, requests in world.writes(version).items():
-                    rate, answers = load(mock_port, requests) if requests else (0.0, "no records")
-                    peer, theirs_answers = theirs[name]
-                    print(f"{version}: {name:<44} {rate:10.0f} {peer:8.0f} {rate / peer:5.2f}x  {answers} "
-                          f"(Prism {theirs_answers})", flush=True)
-                _set_clock(mock_port, None)
+                with _writable(mock_port, version):
+                    for name, requests in world.writes(version).items():
+                        rate, answers = load(mock_port, requests) if requests else (0.0, "no records")
+                        peer, theirs_answers = theirs[name]
+                        print(f"{version}: {name:<44} {rate:10.0f} {peer:8.0f} {rate / peer:5.2f}x  "
+                              f"{answers} (Prism {theirs_answers})", flush=True)
             print(flush=True)
             for url in ("/api/v1/npq-applications.csv", "/api/v1/participant-declarations.csv",
                         "/api/v2/npq-enrolments.csv"):
