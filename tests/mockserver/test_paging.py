@@ -8,7 +8,7 @@ import pytest
 
 from mockserver.store import paging
 from mockserver.store.db import connect
-from mockserver.store.paging import KeySource, PageQuery, fetch_page
+from mockserver.store.paging import KeySource, PageQuery, fetch_page, stream_all
 
 
 @pytest.fixture
@@ -86,3 +86,18 @@ def test_a_second_key_source_is_merged_in_order(world: Path) -> None:
         for page in range(1, 45 // per_page + 2):
             shown = _names(fetch_page(conn, merged, page, per_page))
             assert shown == _expected(conn, "a", page, per_page, extra=True)
+
+
+def test_stream_all_reads_every_row_in_order_in_batches(world: Path) -> None:
+    conn = connect(world)
+    batches = list(stream_all(conn, _query("b"), batch=7))
+    assert [len(b) for b in batches] == [7] * 5 + [5]
+    assert [r["name"] for b in batches for r in b] == _expected(conn, "b", 1, 100)
+
+
+def test_a_stream_reads_one_snapshot_whatever_is_written_meanwhile(world: Path) -> None:
+    conn = connect(world)
+    stream = stream_all(conn, _query("a"), batch=5)
+    first = next(stream)
+    conn.execute("DELETE FROM t WHERE owner = 'a'")
+    assert len(first) + sum(len(b) for b in stream) == 40
