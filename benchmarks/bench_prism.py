@@ -1,34 +1,70 @@
 """Side by side with Stoplight Prism on one machine, in one run: the same wrk load on both, and the ratios.
 
-Run: .venv/bin/python benchmarks/bench_prism.py [--applications 100000] [--seconds 10] [--prism DIR]
+Run: .venv/bin/python benchmarks/bench_prism.py [--db WORLD | --applications 100000] [--seconds 10]
+     [--prism DIR] [--versions v1,v2,v3]
 
 Prism is not a dependency: it is installed with npm into a temporary folder (or --prism DIR) when asked, and
-serves DfE's published v3 document statically (`prism mock -v silent`). The mock serves a world of
---applications from `--db`. wrk (apt-get install wrk) drives both: 2 threads, 16 connections. Loopback only.
-Prints req/s per request on both, the ratios (mock / Prism), the last page against the first, and RSS.
+serves DfE's published document of each version statically (`prism mock -v silent`), one version at a time.
+The mock serves a world file: --db reuses one (seed it once: `npq-mock seed --db FILE --applications N`),
+otherwise one of --applications is seeded into a temporary folder. wrk (apt-get install wrk) drives both:
+2 threads, 16 connections, loopback only. Per version it prints req/s for one record, the first, a deep
+(middle) and the last page of 100 of applications, participants and declarations, and writes (accept, a
+declaration POST, void: each cycles through many records, and the mix of answers is shown), with the ratio
+to Prism's static answer to the same request; then CSV exports (rows/s, memory growth of the server while
+it sends one) and RSS. Writes change the world file given with --db (a few thousand records).
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from benchmarks.bench_mock import seed_seconds, start_server, wrk_load  # noqa: E402
-from mockserver.store.db import connect  # noqa: E402
+from benchmarks.bench_mock import seed_seconds  # noqa: E402
+from mockserver.store.db import connect, create_schema  # noqa: E402
 
 TOKEN = "ambition-token"
-DFE_V3 = REPO.parent / "shared" / "reference" / "upstream-npq-v3-swagger.yaml"
+REFERENCE = REPO.parent / "shared" / "reference"
+ZERO_ID = "00000000-0000-4000-8000-000000000000"
+VERSIONS = ("v1", "v2", "v3")
+LISTS = {"applications": "npq-applications", "participants": "participants/npq",
+         "declarations": "participant-declarations"}
+# wrk cycles through a list of requests, each thread from its own start, and counts answers by class.
+LUA = """
+local requests = dofile("%s")
+local counts = {}
+local threads = {}
+function setup(thread) thread:set("id", #threads) table.insert(threads, thread) end
+function init(args) counter = id * 7919 ok = 0 bad = 0 end
+function request()
+  counter = counter + 1
+  local r = requests[(counter %% #requests) + 1]
+  local headers = {["Authorization"] = "Bearer %s", ["Content-Type"] = "application/json"}
+  return wrk.format(r[1], r[2], headers, r[3])
+end
+function response(status) if status < 300 then ok = ok + 1 else bad = bad + 1 end end
+function done()
+  local good, other = 0, 0
+  for _, t in ipairs(threads) do good = good + t:get("ok") other = other + t:get("bad") end
+  io.write(string.format("ANSWERS 2xx=%%d other=%%d\\n", good, other))
+end
+"""
 
 
 def _free_port() -> int:
@@ -47,21 +83,44 @@ def _prism(folder: Path | None) -> Path:
     return target / "node_modules" / ".bin" / "prism"
 
 
-def _serve_prism(prism: Path, spec: Path) -> tuple[subprocess.Popen, int]:
+@contextmanager
+def _prism_serving(prism: Path, spec: Path, version: str) -> Iterator[int]:
     port = _free_port()
     process = subprocess.Popen([str(prism), "mock", "-p", str(port), "-v", "silent", str(spec)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    try:
+        deadline = time.monotonic() + 300  # node starts slowly on a busy machine
+        while True:
+            try:
+                request = urllib.request.Request(f"http://127.0.0.1:{port}/api/{version}/npq-applications",
+                                                 headers={"Authorization": f"Bearer {TOKEN}"})
+                with urllib.request.urlopen(request, timeout=2):
+                    break
+            except OSError:
+                if process.poll() is not None:
+                    raise SystemExit(f"Prism stopped: is {spec} there?") from None
+                if time.monotonic() > deadline:
+                    raise SystemExit("Prism did not answer within 300 s") from None
+                time.sleep(0.2)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _start_mock(world: Path) -> tuple[subprocess.Popen, int, float]:
+    """npq-mock serve --db world on a free port; (process, port, seconds until its first answer)."""
+    port, started = _free_port(), time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "mockserver.cli", "serve", "--db", str(world), "--port",
+                                str(port)], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while time.perf_counter() - started < 300:
         try:
-            request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v3/npq-applications",
-                                             headers={"Authorization": f"Bearer {TOKEN}"})
-            with urllib.request.urlopen(request, timeout=2):
-                return process, port
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return process, port, time.perf_counter() - started
         except OSError:
-            time.sleep(0.2)
+            time.sleep(0.05)
     process.terminate()
-    raise SystemExit("Prism did not answer within 60 s")
+    raise SystemExit("the mock did not answer within 300 s")
 
 
 def _rss_mib(pid: int) -> float:
@@ -79,61 +138,202 @@ def _rss_mib(pid: int) -> float:
     return total / 1024
 
 
-def _mock_urls(world: Path) -> dict[str, str]:
-    conn = connect(world)
-    provider = conn.execute("SELECT id FROM lead_providers WHERE token = ?", (TOKEN,)).fetchone()[0]
-    count, app_id = conn.execute(
-        "SELECT COUNT(*), MAX(id) FROM applications WHERE lead_provider_id = ?", (provider,)).fetchone()
-    conn.close()
-    last = max(1, count // 100)
-    return {
-        "one application": f"/api/v3/npq-applications/{app_id}",
-        "a page of 100 (first)": "/api/v3/npq-applications?page[per_page]=100&page[page]=1",
-        f"a page of 100 (last, {last})": f"/api/v3/npq-applications?page[per_page]=100&page[page]={last}",
-        "a page of 100 declarations": "/api/v3/participant-declarations?page[per_page]=100",
-    }
+def _wrk(port: int, requests: list[tuple[str, str, str]], connections: int, seconds: float,
+         folder: Path) -> tuple[float, str]:
+    """req/s of wrk cycling through (method, path, body) requests, and the mix of answers."""
+    table = folder / f"requests-{port}.lua"
+    rows = ("{" + ",".join(json.dumps(part) for part in r) + "}" for r in requests)
+    table.write_text("return {" + ",".join(rows) + "}")
+    script = folder / f"script-{port}.lua"
+    script.write_text(LUA % (table, TOKEN))
+    result = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{int(seconds)}s", "-s", str(script),
+                             f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True)
+    rate = float(next(x for x in result.stdout.splitlines() if x.startswith("Requests/sec")).split()[1])
+    answers = next((x for x in result.stdout.splitlines() if x.startswith("ANSWERS")), "ANSWERS ?")
+    return rate, answers.removeprefix("ANSWERS ")
 
 
-PRISM_URLS = {
-    "one application": "/api/v3/npq-applications/00000000-0000-4000-8000-000000000000",
-    "a list (its example)": "/api/v3/npq-applications",
-}
+class World:
+    """What the benchmark reads from the world file: ids, counts and records to write to."""
+
+    def __init__(self, path: Path) -> None:
+        conn = connect(path)
+        create_schema(conn)  # a file from an older version is migrated here, not while being timed
+        self.provider = conn.execute("SELECT id FROM lead_providers WHERE token = ?", (TOKEN,)).fetchone()[0]
+        one = "SELECT COUNT(*), MAX({c}) FROM {t} WHERE lead_provider_id = ?"
+        self.count, self.ids = {}, {}
+        for name, table, column in (("applications", "applications", "id"),
+                                    ("participants", "provider_participants", "user_id"),
+                                    ("declarations", "declarations", "id")):
+            self.count[name], self.ids[name] = conn.execute(one.format(c=column, t=table),
+                                                            (self.provider,)).fetchone()
+        with suppress(sqlite3.OperationalError):  # v3 also lists these; a checkout from before has none
+            self.count["declarations"] += conn.execute(
+                "SELECT COUNT(*) FROM foreign_declarations WHERE owner_id = ?", (self.provider,)
+            ).fetchone()[0]
+        self.pending = [r[0] for r in conn.execute(
+            "SELECT id FROM applications WHERE lead_provider_id = ? AND status = 'pending' LIMIT 20000",
+            (self.provider,))]
+        # People whose 2025 schedule has started by the frozen clock below: a started declaration each.
+        self.startable = conn.execute(
+            "SELECT a.user_id, a.course_identifier, s.applies_from FROM applications a "
+            "JOIN schedules s ON s.id = a.schedule_id WHERE a.lead_provider_id = ? AND a.status = 'accepted' "
+            "AND a.training_status = 'active' AND a.cohort = 2025 AND s.applies_from <= '2026-03-01' "
+            "AND NOT EXISTS (SELECT 1 FROM declarations d WHERE d.application_id = a.id) LIMIT 20000",
+            (self.provider,)).fetchall()
+        partner = conn.execute("SELECT delivery_partner_id FROM delivery_partnerships "
+                               "WHERE lead_provider_id = ? AND cohort = 2025 LIMIT 1",
+                               (self.provider,)).fetchone()
+        self.partner = partner[0] if partner else None
+        self.voidable = [r[0] for r in conn.execute(
+            "SELECT id FROM declarations WHERE lead_provider_id = ? AND state IN ('submitted', 'eligible') "
+            "AND cohort >= 2024 LIMIT 20000", (self.provider,))]
+        conn.close()
+
+    def reads(self, version: str) -> dict[str, str]:
+        urls = {}
+        for name, path in LISTS.items():
+            pages = max(1, self.count[name] // 100)
+            urls[f"{name}: one record"] = f"/api/{version}/{path}/{self.ids[name]}"
+            for label, page in (("first", 1), ("deep", max(1, pages // 2)), ("last", pages)):
+                urls[f"{name}: page of 100, {label} ({page})"] = (
+                    f"/api/{version}/{path}?page[per_page]=100&page[page]={page}")
+        return urls
+
+    def writes(self, version: str) -> dict[str, list[tuple[str, str, str]]]:
+        accept = json.dumps({"data": {"type": "npq-application-accept",
+                                      "attributes": {"funded_place": True}}})
+        declare = [(f"/api/{version}/participant-declarations", json.dumps({"data": {
+            "type": "participant-declaration", "attributes": {
+                "participant_id": user, "declaration_type": "started", "course_identifier": course,
+                "declaration_date": f"{start}T10:00:00Z", "delivery_partner_id": self.partner}}}))
+            for user, course, start in self.startable]
+        share = slice(VERSIONS.index(version), None, len(VERSIONS))  # each version writes records of its own
+        return {
+            "accept": [("POST", f"/api/{version}/npq-applications/{i}/accept", accept)
+                       for i in self.pending[share]],
+            "declaration POST": [("POST", path, body) for path, body in declare[share]],
+            "void": [("PUT", f"/api/{version}/participant-declarations/{i}/void", "")
+                     for i in self.voidable[share]],
+        }
+
+
+def _prism_requests(version: str, world: World) -> dict[str, list[tuple[str, str, str]]]:
+    """The same requests as Prism sees them: its static example for any id."""
+    reads: dict[str, list[tuple[str, str, str]]] = {}
+    for name, path in LISTS.items():
+        reads[f"{name}: one record"] = [("GET", f"/api/{version}/{path}/{ZERO_ID}", "")]
+        reads[f"{name}: list"] = [("GET", f"/api/{version}/{path}", "")]
+    writes = {name: [(m, p.replace(p.split("/")[4], ZERO_ID) if p.count("/") > 4 else p, b)
+                     for m, p, b in requests[:50]] for name, requests in world.writes(version).items()}
+    return {**reads, **writes}
+
+
+def _csv(port: int, url: str, pid: int) -> tuple[int, float, float]:
+    """Rows, rows/s and the server's RSS growth (peak while sending, MiB) for one CSV download."""
+    before, peak, running = _rss_mib(pid), [0.0], [True]
+
+    def sample() -> None:
+        while running[0]:
+            peak[0] = max(peak[0], _rss_mib(pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    connection.request("GET", url, headers={"Authorization": f"Bearer {TOKEN}"})
+    response, lines = connection.getresponse(), 0
+    while chunk := response.read(1 << 16):
+        lines += chunk.count(b"\n")
+    seconds = time.perf_counter() - started
+    running[0] = False
+    sampler.join()
+    return max(0, lines - 1), max(0, lines - 1) / seconds, peak[0] - before
+
+
+def _testing_api(port: int, path: str, body: dict[str, object]) -> None:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/__mock__/{path}", method="PUT",
+                                     data=json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(request, timeout=30).close()
+
+
+@contextmanager
+def _writable(port: int, version: str) -> Iterator[None]:
+    """A clock at which the 2025 schedules have started; for v1/v2 the delivery partner rule (D4) off, as
+    those versions never read a partner (on by default, their declarations would all be refused)."""
+    _testing_api(port, "clock", {"now": "2026-03-02T10:00:00Z"})
+    if version != "v3":
+        _testing_api(port, "settings", {"delivery_partner_rule": False})
+    try:
+        yield
+    finally:
+        _testing_api(port, "clock", {"now": None})
+        _testing_api(port, "settings", {"delivery_partner_rule": True})
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--applications", type=int, default=100_000)
+    parser.add_argument("--db", type=Path, default=None, help="a world file to serve (reused, not seeded)")
+    parser.add_argument("--applications", type=int, default=100_000, help="without --db: seed this many")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--prism", type=Path, default=None, help="a folder where prism is installed")
-    parser.add_argument("--spec", type=Path, default=DFE_V3, help="the document Prism serves")
+    parser.add_argument("--versions", default="v1,v2,v3")
+    parser.add_argument("--reference", type=Path, default=REFERENCE, help="where DfE's documents are")
+    parser.add_argument("--no-writes", action="store_true")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
-    with tempfile.TemporaryDirectory(prefix="npq-vs-prism-") as folder:
-        world, seeded = seed_seconds(Path(folder), args.applications)
-        print(f"seeded {args.applications:,} applications in {seeded:.1f} s", flush=True)
-        prism_process, prism_port = _serve_prism(_prism(args.prism), args.spec)
-        mock_process, mock_port, startup = start_server(world)
-        print(f"mock: first answer {startup:.2f} s after start", flush=True)
+    with tempfile.TemporaryDirectory(prefix="npq-vs-prism-") as folder_name:
+        folder = Path(folder_name)
+        if args.db is None:
+            path, seeded = seed_seconds(folder, args.applications)
+            print(f"seeded {args.applications:,} applications in {seeded:.1f} s", flush=True)
+        else:
+            path = args.db
+        world, prism = World(path), _prism(args.prism)
+        print(f"world {path}: {world.count}", flush=True)
+        mock_process, mock_port, startup = _start_mock(path)
+        print(f"mock: first answer {startup:.2f} s after start; RSS {_rss_mib(mock_process.pid):.0f} MiB",
+              flush=True)
+        load = lambda port, requests: _wrk(port, requests, args.connections, args.seconds, folder)  # noqa: E731
         try:
-            prism = {name: wrk_load(prism_port, url, args.connections, args.seconds)
-                     for name, url in PRISM_URLS.items()}
-            mock = {name: wrk_load(mock_port, url, args.connections, args.seconds)
-                    for name, url in _mock_urls(world).items()}
-            for name, rate in prism.items():
-                print(f"prism  {name:<32} {rate:8.0f} req/s", flush=True)
-            for name, rate in mock.items():
-                peer = prism["one application" if name == "one application" else "a list (its example)"]
-                print(f"mock   {name:<32} {rate:8.0f} req/s   {rate / peer:5.2f}x Prism", flush=True)
-            first, last = (v for k, v in mock.items() if k.startswith("a page of 100 ("))
-            print(f"mock   last page / first page: {first / last:.2f}x slower", flush=True)
-            print(f"RSS after the load: Prism {_rss_mib(prism_process.pid):.0f} MiB, "
-                  f"mock {_rss_mib(mock_process.pid):.0f} MiB (all processes)", flush=True)
+            for version in args.versions.split(","):
+                spec = args.reference / f"upstream-npq-{version}-swagger.yaml"
+                with _prism_serving(prism, spec, version) as prism_port:
+                    _wrk(prism_port, [("GET", f"/api/{version}/npq-applications", "")], args.connections, 3,
+                         folder)  # node compiles its hot paths first
+                    theirs = {name: load(prism_port, requests)
+                              for name, requests in _prism_requests(version, world).items()}
+                print(f"\n{version}: {'request':<44} {'mock req/s':>10} {'Prism':>8} {'ratio':>6}  answers",
+                      flush=True)
+                for name, url in world.reads(version).items():
+                    _wrk(mock_port, [("GET", url, "")], args.connections, 1, folder)  # each thread's first
+                    rate, answers = load(mock_port, [("GET", url, "")])
+                    peer = theirs[name if "one record" in name else name.split(":")[0] + ": list"][0]
+                    print(f"{version}: {name:<44} {rate:10.0f} {peer:8.0f} {rate / peer:5.2f}x  {answers}",
+                          flush=True)
+                if args.no_writes:
+                    continue
+                with _writable(mock_port, version):
+                    for name, requests in world.writes(version).items():
+                        rate, answers = load(mock_port, requests) if requests else (0.0, "no records")
+                        peer, theirs_answers = theirs[name]
+                        print(f"{version}: {name:<44} {rate:10.0f} {peer:8.0f} {rate / peer:5.2f}x  "
+                              f"{answers} (Prism {theirs_answers})", flush=True)
+            print(flush=True)
+            for url in ("/api/v1/npq-applications.csv", "/api/v1/participant-declarations.csv",
+                        "/api/v2/npq-enrolments.csv"):
+                rows, per_second, growth = _csv(mock_port, url, mock_process.pid)
+                print(f"CSV {url:<40} {rows:9,} rows {per_second:9,.0f} rows/s  RSS growth {growth:5.1f} MiB",
+                      flush=True)
+            print(f"RSS after the load: mock {_rss_mib(mock_process.pid):.0f} MiB (all processes)",
+                  flush=True)
         finally:
-            for process in (prism_process, mock_process):
-                process.terminate()
-                process.wait(timeout=30)
+            mock_process.terminate()
+            mock_process.wait(timeout=30)
 
 
 if __name__ == "__main__":

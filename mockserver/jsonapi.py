@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -109,26 +109,34 @@ def envelope(data: Any) -> bytes:
     return orjson.dumps({"data": data})
 
 
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value
+def _cells(values: Sequence[Any]) -> list[Any]:
+    """A record's CSV cells: true/false for booleans; None is written empty by the csv module itself."""
+    return [("true" if v else "false") if v is True or v is False else v for v in values]
 
 
-def render_csv(
-    header: Sequence[str], rows: Iterable[Sequence[Any]], *, header_when_empty: bool = True
-) -> bytes:
-    """CSV with true/false booleans and empty nulls; no rows and not header_when_empty: empty body."""
-    rows = list(rows)
-    if not rows and not header_when_empty:
-        return b""
+def stream_csv(
+    header: Sequence[str],
+    batches: Iterable[Sequence[Any]],
+    row: Callable[[Any], Sequence[Any]],
+    *,
+    header_when_empty: bool = True,
+) -> Iterator[bytes]:
+    """CSV, one chunk per batch of records (`row` gives a record's cells), with true/false booleans and
+    empty nulls; no records and not header_when_empty: an empty body."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows([_cell(v) for v in row] for row in rows)
-    return buffer.getvalue().encode("utf-8")
+    started = False
+    for batch in batches:
+        if not started:
+            writer.writerow(header)
+            started = True
+        writer.writerows(_cells(row(record)) for record in batch)
+        yield buffer.getvalue().encode("utf-8")
+        buffer.seek(0)
+        buffer.truncate()
+    if not started and header_when_empty:
+        writer.writerow(header)
+        yield buffer.getvalue().encode("utf-8")
 
 
 def data_attributes(body: object, *, optional: bool) -> Mapping[str, Any] | None:

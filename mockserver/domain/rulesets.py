@@ -39,6 +39,7 @@ class RuleSet:
     autumn_2025_schedule: bool = False  # VD20, V-03
     sort: bool = False  # V-33
     enrolment_details: bool = False  # v2/v3 show schedule and training status (V-13, V-14)
+    declaration_billing: bool = False  # V-18: v3 declarations show partners, statements, uplift, provider
     v3_filters: bool = False  # V-34..V-36: applications participant_id, participants training_status and
     # from_participant_id (both v3 epochs; v1/v2 ignore these keys)
 
@@ -83,6 +84,7 @@ V3_HEAD = RuleSet(
     autumn_2025_schedule=True,
     sort=True,
     enrolment_details=True,
+    declaration_billing=True,
     v3_filters=True,
 )
 # v3 while v1/v2 were live (the v3_epoch setting "2025-08"): the baseline rules with v3's own inputs.
@@ -95,6 +97,7 @@ V3_AUG_2025 = RuleSet(
     retired_id_gone=True,
     sort=True,
     enrolment_details=True,
+    declaration_billing=True,
     v3_filters=True,
 )
 

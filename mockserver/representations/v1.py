@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any
 
 from mockserver.domain.funding import shown_funding
@@ -79,12 +80,14 @@ APPLICATION_CSV_COLUMNS = (
 # fmt: on
 
 
-def application_csv_row(row: Row) -> list[Any]:
+_APPLICATION_CELLS = itemgetter(*APPLICATION_CSV_COLUMNS)
+
+
+def application_csv_row(row: Row) -> tuple[Any, ...]:
     """One CSV row (R-30): the stored eligible_for_funding, updated_at as max(application, user)."""
-    values = dict(
-        application_attributes(row), id=row["id"], eligible_for_funding=bool(row["eligible_for_funding"])
-    )
-    return [values[column] for column in APPLICATION_CSV_COLUMNS]
+    values = application_attributes(row)
+    values["id"], values["eligible_for_funding"] = row["id"], bool(row["eligible_for_funding"])
+    return _APPLICATION_CELLS(values)
 
 
 def serialize_participant(participant: ParticipantRecord) -> dict[str, Any]:
@@ -150,10 +153,14 @@ DECLARATION_CSV_COLUMNS = (
 )
 
 
-def declaration_csv_row(row: Row) -> list[Any]:
+_DECLARATION_CELLS = itemgetter(*DECLARATION_CSV_COLUMNS)
+
+
+def declaration_csv_row(row: Row) -> tuple[Any, ...]:
     """One declarations CSV row (R-31)."""
-    values = dict(declaration_attributes(row), id=row["id"])
-    return [values[column] for column in DECLARATION_CSV_COLUMNS]
+    values = declaration_attributes(row)
+    values["id"] = row["id"]
+    return _DECLARATION_CELLS(values)
 
 
 def serialize_outcome(row: Row) -> dict[str, Any]:

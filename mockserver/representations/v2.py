@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any
 
 from mockserver.domain.models import ParticipantRecord
@@ -66,16 +67,22 @@ ENROLMENT_CSV_COLUMNS = (
 # fmt: on
 
 
-def declaration_csv_row(row: Row) -> list[Any]:
+_DECLARATION_CELLS = itemgetter(*DECLARATION_CSV_COLUMNS)
+_ENROLMENT_CELLS = itemgetter(*ENROLMENT_CSV_COLUMNS)
+
+
+def declaration_csv_row(row: Row) -> tuple[Any, ...]:
     """V-24: id then the v2 attributes."""
-    values = dict(v2_declaration_attributes(row), id=row["id"])
-    return [values[column] for column in DECLARATION_CSV_COLUMNS]
+    values = v2_declaration_attributes(row)
+    values["id"] = row["id"]
+    return _DECLARATION_CELLS(values)
 
 
-def enrolment_csv_row(application: Row) -> list[Any]:
+def enrolment_csv_row(application: Row) -> tuple[Any, ...]:
     """V-25: one accepted application of the provider."""
-    values = dict(enrolment(application), participant_id=application["user_id"])
-    return [values[column] for column in ENROLMENT_CSV_COLUMNS]
+    values = enrolment(application)
+    values["participant_id"] = application["user_id"]
+    return _ENROLMENT_CELLS(values)
 
 
 class V2(V1):

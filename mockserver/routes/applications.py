@@ -10,7 +10,7 @@ from mockserver.jsonapi import (
     data_attributes,
     page_params,
     participant_filter,
-    render_csv,
+    stream_csv,
     time_filter,
 )
 from mockserver.routes.common import (
@@ -53,16 +53,16 @@ def index_csv() -> Response:
     """R-30: every matching application as CSV, header always present."""
     args = request.args
     cohorts, updated_since = cohort_filter(args), time_filter(args, "updated_since")
-    rows = service.all_applications(context(), cohorts=cohorts, updated_since=updated_since)
+    batches = service.all_applications(context(), cohorts=cohorts, updated_since=updated_since)
     shown = views()
-    return csv_ok(render_csv(shown.application_csv_columns, [shown.application_csv_row(r) for r in rows]))
+    return csv_ok(stream_csv(shown.application_csv_columns, batches, shown.application_csv_row))
 
 
 def enrolments_csv() -> Response:
     """V-25: the provider's accepted applications as CSV, header always present (v2 only)."""
-    rows = service.enrolments(context(), updated_since=time_filter(request.args, "updated_since"))
+    batches = service.enrolments(context(), updated_since=time_filter(request.args, "updated_since"))
     shown = views()
-    return csv_ok(render_csv(shown.enrolment_csv_columns, [shown.enrolment_csv_row(r) for r in rows]))
+    return csv_ok(stream_csv(shown.enrolment_csv_columns, batches, shown.enrolment_csv_row))
 
 
 def enrolments_json() -> Response:

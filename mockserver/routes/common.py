@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from typing import Any
 
@@ -120,9 +120,9 @@ def ok(data: Any) -> Response:
     return Response(envelope(data), 200, content_type=JSON_TYPE)
 
 
-def csv_ok(payload: bytes) -> Response:
-    """200 with a CSV body."""
-    return Response(payload, 200, content_type=CSV_TYPE)
+def csv_ok(chunks: Iterator[bytes]) -> Response:
+    """200 with a CSV body, sent as it is made."""
+    return Response(chunks, 200, content_type=CSV_TYPE)
 
 
 def both(rule: str) -> Sequence[str]:

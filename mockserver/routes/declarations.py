@@ -9,7 +9,7 @@ from mockserver.jsonapi import (
     data_attributes,
     page_params,
     participant_filter,
-    render_csv,
+    stream_csv,
     time_filter,
 )
 from mockserver.routes.common import body, context, csv_ok, new_blueprint, ok, record_id, route, views
@@ -40,10 +40,10 @@ def index_csv() -> Response:
     """R-31, V-24: every matching declaration as CSV; no rows gives an empty body."""
     args = request.args
     updated_since, participants = time_filter(args, "updated_since"), participant_filter(args)
-    rows = service.declarations_csv(context(), updated_since=updated_since, participant_ids=participants)
+    batches = service.declarations_csv(context(), updated_since=updated_since, participant_ids=participants)
     shown = views()
-    cells = [shown.declaration_csv_row(r) for r in rows]
-    return csv_ok(render_csv(shown.declaration_csv_columns, cells, header_when_empty=False))
+    columns, row = shown.declaration_csv_columns, shown.declaration_csv_row
+    return csv_ok(stream_csv(columns, batches, row, header_when_empty=False))
 
 
 def create() -> Response:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -16,7 +16,7 @@ from mockserver.services.context import Context
 from mockserver.store import applications as store
 from mockserver.store import records
 from mockserver.store.db import read_transaction, write_transaction
-from mockserver.store.paging import fetch_all, fetch_page
+from mockserver.store.paging import fetch_page, stream_all
 
 Row = dict[str, Any]
 
@@ -43,18 +43,17 @@ def list_applications(
         return fetch_page(ctx.conn, query, page, per_page)
 
 
-def all_applications(ctx: Context, *, cohorts: Sequence[int] | None, updated_since: str | None) -> list[Row]:
-    """R-30: every matching application (the CSV)."""
-    query = store.list_query(ctx.catalog.pairs, ctx.provider_id, cohorts, updated_since)
-    with read_transaction(ctx.conn):
-        return fetch_all(ctx.conn, query)
+def all_applications(
+    ctx: Context, *, cohorts: Sequence[int] | None, updated_since: str | None
+) -> Iterator[list[Row]]:
+    """R-30: every matching application (the CSV), in batches as they are read."""
+    return stream_all(ctx.conn, store.list_query(ctx.catalog.pairs, ctx.provider_id, cohorts, updated_since))
 
 
-def enrolments(ctx: Context, *, updated_since: str | None) -> list[Row]:
-    """V-25: every accepted application of the provider (v2's enrolments CSV)."""
+def enrolments(ctx: Context, *, updated_since: str | None) -> Iterator[list[Row]]:
+    """V-25: every accepted application of the provider (v2's enrolments CSV), in batches."""
     query = store.list_query(ctx.catalog.pairs, ctx.provider_id, None, updated_since, accepted_only=True)
-    with read_transaction(ctx.conn):
-        return fetch_all(ctx.conn, query)
+    return stream_all(ctx.conn, query)
 
 
 def _load(ctx: Context, app_id: str) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from mockserver.domain import declarations as rules
@@ -21,7 +21,7 @@ from mockserver.store import delivery_partners as partner_store
 from mockserver.store import participants as participant_store
 from mockserver.store import records
 from mockserver.store.db import read_transaction, write_transaction
-from mockserver.store.paging import fetch_all, fetch_page
+from mockserver.store.paging import fetch_page, stream_all
 
 
 def list_declarations(
@@ -40,6 +40,7 @@ def list_declarations(
         participant_ids,
         cohorts=cohorts,
         owner_scope=ctx.rules.declaration_owner_scope,
+        billing=ctx.rules.declaration_billing,
     )
     with read_transaction(ctx.conn):
         return fetch_page(ctx.conn, query, page, per_page)
@@ -47,11 +48,12 @@ def list_declarations(
 
 def declarations_csv(
     ctx: Context, *, updated_since: str | None, participant_ids: Sequence[str] | None
-) -> list[Any]:
-    """R-31: every matching declaration (the CSV)."""
-    query = store.list_query(ctx.provider_id, updated_since, participant_ids)
-    with read_transaction(ctx.conn):
-        return fetch_all(ctx.conn, query)
+) -> Iterator[list[dict[str, Any]]]:
+    """R-31: every matching declaration (the CSV), in batches as they are read."""
+    query = store.list_query(
+        ctx.provider_id, updated_since, participant_ids, billing=ctx.rules.declaration_billing
+    )
+    return stream_all(ctx.conn, query)
 
 
 def _load(ctx: Context, declaration_id: str) -> sqlite3.Row:

@@ -48,7 +48,7 @@ def wipe_world(conn: sqlite3.Connection) -> None:
     """Delete every person, record and setting (clock, switches, id sequence) with the indexes and
     triggers, in the caller's transaction; index_world makes them again once the new rows are in."""
     drop_indexes(conn)
-    for table in (*WORLD_TABLES, "provider_participants", "settings"):
+    for table in (*WORLD_TABLES, "provider_participants", "foreign_declarations", "settings"):
         conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
 
 

@@ -20,10 +20,20 @@ _SCHEMA = resources.files("mockserver.store").joinpath("schema.sql")
 CACHE_KIB = 8 * 1024
 
 
+class WorldConnection(sqlite3.Connection):
+    """A connection that also carries what its reads remember while the file is unchanged (paging marks)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.page_marks: dict[object, Any] = {}
+
+
 def connect(path: str | Path) -> sqlite3.Connection:
     """Open the world's database file for one thread: WAL so several worker processes share it."""
     # isolation_level=None: autocommit; every state change opens its own explicit transaction.
-    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
+    conn = sqlite3.connect(
+        str(path), isolation_level=None, check_same_thread=False, timeout=30, factory=WorldConnection
+    )
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
@@ -43,8 +53,12 @@ def fetch_dicts(conn: sqlite3.Connection, sql: str, params: Sequence[object] = (
     cursor = conn.cursor()
     cursor.row_factory = None  # plain tuples; the dicts are built below with the names looked up once
     cursor.execute(sql, params)
-    names = [column[0] for column in cursor.description]
-    rows = cursor.fetchall()
+    return as_dicts(cursor.description, cursor.fetchall())
+
+
+def as_dicts(description: Sequence[Sequence[Any]], rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+    """Tuples of a cursor as dicts (see fetch_dicts)."""
+    names = [column[0] for column in description]
     if len(set(names)) == len(names):
         return [dict(zip(names, row, strict=False)) for row in rows]  # same length by construction
     first = [i for i, name in enumerate(names) if names.index(name) == i]
@@ -66,8 +80,12 @@ _PARTICIPANT_TRIGGERS = ("on_insert", "on_update", "on_unaccept", "on_delete", "
 def create_schema(conn: sqlite3.Connection) -> None:
     """Create every table and index that does not exist yet (migrating an older world file first)."""
     _migrate(conn)
+    older_file = not _columns(conn, "foreign_declarations")
     conn.executescript(_SCHEMA.read_text(encoding="utf-8"))
     _fill_participants(conn)
+    if older_file:  # made before the table: its transferred applications' declarations, once
+        with write_transaction(conn):
+            _fill_foreign_declarations(conn)
 
 
 def _fill_participants(conn: sqlite3.Connection) -> None:
@@ -80,6 +98,18 @@ def _fill_participants(conn: sqlite3.Connection) -> None:
         "INSERT OR IGNORE INTO provider_participants (lead_provider_id, user_id, user_created_at, user_seq) "
         "SELECT a.lead_provider_id, a.user_id, u.created_at, u.rowid FROM applications a "
         "JOIN users u ON u.id = a.user_id WHERE a.status = 'accepted'"
+    )
+
+
+def _fill_foreign_declarations(conn: sqlite3.Connection) -> None:
+    """Fill foreign_declarations (declarations of applications since transferred to another provider, which
+    the schema's triggers keep current from then on): for a file from before the table, or one built in
+    bulk, whose rows went in before the triggers existed. (Not on every open: it reads every declaration.)"""
+    conn.execute(
+        "INSERT OR IGNORE INTO foreign_declarations (owner_id, created_at, declaration_rowid) "
+        "SELECT a.lead_provider_id, d.created_at, d.rowid FROM declarations d "
+        "JOIN applications a ON a.id = d.application_id "
+        "WHERE d.lead_provider_id <> a.lead_provider_id"
     )
 
 
@@ -108,6 +138,7 @@ def create_indexes(conn: sqlite3.Connection) -> None:
         if not _is_table(statement):
             conn.execute(statement)
     _fill_participants(conn)
+    _fill_foreign_declarations(conn)
 
 
 def drop_indexes(conn: sqlite3.Connection) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from mockserver.domain.timeparse import stamp
-from mockserver.store.paging import PageQuery, sql_int
+from mockserver.store.paging import KeySource, PageQuery, sql_int
 
 BILLABLE = "('submitted', 'eligible', 'payable', 'paid')"
 LATEST_OUTCOME = (
@@ -21,24 +21,28 @@ _ITEM_STATEMENT = (
 )
 BILLING_STATEMENT = _ITEM_STATEMENT.format(states="('eligible', 'payable', 'paid')")
 CLAWBACK_STATEMENT = _ITEM_STATEMENT.format(states="('awaiting_clawback', 'clawed_back')")
-SELECT = (
+_OWN = (
     "SELECT d.*, d.rowid AS seq, a.course_identifier AS course_identifier, "
-    f"{LATEST_OUTCOME} AS latest_outcome_state, "
-    "a.targeted_delivery_funding_eligibility, lp.name AS lead_provider_name, "
+    f"{LATEST_OUTCOME} AS latest_outcome_state"
+)
+_JOINED = "FROM declarations d JOIN applications a ON a.id = d.application_id"
+# What v1/v2 show (R-107): the declaration, its course and latest outcome.
+SELECT_OWN = f"{_OWN} {_JOINED}"
+# v3 also shows delivery partners, statements, uplift and the provider's name (V-18).
+SELECT = (
+    f"{_OWN}, a.targeted_delivery_funding_eligibility, lp.name AS lead_provider_name, "
     "dp.name AS delivery_partner_name, sdp.name AS secondary_delivery_partner_name, "
-    f"{BILLING_STATEMENT} AS statement_id, {CLAWBACK_STATEMENT} AS clawback_statement_id "
-    "FROM declarations d JOIN applications a ON a.id = d.application_id "
+    f"{BILLING_STATEMENT} AS statement_id, {CLAWBACK_STATEMENT} AS clawback_statement_id {_JOINED} "
     "LEFT JOIN lead_providers lp ON lp.id = d.lead_provider_id "
     "LEFT JOIN delivery_partners dp ON dp.id = d.delivery_partner_id "
     "LEFT JOIN delivery_partners sdp ON sdp.id = d.secondary_delivery_partner_id"
 )
 
 
-# VD8/V-51 as two indexed lookups (an OR across the two tables would scan every declaration in order).
+# VD8/V-51: the creator, or the provider that owns the application now (foreign_declarations, schema.sql).
 _OWNER_SCOPE = (
-    "d.rowid IN (SELECT rowid FROM declarations WHERE lead_provider_id = ? UNION ALL "
-    "SELECT o.rowid FROM applications oa JOIN declarations o ON o.application_id = oa.id "
-    "WHERE oa.lead_provider_id = ? AND o.lead_provider_id <> oa.lead_provider_id)"
+    "(d.lead_provider_id = ? OR EXISTS (SELECT 1 FROM foreign_declarations f WHERE f.owner_id = ? "
+    "AND f.created_at = d.created_at AND f.declaration_rowid = d.rowid))"
 )
 
 
@@ -73,19 +77,39 @@ def list_query(
     *,
     cohorts: Sequence[int] | None = None,
     owner_scope: bool = False,
+    billing: bool = True,
 ) -> PageQuery:
-    """The provider's declarations, by R-38 'updated since', participant ids (R-39) and cohorts (V-38)."""
-    where, params = _scope(owner_scope), _scope_params(provider_id, owner_scope)
+    """The provider's declarations, by R-38 'updated since', participant ids (R-39) and cohorts (V-38).
+
+    With owner_scope (VD8/V-51) the declarations of applications transferred to the provider are merged in
+    (a second key source); `where` names the creator's scope only (the CSV, v1/v2, has no owner scope).
+    Without billing only what v1/v2 show is computed (no statement, partner or provider lookups)."""
+    conditions, params = "", []
     if updated_since is not None:
-        where += " AND d.updated_at >= ?"
+        conditions += " AND d.updated_at >= ?"
         params.append(updated_since)
     if participant_ids is not None:
-        where += f" AND d.user_id IN ({', '.join('?' * len(participant_ids))})"
+        conditions += f" AND d.user_id IN ({', '.join('?' * len(participant_ids))})"
         params.extend(participant_ids)
     if cohorts is not None:
-        where += f" AND d.cohort IN ({', '.join('?' * len(cohorts))})"
+        conditions += f" AND d.cohort IN ({', '.join('?' * len(cohorts))})"
         params.extend(sql_int(c) for c in cohorts)
-    return PageQuery(SELECT, "declarations d", where, "d.created_at, d.rowid", params)
+    owned = KeySource(
+        "foreign_declarations f JOIN declarations d ON d.rowid = f.declaration_rowid",
+        "f.owner_id = ?" + conditions,
+        "f.created_at, f.declaration_rowid",
+        [provider_id, *params],
+    )
+    select = SELECT if billing else SELECT_OWN
+    return PageQuery(
+        select,
+        "declarations d",
+        "d.lead_provider_id = ?" + conditions,
+        "d.created_at, d.rowid",
+        [provider_id, *params],
+        by_rowid=f"{select} WHERE d.rowid IN",
+        more_keys=(owned,) if owner_scope else (),
+    )
 
 
 def same_type_state(
@@ -126,7 +150,8 @@ def twin_state(
     The same date means the same instant to the microsecond, as Postgres compares timestamps."""
     row = conn.execute(
         "SELECT d.state FROM declarations d JOIN applications a ON a.id = d.application_id "
-        "WHERE d.user_id = ? AND d.lead_provider_id = ? AND a.course_identifier = ? AND "
+        # +: the person's few declarations by declarations_by_user, not the provider's all in order
+        "WHERE d.user_id = ? AND +d.lead_provider_id = ? AND a.course_identifier = ? AND "
         "d.declaration_type = ? "
         f"AND d.declaration_date = ? AND d.declaration_usec = ? AND d.state IN {BILLABLE} "
         "ORDER BY d.created_at, d.rowid LIMIT 1",

@@ -1,15 +1,26 @@
-"""Pages whose cost does not grow with depth: an index-only anchor lookup, then a keyset range scan."""
+"""Pages whose cost does not grow with depth: the page's first key from a mark near it, the page's keys from
+an index, then (where the rows are dear) only those rows.
+
+A page at OFFSET n walks n index entries to find its first key; at a million applications the last page of
+a provider walked 125,000. Each connection therefore remembers, per list query, the key at every MARK_EVERY
+positions (found once by walking, as far as pages have been asked for) and walks at most MARK_EVERY entries
+from the nearest mark. The marks hold while the world file is unchanged: SQLite's data_version moves when
+another connection commits, total_changes when this one writes; either forgets every mark of the connection.
+"""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
-from mockserver.store.db import fetch_dicts
+from mockserver.store.db import as_dicts, connect, fetch_dicts
 
 MAX_OFFSET = 2**62
+MARK_EVERY = 256
+_MAX_MARKED_QUERIES = 256  # per connection; all are forgotten past it (a rare, bounded rebuild)
+_STREAM_CACHE_KIB = 8192
 
 
 def sql_int(value: int) -> int:
@@ -18,8 +29,19 @@ def sql_int(value: int) -> int:
 
 
 @dataclass(frozen=True)
+class KeySource:
+    """Another scope of a list, disjoint from the first, whose keys are merged into its order (v3's
+    declarations of transferred applications): FROM, WHERE and its two key columns, in index order."""
+
+    source: str
+    where: str
+    key: str
+    params: Sequence[object]
+
+
+@dataclass(frozen=True)
 class PageQuery:
-    """One list query split into the parts the two-step page fetch needs.
+    """One list query split into the parts the page fetch needs.
 
     `key_from`/`where` must be answerable from a covering index when no filter is set; `key` is the
     ordering key, e.g. "a.created_at, a.rowid"; `select` is the full SELECT ... FROM ... of the rows.
@@ -33,11 +55,23 @@ class PageQuery:
     # A caller-chosen ORDER BY (v3 `sort`, V-33), e.g. "u.full_name DESC, a.created_at": such pages are
     # fetched by OFFSET (the key's tie-break is appended so pages never overlap).
     order: str | None = None
+    # "SELECT ... FROM ... WHERE <rowid> IN": the rows of a page by the key's second column, when computing
+    # a row costs more than finding it (subqueries): then only the page's rows are computed.
+    by_rowid: str | None = None
+    more_keys: tuple[KeySource, ...] = ()
+
+    def narrowed(self, condition: str, params: Sequence[object]) -> PageQuery:
+        """The same list with one more condition (over the aliases of every scope) and its parameters."""
+        more = tuple(
+            replace(s, where=f"{s.where} AND {condition}", params=[*s.params, *params])
+            for s in self.more_keys
+        )
+        return replace(
+            self, where=f"{self.where} AND {condition}", params=[*self.params, *params], more_keys=more
+        )
 
 
-def fetch_page(
-    conn: sqlite3.Connection, query: PageQuery, page: int, per_page: int
-) -> list[dict[str, Any]]:
+def fetch_page(conn: sqlite3.Connection, query: PageQuery, page: int, per_page: int) -> list[dict[str, Any]]:
     """Rows of one page, ordered by the key; empty past the last page."""
     offset = (page - 1) * per_page
     if offset >= MAX_OFFSET:
@@ -45,20 +79,113 @@ def fetch_page(
     if query.order is not None:
         sql = f"{query.select} WHERE {query.where} ORDER BY {query.order}, {query.key} LIMIT ? OFFSET ?"
         return fetch_dicts(conn, sql, (*query.params, per_page, offset))
-    order = f"ORDER BY {query.key}"
-    if offset == 0:
-        sql = f"{query.select} WHERE {query.where} {order} LIMIT ?"
-        return fetch_dicts(conn, sql, (*query.params, per_page))
-    anchor = conn.execute(
-        f"SELECT {query.key} FROM {query.key_from} WHERE {query.where} {order} LIMIT 1 OFFSET ?",
-        (*query.params, offset),
-    ).fetchone()
+    anchor = _anchor(conn, query, offset)
     if anchor is None:
         return []
-    sql = f"{query.select} WHERE {query.where} AND ({query.key}) >= (?, ?) {order} LIMIT ?"
-    return fetch_dicts(conn, sql, (*query.params, anchor[0], anchor[1], per_page))
+    if query.by_rowid is None and not query.more_keys:
+        bound, params = _bound(query.key, anchor)
+        sql = f"{query.select} WHERE {query.where}{bound} ORDER BY {query.key} LIMIT ?"
+        return fetch_dicts(conn, sql, (*query.params, *params, per_page))
+    keys = [row[1] for row in conn.execute(*_keys_sql(query, anchor, per_page, 0))]
+    return _rows_by_rowid(conn, query, keys)
 
 
-def fetch_all(conn: sqlite3.Connection, query: PageQuery) -> list[dict[str, Any]]:
-    """Every row of the query (CSV endpoints are not paginated)."""
-    return fetch_dicts(conn, f"{query.select} WHERE {query.where} ORDER BY {query.key}", query.params)
+def _bound(key: str, anchor: tuple[object, ...]) -> tuple[str, tuple[object, ...]]:
+    """The condition 'from the anchor on' (nothing for the first key of the list)."""
+    return ("", ()) if not anchor else (f" AND ({key}) >= (?, ?)", anchor)
+
+
+def _keys_sql(
+    query: PageQuery, anchor: tuple[object, ...], limit: int, offset: int
+) -> tuple[str, tuple[object, ...]]:
+    """The keys of the list from the anchor on, in order; each scope is read in its index's order and the
+    scopes are merged (SQLite's MERGE of a UNION ALL under ORDER BY)."""
+    scopes = (KeySource(query.key_from, query.where, query.key, query.params), *query.more_keys)
+    parts, params = [], []
+    for scope in scopes:
+        bound, bound_params = _bound(scope.key, anchor)
+        parts.append(f"SELECT {scope.key} FROM {scope.source} WHERE {scope.where}{bound}")
+        params.extend((*scope.params, *bound_params))
+    order = "ORDER BY 1, 2" if query.more_keys else f"ORDER BY {query.key}"
+    return f"{' UNION ALL '.join(parts)} {order} LIMIT ? OFFSET ?", (*params, limit, offset)
+
+
+def _rows_by_rowid(conn: sqlite3.Connection, query: PageQuery, keys: list[object]) -> list[dict[str, Any]]:
+    """The rows with these rowids, in the order of the keys."""
+    if not keys:
+        return []
+    sql = f"{query.by_rowid or query.select + ' WHERE ' + _rowid_of(query.key) + ' IN'} "
+    rows = fetch_dicts(conn, f"{sql}({', '.join('?' * len(keys))})", keys)
+    position = {key: index for index, key in enumerate(keys)}
+    return sorted(rows, key=lambda row: position[row["seq"]])
+
+
+def _rowid_of(key: str) -> str:
+    return key.rsplit(",", 1)[1].strip()
+
+
+def _anchor(conn: sqlite3.Connection, query: PageQuery, offset: int) -> tuple[object, ...] | None:
+    """The key at `offset` (() for the start of the list), None past the end: walked from the nearest
+    remembered mark, remembering the marks passed."""
+    if offset == 0:
+        return ()
+    marks = _marks(conn, query)
+    wanted = offset // MARK_EVERY
+    while len(marks) < wanted:  # marks[i] is the key at (i + 1) * MARK_EVERY
+        found = _walk(conn, query, marks[-1] if marks else (), MARK_EVERY)
+        if found is None:
+            return None
+        marks.append(found)
+    start = marks[wanted - 1] if wanted else ()
+    return _walk(conn, query, start, offset - wanted * MARK_EVERY)
+
+
+def _walk(
+    conn: sqlite3.Connection, query: PageQuery, start: tuple[object, ...], steps: int
+) -> tuple[object, ...] | None:
+    """The key `steps` places after `start` (itself at 0), None past the end."""
+    if steps == 0:
+        return start
+    row = conn.execute(*_keys_sql(query, start, 1, steps)).fetchone()
+    return None if row is None else tuple(row)
+
+
+def _marks(conn: sqlite3.Connection, query: PageQuery) -> list[tuple[object, ...]]:
+    """This connection's marks for this list, forgotten when the world changed since they were taken."""
+    memory = getattr(conn, "page_marks", None)
+    if memory is None:  # a plain connection (not from db.connect): walk every time
+        return []
+    version = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+    if memory.get("version") != version or len(memory) > _MAX_MARKED_QUERIES:
+        memory.clear()
+        memory["version"] = version
+    sql, params = _keys_sql(query, (), 1, 0)  # names the list: its scopes, filters and parameters
+    return memory.setdefault((sql, params), [])
+
+
+def stream_all(
+    conn: sqlite3.Connection, query: PageQuery, batch: int = 1000
+) -> Iterator[list[dict[str, Any]]]:
+    """Every row of the query in key order (the CSV endpoints are not paginated), `batch` rows at a time,
+    so a provider's whole share of a big world is never held at once.
+
+    The rows are read through a connection of the stream's own, in one read transaction (one snapshot for
+    the whole body), so the request's connection stays free while the body is sent. That connection
+    closes when the stream ends or is closed (a client that hangs up)."""
+    path = conn.execute("PRAGMA database_list").fetchone()[2]
+    sql = f"{query.select} WHERE {query.where} ORDER BY {query.key}"
+    return _stream(path, sql, query.params, batch)
+
+
+def _stream(path: str, sql: str, params: Sequence[object], batch: int) -> Iterator[list[dict[str, Any]]]:
+    reader = connect(path)
+    reader.execute(f"PRAGMA cache_size=-{_STREAM_CACHE_KIB}")  # one pass over the rows: memory stays flat
+    try:
+        reader.execute("BEGIN")
+        cursor = reader.cursor()
+        cursor.row_factory = None
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(batch):
+            yield as_dicts(cursor.description, rows)
+    finally:
+        reader.close()

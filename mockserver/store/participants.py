@@ -99,11 +99,13 @@ def list_query(
     return PageQuery(LIST_SELECT, key_from, where, "pp.user_created_at, pp.user_seq", params)
 
 
-def _latest_state(state: str) -> str:
-    """The caller's latest training-status record in a state (V-14, V-97): reason and time."""
+def _latest_state(state: str) -> tuple[str, str]:
+    """The caller's latest training-status record in a state (V-14, V-97): reason and time; looked up only
+    for an enrolment in that state (the only one that shows it), not for every enrolment of a page."""
     pick = (
+        f"CASE WHEN a.training_status = '{state}' THEN "
         "(SELECT h.{col} FROM application_states h WHERE h.application_id = a.id AND h.lead_provider_id = ? "
-        f"AND h.state = '{state}' ORDER BY h.created_at DESC, h.id DESC LIMIT 1)"
+        f"AND h.state = '{state}' ORDER BY h.created_at DESC, h.id DESC LIMIT 1) END"
     )
     return pick.format(col="reason"), pick.format(col="created_at")
 
@@ -181,7 +183,7 @@ def accepted_for(
         f"WHERE a.user_id = ? AND a.status = 'accepted' AND a.course_identifier IN ({marks})"
     )
     params: tuple[object, ...] = (user_id, *courses)
-    if provider_id is not None:
-        sql += " AND a.lead_provider_id = ?"
+    if provider_id is not None:  # +: the person's few applications, not the provider's all in order
+        sql += " AND +a.lead_provider_id = ?"
         params += (provider_id,)
     return conn.execute(sql + " ORDER BY a.created_at DESC, a.rowid DESC LIMIT 1", params).fetchone()

@@ -264,6 +264,28 @@ END;
 -- A world file made before this table existed (or before user_seq), or a world just written without its
 -- triggers, has it filled from applications and users by db.py (_fill_participants).
 
+-- Declarations whose application another provider owns now (a transfer, V-99): v3 lists them to the owner too
+-- (VD8, V-51). Rare, so the owner's list merges these keys with its own index instead of visiting every
+-- application it owns. Kept by the trigger of the one write that makes them (the application's provider
+-- changes); replacing the providers (seed, reset) clears them; db.create_schema fills a file made before.
+CREATE TABLE IF NOT EXISTS foreign_declarations (
+    owner_id TEXT NOT NULL,                    -- the application's provider now
+    created_at TEXT NOT NULL,                  -- the declaration's, with its rowid: the list's order
+    declaration_rowid INTEGER NOT NULL,
+    PRIMARY KEY (owner_id, created_at, declaration_rowid)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS foreign_declarations_on_transfer AFTER UPDATE OF lead_provider_id ON applications
+WHEN NEW.lead_provider_id IS NOT OLD.lead_provider_id BEGIN
+    DELETE FROM foreign_declarations WHERE owner_id = OLD.lead_provider_id AND declaration_rowid IN
+        (SELECT rowid FROM declarations WHERE application_id = NEW.id);
+    INSERT OR IGNORE INTO foreign_declarations (owner_id, created_at, declaration_rowid)
+    SELECT NEW.lead_provider_id, d.created_at, d.rowid FROM declarations d
+    WHERE d.application_id = NEW.id AND d.lead_provider_id <> NEW.lead_provider_id;
+END;
+CREATE TRIGGER IF NOT EXISTS foreign_declarations_clear AFTER DELETE ON lead_providers BEGIN
+    DELETE FROM foreign_declarations WHERE owner_id = OLD.id;
+END;
+
 -- Worlds (isolated copies of the mock, POST /__mock__/worlds): a registry kept in the default world's file.
 -- Each world is a file of its own (a copy of a seeded template) whose lead_providers rows carry the world's
 -- fresh tokens; world_tokens maps those tokens back to their world, so a token is the whole interface.

@@ -73,3 +73,25 @@ def test_a_world_file_from_before_the_order_key_and_date_fractions_still_opens(o
         "participant_id": made[0]["attributes"]["participant_id"], "declaration_type": "started",
         "declaration_date": "2024-06-03T10:00:00.250Z", "course_identifier": "npq-headship"}}})
     assert declared.status_code == 200, declared.json
+
+
+def test_a_world_file_from_before_foreign_declarations_gets_them_on_open(ops_world: Path) -> None:
+    """v3 lists a transferred application's declarations to its new provider from foreign_declarations
+    (VD8, V-51): a file made before that table has it filled from its transfers when it is opened."""
+    import sqlite3
+
+    def foreign(conn: sqlite3.Connection) -> list[tuple]:
+        return conn.execute("SELECT * FROM foreign_declarations ORDER BY 1, 2, 3").fetchall()
+
+    conn = sqlite3.connect(ops_world)
+    seeded = foreign(conn)
+    assert seeded  # the default world has a transferred application with declarations per provider
+    for name in ("foreign_declarations_on_transfer", "foreign_declarations_clear"):
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute("DROP TABLE foreign_declarations")
+    conn.commit()
+    conn.close()
+
+    create_app(Settings(db_path=ops_world))
+    with sqlite3.connect(ops_world) as reopened:
+        assert foreign(reopened) == seeded

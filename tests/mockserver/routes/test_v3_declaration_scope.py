@@ -65,3 +65,17 @@ def test_vd8_aug_2025_epoch_keeps_creator_scope(world: World) -> None:
     world.setting("v3_epoch", "2025-08")
     assert _v(world, "v3", "GET", f"/participant-declarations/{decl}", UCL).status_code == 404
     assert _v(world, "v3", "PUT", f"/participant-declarations/{decl}/void", UCL).status_code == 404
+
+
+def test_v51_a_transfer_back_shows_the_declaration_once_to_its_creator_only(world: World) -> None:
+    decl = _transferred(world)
+    with write_transaction(world.conn):  # DfE moves it back to the provider that made the declaration
+        world.conn.execute(
+            "UPDATE applications SET lead_provider_id = ? WHERE id = "
+            "(SELECT application_id FROM declarations WHERE id = ?)",
+            (AMBITION, decl),
+        )
+    assert _v(world, "v3", "GET", "/participant-declarations", UCL).json["data"] == []
+    assert _v(world, "v3", "GET", f"/participant-declarations/{decl}", UCL).status_code == 404
+    mine = [d["id"] for d in _v(world, "v3", "GET", "/participant-declarations", AMBITION).json["data"]]
+    assert mine.count(decl) == 1
