@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
@@ -103,7 +104,7 @@ def load_reference(fixtures_dir: Path | None = None) -> ReferenceData:
     """Read the reference data from a fixtures folder (the kit's own by default)."""
     folder = Path(fixtures_dir) if fixtures_dir else default_fixtures_dir()
     try:
-        return _build(folder)
+        return _build_once(folder.resolve(), _stamp(folder))
     except OSError as exc:
         raise FixturesError(f"cannot read {exc.filename or folder}: {exc.strerror}") from exc
     except yaml.YAMLError as exc:
@@ -112,6 +113,22 @@ def load_reference(fixtures_dir: Path | None = None) -> ReferenceData:
         raise FixturesError(f"{folder}: a fixture lacks the key {exc} (compare with the kit's own)") from exc
     except (TypeError, ValueError, AttributeError) as exc:
         raise FixturesError(f"{folder}: a fixture value has the wrong shape ({exc})") from exc
+
+
+_FIXTURE_FILES = ("lead_providers.yaml", "cohorts.yaml", "courses.yaml", "schedules.yaml", "contracts.yaml",
+                  "reasons.yaml", "vocabulary.yaml")
+
+
+def _stamp(folder: Path) -> tuple[tuple[int, int], ...]:
+    """What says the folder's files changed: their modification times and sizes."""
+    return tuple((stat.st_mtime_ns, stat.st_size) for stat in ((folder / n).stat() for n in _FIXTURE_FILES))
+
+
+@lru_cache(maxsize=8)
+def _build_once(folder: Path, stamp: tuple[tuple[int, int], ...]) -> ReferenceData:
+    """The reference data of a folder as its files stand (`stamp`): read once, not at every app and reset
+    (ReferenceData is frozen, so every user may share it)."""
+    return _build(folder)
 
 
 def _build(folder: Path) -> ReferenceData:
