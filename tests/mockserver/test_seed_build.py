@@ -4,7 +4,6 @@ library calls they replace, a producer process makes the same world, and a faile
 from __future__ import annotations
 
 import random
-import sqlite3
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,6 +15,7 @@ from mockserver.seed import build_world_file, seed_world
 from mockserver.seeding.pools import new_uuid
 from mockserver.seeding.timeline import after, between, iso, seconds, stamp, stamp_seconds
 from mockserver.store.db import connect, create_schema
+from tests.mockserver.test_seed import dump
 
 
 def test_new_uuid_is_the_text_of_a_version_4_uuid_from_the_same_draw() -> None:
@@ -53,14 +53,6 @@ def test_stamp_is_iso_of_the_same_moment_and_reads_back() -> None:
         assert stamp_seconds(iso(moment)) == seconds(moment)
     assert seconds(datetime(2024, 3, 1, 12, 0, 0, 999_999, tzinfo=UTC)) == seconds(
         datetime(2024, 3, 1, 12, 0, 0, tzinfo=UTC))  # the fraction goes, as iso drops it
-
-
-def dump(path: Path) -> list[str]:
-    conn = sqlite3.connect(path)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 def test_a_producer_process_and_an_open_file_make_the_same_world_as_a_new_file(tmp_path: Path) -> None:
