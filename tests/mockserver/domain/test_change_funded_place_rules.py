@@ -7,25 +7,10 @@ from dataclasses import replace
 import pytest
 
 from mockserver.domain.applications import validate_change_funded_place
-from mockserver.domain.models import MISSING, Application
+from mockserver.domain.models import MISSING
+from tests.mockserver.domain.facts import ACCEPTED_APPLICATION
 
-ACCEPTED = Application(
-    id="a",
-    user_id="u",
-    lead_provider_id="p",
-    course_identifier="npq-headship",
-    cohort=2025,
-    status="accepted",
-    training_status="active",
-    schedule_cohort=2025,
-    schedule_identifier="npq-leadership-autumn",
-    funded_place=False,
-    eligible_for_funding=True,
-    funding_eligibility_status_code="funded",
-    teacher_catchment="england",
-    created_at="2025-05-01T00:00:00Z",
-    updated_at="2025-05-01T00:00:00Z",
-)
+ACCEPTED = replace(ACCEPTED_APPLICATION, funded_place=False, funding_eligibility_status_code="funded")
 
 
 def change_funded_place(

@@ -10,28 +10,13 @@ from datetime import UTC, date, datetime
 import pytest
 
 from mockserver.domain.declarations import DeclarationFacts, PartnerFacts, validate_create, validate_void
-from mockserver.domain.models import MISSING, Application, Declaration, Schedule
+from mockserver.domain.models import MISSING, Declaration, Schedule
+from tests.mockserver.domain.facts import ACCEPTED_APPLICATION
 
 SCHEDULE = Schedule(
     2025, "npq-leadership-autumn", "leadership", date(2025, 10, 1), ("started", "retained-1", "completed")
 )
-APPLICATION = Application(
-    id="a",
-    user_id="u",
-    lead_provider_id="p",
-    course_identifier="npq-headship",
-    cohort=2025,
-    status="accepted",
-    training_status="active",
-    schedule_cohort=2025,
-    schedule_identifier="npq-leadership-autumn",
-    funded_place=True,
-    eligible_for_funding=True,
-    funding_eligibility_status_code="funded",
-    teacher_catchment="england",
-    created_at="2025-05-01T00:00:00Z",
-    updated_at="2025-05-01T00:00:00Z",
-)
+APPLICATION = replace(ACCEPTED_APPLICATION, funded_place=True, funding_eligibility_status_code="funded")
 PARTNERS = PartnerFacts(
     primary_sent=True,
     secondary_sent=False,

@@ -17,6 +17,7 @@ from mockserver.domain.participants import (
 from mockserver.errors import Violation
 from mockserver.reference import load_reference
 from mockserver.services.participants import EXTRA_WITHDRAWAL_REASONS
+from tests.mockserver.domain.facts import ACCEPTED_APPLICATION
 
 REF = load_reference()
 DEFERRAL = REF.deferral_reasons
@@ -25,23 +26,7 @@ WITHDRAWAL_21 = (*WITHDRAWAL_17, *EXTRA_WITHDRAWAL_REASONS)  # VD11 (HEAD)
 COURSES = ("npq-headship", "npq-senior-leadership", "npq-additional-support-offer")
 EARLIER = "participant.course_not_recognised"  # stands for any error of the common part
 
-TARGET = Application(
-    id="a",
-    user_id="u",
-    lead_provider_id="p",
-    course_identifier="npq-headship",
-    cohort=2025,
-    status="accepted",
-    training_status="active",
-    schedule_cohort=2025,
-    schedule_identifier="npq-leadership-autumn",
-    funded_place=None,
-    eligible_for_funding=True,
-    funding_eligibility_status_code=None,
-    teacher_catchment="england",
-    created_at="2025-05-01T00:00:00Z",
-    updated_at="2025-05-01T00:00:00Z",
-)
+TARGET = ACCEPTED_APPLICATION
 
 
 def codes(found: list[Violation]) -> list[str]:

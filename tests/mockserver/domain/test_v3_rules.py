@@ -15,27 +15,13 @@ from mockserver.domain.applications import (
     validate_chosen_schedule,
     validate_reject,
 )
-from mockserver.domain.models import MISSING, Application, Schedule
+from mockserver.domain.models import MISSING, Schedule
 from mockserver.domain.participants import ScheduleChange, validate_change_schedule
 from mockserver.errors import Violation
+from tests.mockserver.domain.facts import ACCEPTED_APPLICATION
 
-APP = Application(
-    id="a",
-    user_id="u",
-    lead_provider_id="p",
-    course_identifier="npq-headship",
-    cohort=2025,
-    status="pending",
-    training_status=None,
-    schedule_cohort=None,
-    schedule_identifier=None,
-    funded_place=None,
-    eligible_for_funding=True,
-    funding_eligibility_status_code=None,
-    teacher_catchment="england",
-    created_at="2025-05-01T00:00:00Z",
-    updated_at="2025-05-01T00:00:00Z",
-)
+APP = replace(ACCEPTED_APPLICATION, status="pending", training_status=None, schedule_cohort=None,
+              schedule_identifier=None)
 WITHDRAWN = replace(APP, id="w", status="accepted", training_status="withdrawn")
 SAME = frozenset({"npq-headship"})
 
