@@ -115,17 +115,14 @@ def load_reference(fixtures_dir: Path | None = None) -> ReferenceData:
         raise FixturesError(f"{folder}: a fixture value has the wrong shape ({exc})") from exc
 
 
-_FIXTURE_FILES = ("lead_providers.yaml", "cohorts.yaml", "courses.yaml", "schedules.yaml", "contracts.yaml",
-                  "reasons.yaml", "vocabulary.yaml")
-
-
-def _stamp(folder: Path) -> tuple[tuple[int, int], ...]:
-    """What says the folder's files changed: their modification times and sizes."""
-    return tuple((stat.st_mtime_ns, stat.st_size) for stat in ((folder / n).stat() for n in _FIXTURE_FILES))
+def _stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """What says the folder's fixture files changed: their names, modification times and sizes."""
+    return tuple((path.name, stat.st_mtime_ns, stat.st_size)
+                 for path in sorted(folder.glob("*.yaml")) for stat in (path.stat(),))
 
 
 @lru_cache(maxsize=8)
-def _build_once(folder: Path, stamp: tuple[tuple[int, int], ...]) -> ReferenceData:
+def _build_once(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> ReferenceData:
     """The reference data of a folder as its files stand (`stamp`): read once, not at every app and reset
     (ReferenceData is frozen, so every user may share it)."""
     return _build(folder)

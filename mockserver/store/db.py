@@ -28,6 +28,19 @@ class WorldConnection(sqlite3.Connection):
         self.page_marks: dict[object, Any] = {}
 
 
+def connect_side_file(path: str | Path, schema: str) -> sqlite3.Connection:
+    """A file kept beside a world (the request journal, the R-17 and fault counters), its schema created.
+
+    Every worker process writes it (WAL, autocommit, a long busy wait); synchronous=OFF because losing its
+    last writes in a crash is acceptable, unlike the world's."""
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=OFF")
+    conn.execute("PRAGMA busy_timeout=30000")
+    conn.executescript(schema)
+    return conn
+
+
 def connect(path: str | Path) -> sqlite3.Connection:
     """Open the world's database file for one thread: WAL so several worker processes share it."""
     # isolation_level=None: autocommit; every state change opens its own explicit transaction.

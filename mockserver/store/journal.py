@@ -14,6 +14,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from mockserver.store.db import connect_side_file
+
 PRUNE_EVERY = 64
 
 _SCHEMA = """
@@ -48,11 +50,7 @@ _INSERT = (
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=OFF")
-    conn.execute("PRAGMA busy_timeout=30000")
-    conn.executescript(_SCHEMA)
+    conn = connect_side_file(path, _SCHEMA)
     if "world" not in {row[1] for row in conn.execute("PRAGMA table_info(journal)")}:  # an older file
         conn.execute("ALTER TABLE journal ADD COLUMN world TEXT")
     conn.execute("DROP INDEX IF EXISTS journal_at")  # an older file's index on `at`

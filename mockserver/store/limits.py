@@ -14,6 +14,8 @@ import sqlite3
 import threading
 from pathlib import Path
 
+from mockserver.store.db import connect_side_file
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS counters (key TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS switches (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -30,12 +32,7 @@ def limits_path(world_path: Path | str) -> Path:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=OFF")
-    conn.execute("PRAGMA busy_timeout=30000")
-    conn.executescript(_SCHEMA)
-    return conn
+    return connect_side_file(path, _SCHEMA)
 
 
 class Counters:
