@@ -26,6 +26,15 @@ TOKENS = {AMBITION: "ambition-token", UCL: "ucl-token"}
 NOW = "2024-12-01T12:00:00Z"
 
 
+def dump(path: Path) -> list[str]:
+    """A world file's whole content as SQL text (`iterdump`): equal dumps, equal worlds."""
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
 def make_empty_world(path: Path) -> Path:
     """Reference data only (providers, cohorts, schedules, contracts), no people."""
     conn = connect(path)

@@ -16,6 +16,7 @@ from mockserver.seeding.timeline import WORLD_NOW, iso
 from mockserver.store.bulk import world_counts
 from mockserver.store.db import connect, create_schema
 from npq_lead_provider_kit.resources import fixtures_dir
+from tests.mockserver.core_world import dump
 
 NOW = iso(WORLD_NOW)
 
@@ -153,14 +154,6 @@ def test_deferred_and_withdrawn_people_have_history_and_declarations(db: sqlite3
         assert kinds, "defer and withdraw need a declaration"
         if status == "withdrawn":
             assert ("started" in {k for k, _ in kinds}) and all(d < history[-1][2] for _, d in kinds)
-
-
-def dump(path: Path) -> list[str]:
-    conn = sqlite3.connect(path)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 def test_same_seed_same_world_and_another_seed_another(tmp_path: Path, ops_world_template: Path) -> None:

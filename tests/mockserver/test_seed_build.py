@@ -15,7 +15,7 @@ from mockserver.seed import build_world_file, seed_world
 from mockserver.seeding.pools import new_uuid
 from mockserver.seeding.timeline import after, between, iso, seconds, stamp, stamp_seconds
 from mockserver.store.db import connect, create_schema
-from tests.mockserver.test_seed import dump
+from tests.mockserver.core_world import dump
 
 
 def test_new_uuid_is_the_text_of_a_version_4_uuid_from_the_same_draw() -> None:
