@@ -11,6 +11,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 _SCHEMA = resources.files("mockserver.store").joinpath("schema.sql")
 
 
@@ -263,12 +265,12 @@ def read_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 def get_setting(conn: sqlite3.Connection, key: str, default: Any = None) -> Any:
     """A server-wide setting (JSON-decoded), or default when it was never set."""
     row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-    return default if row is None else json.loads(row[0])
+    return default if row is None else orjson.loads(row[0])
 
 
 def get_settings(conn: sqlite3.Connection) -> dict[str, Any]:
     """Every stored setting, JSON-decoded."""
-    return {key: json.loads(value) for key, value in conn.execute("SELECT key, value FROM settings")}
+    return {key: orjson.loads(value) for key, value in conn.execute("SELECT key, value FROM settings")}
 
 
 def set_setting(conn: sqlite3.Connection, key: str, value: Any) -> None:

@@ -14,6 +14,8 @@ import sqlite3
 import threading
 from pathlib import Path
 
+import orjson
+
 from mockserver.store.db import connect_side_file
 
 _SCHEMA = """
@@ -59,7 +61,7 @@ class Counters:
     def switches(self) -> dict[str, object]:
         """Every stored switch (JSON-decoded): one small read per request."""
         rows = self.conn().execute("SELECT key, value FROM switches")
-        return {key: json.loads(value) for key, value in rows}
+        return {key: orjson.loads(value) for key, value in rows}
 
     def set_switches(self, values: dict[str, object]) -> None:
         """Store switches in one transaction; a None value deletes the switch (back to its default)."""
