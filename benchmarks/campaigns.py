@@ -304,7 +304,11 @@ def races(trials: int, seed: int = 1, workers: int = 4) -> dict[str, Any]:
 
 
 def _writer(
-    port: int, rng: random.Random, acknowledged: list[tuple[str, str]], stop: threading.Event
+    port: int,
+    rng: random.Random,
+    acknowledged: list[tuple[str, str]],
+    stop: threading.Event,
+    flowing: threading.Event,
 ) -> None:
     """Create applications and accept some, until the server dies; remember every 2xx."""
     while not stop.is_set():
@@ -328,6 +332,7 @@ def _writer(
                 continue
             app_id = body["data"]["id"]
             acknowledged.append(("created", app_id))
+            flowing.set()
             if rng.random() < 0.5:
                 status, _ = call(port, "POST", f"/api/v1/npq-applications/{app_id}/accept", timeout=5)
                 if status == 200:
@@ -352,16 +357,20 @@ def crashes(trials: int, seed: int = 1, writers: int = 4, workers: int = 4) -> d
             server = Server(db, workers=workers).start()
             call(server.port, "PUT", "/__mock__/clock", {"now": FUNDED_NOW})  # as for the races
             acknowledged: list[tuple[str, str]] = []
-            stop = threading.Event()
+            stop, flowing = threading.Event(), threading.Event()
             threads = [
                 threading.Thread(
-                    target=_writer, args=(server.port, random.Random(rng.random()), acknowledged, stop)
+                    target=_writer,
+                    args=(server.port, random.Random(rng.random()), acknowledged, stop, flowing),
                 )
                 for _ in range(writers)
             ]
             for thread in threads:
                 thread.start()
-            time.sleep(rng.uniform(0.2, 1.2))  # the crash's moment (seeded), not a synchronisation
+            # The crash's moment (seeded) counts from the first acknowledged write, so a server slow to warm
+            # up (its first testing-API write waits for the Faker pools) is still killed mid-burst.
+            flowing.wait(timeout=30)
+            time.sleep(rng.uniform(0.2, 1.2))
             server.kill()
             stop.set()
             for thread in threads:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -148,9 +149,9 @@ def create_app(
     resilience.init_app(app)  # testing-API gate, fault profiles, R-17 (each off unless asked for)
     _register_blueprints(app)
     if settings.testing_api:
-        # Its record factory fills Faker pools (~0.1 s: Faker is imported lazily, for the processes that
-        # never need it). Filled as the worker starts, as when workers were forked from a parent that had
-        # seeded in-process: the first POST /__mock__/applications then answers as fast as the next.
-        pools_for(settings.seed)
+        # Its record factory needs Faker pools (~0.2 s: importing Faker scans its locales). They are filled
+        # in the background as the worker starts, so the first POST /__mock__/applications rarely waits, and
+        # neither does the worker's first answer (a request that needs them first builds the same pools).
+        threading.Thread(target=pools_for, args=(settings.seed,), name="faker-pools", daemon=True).start()
     pages.init_app(app)  # home page, /healthz, docs, request journal
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -72,9 +73,19 @@ class Pools:
         return (rng.choice(self.companies), rng.choice(ROLES)) if rng.random() < 0.2 else (None, None)
 
 
-@lru_cache(maxsize=4)
+_BUILDING = threading.Lock()
+
+
 def pools_for(seed: int) -> Pools:
-    """Faker pools for a seed (Faker("en_GB") seeded; cached because building them takes ~40 ms)."""
+    """Faker pools for a seed (Faker("en_GB") seeded; cached because importing Faker and building them
+    takes ~0.2 s). Built once: a request that needs them while a worker's start-up thread builds them
+    waits for that build rather than starting another."""
+    with _BUILDING:
+        return _pools_for(seed)
+
+
+@lru_cache(maxsize=4)
+def _pools_for(seed: int) -> Pools:
     from faker import Faker
 
     faker = Faker("en_GB")
