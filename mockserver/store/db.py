@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
@@ -36,11 +37,28 @@ def connect_side_file(path: str | Path, schema: str) -> sqlite3.Connection:
     Every worker process writes it (WAL, autocommit, a long busy wait); synchronous=OFF because losing its
     last writes in a crash is acceptable, unlike the world's."""
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
-    conn.execute("PRAGMA journal_mode=WAL")
+    _switch_to_wal(conn)
     conn.execute("PRAGMA synchronous=OFF")
     conn.execute("PRAGMA busy_timeout=30000")
     conn.executescript(schema)
     return conn
+
+
+def _switch_to_wal(conn: sqlite3.Connection, patience: float = 30.0) -> None:
+    """PRAGMA journal_mode=WAL, retried while another connection holds the lock it needs.
+
+    Side files are made by whichever worker first needs them; when several open a new one at once, SQLite
+    can refuse the switch with "database is locked" without waiting (the busy timeout does not cover it),
+    and that killed a worker at start-up."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)  # back off: the other connection finishes its switch in microseconds
 
 
 def connect(path: str | Path) -> sqlite3.Connection:
@@ -50,7 +68,7 @@ def connect(path: str | Path) -> sqlite3.Connection:
         str(path), isolation_level=None, check_same_thread=False, timeout=30, factory=WorldConnection
     )
     conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA journal_mode=WAL")
+    _switch_to_wal(conn)
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA busy_timeout=30000")
     conn.execute("PRAGMA foreign_keys=OFF")

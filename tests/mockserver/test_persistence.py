@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from mockserver.app import create_app
@@ -95,3 +96,29 @@ def test_a_world_file_from_before_foreign_declarations_gets_them_on_open(ops_wor
     create_app(Settings(db_path=ops_world))
     with sqlite3.connect(ops_world) as reopened:
         assert foreign(reopened) == seeded
+
+
+def test_a_new_side_file_opened_by_many_connections_at_once_opens_for_all(tmp_path: Path) -> None:
+    """Workers open a world's side files (journal, counters) on first need, often at the same moment: the
+    switch to WAL can then be refused with "database is locked" without waiting. Before the retry, about
+    one trial in a hundred failed (100 trials: most runs caught it); a failure killed a worker at start-up."""
+    from mockserver.store.limits import limits_path, Counters  # noqa: I001 - local: only this test needs it
+
+    failures: list[BaseException] = []
+    for trial in range(100):
+        path = limits_path(tmp_path / f"world-{trial}.sqlite3")
+        barrier = threading.Barrier(6)
+
+        def open_it(path: Path = path, barrier: threading.Barrier = barrier) -> None:
+            barrier.wait()
+            try:
+                Counters(path).conn().close()
+            except BaseException as error:  # noqa: BLE001 - collected and asserted below
+                failures.append(error)
+
+        threads = [threading.Thread(target=open_it) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failures == []
