@@ -99,7 +99,7 @@ def world_view() -> Response:
 
 @blueprint.get("/openapi/<name>")
 def openapidocument(name: str) -> Response:
-    """The kit's OpenAPI documents (the v1 contract, this testing API), e.g. for Schemathesis."""
+    """The kit's OpenAPI documents (each API version's contract, the testing API's), e.g. for Schemathesis."""
     documents = {path.name: path for path in openapi_dir().glob("*.yaml")}
     if name not in documents:
         return json_answer({"error": "Resource not found"}, 404)
