@@ -11,6 +11,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from mockserver.store.invalidation import trigger_statements
+
 _SCHEMA = resources.files("mockserver.store").joinpath("schema.sql")
 
 
@@ -26,6 +28,8 @@ class WorldConnection(sqlite3.Connection):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.page_marks: dict[object, Any] = {}
+        # Whether this connection reads and stores rendered bodies (store/rendered.py's open_bodies).
+        self.bodies_enabled = False
 
 
 def connect_side_file(path: str | Path, schema: str) -> sqlite3.Connection:
@@ -95,6 +99,9 @@ def create_schema(conn: sqlite3.Connection) -> None:
     _migrate(conn)
     older_file = not _columns(conn, "foreign_declarations")
     conn.executescript(_SCHEMA.read_text(encoding="utf-8"))
+    with write_transaction(conn):  # a file from an older build may hold other generated triggers
+        _drop_generated(conn)
+        _create_generated(conn)
     _fill_participants(conn)
     if older_file:  # made before the table: its transferred applications' declarations, once
         with write_transaction(conn):
@@ -150,6 +157,7 @@ def create_indexes(conn: sqlite3.Connection) -> None:
     for statement in schema_statements():
         if not _is_table(statement):
             conn.execute(statement)
+    _create_generated(conn)
     _fill_participants(conn)
     _fill_foreign_declarations(conn)
 
@@ -161,9 +169,44 @@ def drop_indexes(conn: sqlite3.Connection) -> None:
         found = _CREATED.search(statement)
         if found is not None:
             conn.execute(f"DROP {found.group(1)} IF EXISTS {found.group(2)}")
+    _drop_generated(conn)
 
 
 _CREATED = re.compile(r"^CREATE (INDEX|TRIGGER) IF NOT EXISTS (\w+)", re.M)
+_TABLE = re.compile(r"^CREATE TABLE IF NOT EXISTS (\w+)", re.M)
+
+
+def _generated() -> list[tuple[str, str]]:
+    """The triggers made from store/invalidation.py over schema.sql's tables."""
+    tables = [found.group(1) for s in schema_statements() if (found := _TABLE.search(s)) is not None]
+    return list(trigger_statements(tables))
+
+
+def _create_generated(conn: sqlite3.Connection) -> None:
+    """The generated triggers, and the one row of each singleton table (caller's transaction)."""
+    for _name, statement in _generated():
+        conn.execute(statement)
+    conn.execute(
+        "INSERT INTO rendered_state (stamp, used, budget) SELECT '', 0, 0 "
+        "WHERE NOT EXISTS (SELECT 1 FROM rendered_state)"
+    )
+    conn.execute(
+        "INSERT INTO record_generation (n) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM record_generation)"
+    )
+
+
+def _drop_generated(conn: sqlite3.Connection) -> None:
+    """Every generated trigger the file holds, including those of another build's dependency list."""
+    names = {name for name, _statement in _generated()}
+    names.update(
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+            "AND (name LIKE 'rendered%' OR name LIKE 'record_generation%')"
+        )
+    )
+    for name in sorted(names):
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
 
 
 def _is_table(statement: str) -> bool:
