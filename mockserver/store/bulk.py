@@ -50,9 +50,10 @@ def wipe_world(conn: sqlite3.Connection) -> None:
     drop_indexes(conn)
     for table in (*WORLD_TABLES, "provider_participants", "foreign_declarations", "settings", "rendered"):
         conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
-    # the triggers that keep these are gone until index_world: every body is gone, every paging mark too
+    # the triggers that keep these are gone until index_world. The generation starts again as in a new
+    # file (a reset world equals a new one byte for byte); paging marks see the schema cookie move.
     conn.execute("UPDATE rendered_state SET used = 0")
-    conn.execute("UPDATE record_generation SET n = n + 1")
+    conn.execute("UPDATE record_generation SET n = 0")
 
 
 # Columns added for v2/v3 with the value a row made without them gets (older callers, test worlds).

@@ -99,9 +99,10 @@ def create_schema(conn: sqlite3.Connection) -> None:
     _migrate(conn)
     older_file = not _columns(conn, "foreign_declarations")
     conn.executescript(_SCHEMA.read_text(encoding="utf-8"))
-    with write_transaction(conn):  # a file from an older build may hold other generated triggers
-        _drop_generated(conn)
-        _create_generated(conn)
+    if _generated_differ(conn):  # a file from an older build (or before them): made again, once
+        with write_transaction(conn):
+            _drop_generated(conn)
+            _create_generated(conn)
     _fill_participants(conn)
     if older_file:  # made before the table: its transferred applications' declarations, once
         with write_transaction(conn):
@@ -193,6 +194,20 @@ def _create_generated(conn: sqlite3.Connection) -> None:
     conn.execute(
         "INSERT INTO record_generation (n) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM record_generation)"
     )
+
+
+def _generated_differ(conn: sqlite3.Connection) -> bool:
+    """Whether the file's generated triggers (or singleton rows) are not this build's."""
+    held = dict(
+        conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+            "AND (name LIKE 'rendered%' OR name LIKE 'record_generation%')"
+        ).fetchall()
+    )
+    singletons = conn.execute(
+        "SELECT (SELECT COUNT(*) FROM rendered_state), (SELECT COUNT(*) FROM record_generation)"
+    ).fetchone()
+    return held != dict(_generated()) or tuple(singletons) != (1, 1)
 
 
 def _drop_generated(conn: sqlite3.Connection) -> None:

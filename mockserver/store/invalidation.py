@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 # The kinds of stored bodies: the top bits of a slot (store/rendered.py).
 APPLICATIONS, PARTICIPANTS, DECLARATIONS = 1, 2, 3
+# The table whose rowid is a body's record, per kind (a participant is a person: users.rowid).
+RECORD_TABLES = {APPLICATIONS: "applications", PARTICIPANTS: "users", DECLARATIONS: "declarations"}
 KIND_SHIFT, RECORD_SHIFT = 56, 12  # slot = kind << 56 | record rowid << 12 | provider << 4 | view
 
 EVENTS = ("INSERT", "UPDATE", "DELETE")
@@ -37,7 +39,10 @@ class Feeds:
     columns: tuple[str, ...] = ()  # UPDATE OF these columns only (empty: any column)
 
 
-_APPS_OF_PERSON = "SELECT rowid AS record FROM applications WHERE user_id = {row}.user_id"
+# The row itself too: after a DELETE it is gone from the query, and its rowid may be reused by a new record.
+_APPS_OF_PERSON = (
+    "SELECT rowid AS record FROM applications WHERE user_id = {row}.user_id UNION SELECT {row}.rowid"
+)
 _APPS_OF_USER = "SELECT rowid AS record FROM applications WHERE user_id = {row}.id"
 _PERSON_OF = "SELECT rowid AS record FROM users WHERE id = {row}.user_id"
 _DECLARATION_OF = "SELECT rowid AS record FROM declarations WHERE id = {row}.declaration_id"

@@ -6,7 +6,8 @@ a provider walked 125,000. Each connection therefore remembers, per list query, 
 positions (found once by walking, as far as pages have been asked for) and walks at most MARK_EVERY entries
 from the nearest mark. The marks hold while the world's records are unchanged: `record_generation` moves with
 every write to a world table but the stored bodies (store/invalidation.py), so a connection's marks survive
-the bodies stored by page reads (its own and other processes'); a move forgets every mark of the connection.
+the bodies stored by page reads (its own and other processes'); a move, or a reset (which drops and makes
+the triggers again, moving the schema cookie), forgets every mark of the connection.
 """
 
 from __future__ import annotations
@@ -180,7 +181,12 @@ def _marks(conn: sqlite3.Connection, query: PageQuery) -> list[tuple[object, ...
     if memory is None:  # a plain connection (not from db.connect): walk every time
         return []
     try:
-        version = conn.execute("SELECT n FROM record_generation").fetchone()[0]
+        # a reset rewrites every row with the triggers dropped and made again: the schema cookie moves
+        version = tuple(
+            conn.execute(
+                "SELECT n, (SELECT schema_version FROM pragma_schema_version) FROM record_generation"
+            ).fetchone()
+        )
     except sqlite3.OperationalError:  # a file not prepared by this build: walk every time
         return []
     if memory.get("version") != version or len(memory) > _MAX_MARKED_QUERIES:
