@@ -135,8 +135,9 @@ def test_every_kind_of_write_leaves_no_stale_body(twins: Twins) -> None:
         ("v1 declaration", lambda: declare("started", "v1", "started", "2023-10-02T10:00:00Z")),
         ("v1 defer", lambda: t.write("PUT", f"/api/v1/participants/npq/{pid('accepted')}/defer", _attributes(
             "npq-participant-defer", course_identifier="npq-headship", reason="bereavement"))),
-        ("v2 resume", lambda: t.write("PUT", f"/api/v2/participants/npq/{pid('accepted')}/resume", _attributes(
-            "npq-participant-resume", course_identifier="npq-headship"))),
+        ("v2 resume", lambda: t.write(
+            "PUT", f"/api/v2/participants/npq/{pid('accepted')}/resume",
+            _attributes("npq-participant-resume", course_identifier="npq-headship"))),
         ("v3 declaration", lambda: declare("senior", "v3", "started", "2023-10-02T10:00:00Z",
                                            "npq-senior-leadership", "accepted2")),
         ("v3 completed", lambda: declare("completed", "v3", "completed", "2024-04-02T10:00:00Z",
@@ -182,7 +183,8 @@ def test_every_kind_of_write_leaves_no_stale_body(twins: Twins) -> None:
 
     steps += [
         ("delivery partner and statement", partner_and_statement),
-        ("statement paid", lambda: t.write("PUT", f"/__mock__/statements/{made['statement']}", {"state": "paid"})),
+        ("statement paid", lambda: t.write(
+            "PUT", f"/__mock__/statements/{made['statement']}", {"state": "paid"})),
         ("reset to the seeded world", lambda: t.write("POST", "/__mock__/reset", {})),
     ]
 
