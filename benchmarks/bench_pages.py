@@ -4,8 +4,11 @@ the last page of 100 of each list, per version, a CSV export, over an existing w
 Run: .venv/bin/python benchmarks/bench_pages.py WORLD [--calls 15] [--versions v1,v2,v3]
 
 On a shared machine wall-clock req/s swing with the neighbours; the process's own CPU time per request
-(median of --calls, after one call that warms the page marks and caches) moves far less, so it is the
-figure to compare two checkouts with (run each with PYTHONPATH=<checkout>). The world file is only read.
+moves far less, so it is the figure to compare two checkouts with (run the script of each checkout, on a
+copy of the world each). Two figures a request: `cold`, its first call (a page's bodies rendered and
+stored, store/rendered.py: run on a fresh copy of the world for this to mean a first read), and `warm`,
+the median of --calls after it (bodies, page marks and caches in place). A list's stored bodies are
+written into the world file (--no-bodies: rendered from their rows every time, as before them).
 """
 
 from __future__ import annotations
@@ -48,8 +51,8 @@ def urls(world: Path, versions: list[str]) -> dict[str, str]:
     return found
 
 
-def cpu_ms(app: object, url: str, calls: int) -> tuple[float, int, int]:
-    """Median CPU ms of a request (after a first, warming call), its status and body size."""
+def cpu_ms(app: object, url: str, calls: int) -> tuple[float, float, int, int]:
+    """CPU ms of a request's first call and median CPU ms of the next `calls`, its status and body size."""
     path, _, query = url.partition("?")
     environ = EnvironBuilder(path=path, query_string=query, headers=HEADERS).get_environ()
     statuses: list[str] = []
@@ -60,13 +63,15 @@ def cpu_ms(app: object, url: str, calls: int) -> tuple[float, int, int]:
         getattr(body, "close", lambda: None)()
         return size
 
+    started = time.process_time()
     size = call()
+    cold = (time.process_time() - started) * 1000
     times = []
     for _ in range(calls):
         started = time.process_time()
         call()
         times.append((time.process_time() - started) * 1000)
-    return statistics.median(times), int(statuses[0].split()[0]), size
+    return cold, statistics.median(times), int(statuses[0].split()[0]), size
 
 
 def main() -> None:
@@ -74,15 +79,18 @@ def main() -> None:
     parser.add_argument("world", type=Path)
     parser.add_argument("--calls", type=int, default=15)
     parser.add_argument("--versions", default="v1,v2,v3")
+    parser.add_argument("--no-bodies", action="store_true", help="render every page from its rows")
     args = parser.parse_args()
-    app = create_app(Settings(db_path=args.world))
+    app = create_app(Settings(db_path=args.world, stored_bodies=not args.no_bodies))
+    cpu_ms(app, "/api/v1/npq-applications?page[per_page]=1", 1)  # the app's own first-request costs
+    print(f"{'request':<44} {'cold':>8}    {'warm':>8}", flush=True)
     for name, url in urls(args.world, args.versions.split(",")).items():
-        ms, status, size = cpu_ms(app, url, args.calls)
-        print(f"{name:<44} {ms:8.2f} ms CPU  {status} {size:8,} B", flush=True)
+        cold, warm, status, size = cpu_ms(app, url, args.calls)
+        print(f"{name:<44} {cold:8.2f} ms {warm:8.2f} ms CPU  {status} {size:8,} B", flush=True)
     for url in ("/api/v1/npq-applications.csv", "/api/v1/participant-declarations.csv",
                 "/api/v2/npq-enrolments.csv"):
-        ms, status, size = cpu_ms(app, url, 1)
-        print(f"CSV {url:<40} {ms:8.0f} ms CPU  {status} {size:8,} B", flush=True)
+        cold, warm, status, size = cpu_ms(app, url, 1)
+        print(f"CSV {url:<40} {cold:8.0f} ms {warm:8.0f} ms CPU  {status} {size:8,} B", flush=True)
 
 
 if __name__ == "__main__":

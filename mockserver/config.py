@@ -43,6 +43,9 @@ class Settings:
     testing_api: bool = True
     # Seconds a client has to send a request body, else 408 (mockserver/resilience/body.py); 0: no deadline.
     body_timeout: int = 30
+    # Lists answered from each record's rendered JSON kept in the world file (mockserver/store/rendered.py);
+    # off: every page rendered from its rows (the same bytes, slower).
+    stored_bodies: bool = True
 
     def with_overrides(self, **changes: object) -> Settings:
         """A copy with the given fields changed; None values leave a field as it is."""
@@ -68,7 +71,7 @@ class Settings:
         return cls(**values)  # type: ignore[arg-type]
 
 
-_BOOLEANS = ("delivery_partner_rule", "rate_limit", "testing_api")
+_BOOLEANS = ("delivery_partner_rule", "rate_limit", "testing_api", "stored_bodies")
 
 
 def _convert(name: str, raw: str) -> object:

@@ -109,6 +109,11 @@ def envelope(data: Any) -> bytes:
     return orjson.dumps({"data": data})
 
 
+def list_envelope(items: list[bytes]) -> bytes:
+    """R-21: {"data": [...]} of records already rendered as JSON: the bytes `envelope` makes of them."""
+    return b'{"data":[' + b",".join(items) + b"]}"
+
+
 def _cells(values: Sequence[Any]) -> list[Any]:
     """A record's CSV cells: true/false for booleans; None is written empty by the csv module itself."""
     return [("true" if v else "false") if v is True or v is False else v for v in values]

@@ -6,8 +6,11 @@ cases are shared and read the rule set's flags.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 from mockserver.domain import rulesets
@@ -44,6 +47,38 @@ class ApiVersion:
 
 def _v3_views(settings: Callable[[], Mapping[str, Any]]) -> V3:
     return _V3_AUG_2025 if settings().get("v3_epoch") == "2025-08" else _V3_HEAD
+
+
+# The view number each representation's bodies are stored under (store/rendered.py: 1-15, one per shape).
+VIEW_NUMBERS: dict[object, int] = {V1: 1, V2: 2, _V3_HEAD: 3, _V3_AUG_2025: 4}
+
+
+def view_number(representation: object) -> int:
+    """The view number of a representation in force (a KeyError for one without: never a shared number)."""
+    return VIEW_NUMBERS[representation]
+
+
+@lru_cache(maxsize=4)
+def rendering_stamp(course_pairs: tuple[tuple[str, str], ...]) -> str:
+    """What rendered bodies depend on besides the world's rows: this build's code (any change to the
+    package's source) and the reference data's interchangeable courses (R-40 reads them). Bodies stored
+    under another stamp are cleared when a connection opens the file (store/rendered.py)."""
+    digest = hashlib.sha256(repr(course_pairs).encode())
+    package = resources.files("mockserver")
+    for path in sorted(_sources(package), key=str):
+        digest.update(str(path).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _sources(folder: Any) -> list[Any]:
+    found = []
+    for entry in folder.iterdir():
+        if entry.is_dir() and entry.name != "__pycache__":
+            found.extend(_sources(entry))
+        elif entry.name.endswith((".py", ".sql")):
+            found.append(entry)
+    return found
 
 
 V1_API = ApiVersion("v1", True, lambda s: rulesets.baseline("v1", s), lambda _s: V1)

@@ -22,8 +22,11 @@ from mockserver.auth import TokenIndex, token_from_header
 from mockserver.config import Settings
 from mockserver.reference import ReferenceData
 from mockserver.services.context import CatalogCache
+from mockserver.store import rendered
 from mockserver.store import worlds as registry
 from mockserver.store.db import connect
+from mockserver.store.records import pairs_of
+from mockserver.versions import rendering_stamp
 from mockserver.worlds import Worlds
 
 EXTENSION = "npq_mock"
@@ -36,12 +39,16 @@ class Connections:
     def __init__(self, factory: Callable[[], sqlite3.Connection]) -> None:
         self._factory = factory
         self._local = threading.local()
+        self.stamp: str | None = None  # set: each new connection uses the bodies rendered under this stamp
 
     def get(self) -> sqlite3.Connection:
         """This thread's connection."""
         local = self._local
         if getattr(local, "pid", None) != os.getpid():
-            local.conn, local.pid = self._factory(), os.getpid()
+            conn = self._factory()
+            if self.stamp is not None:
+                rendered.open_bodies(conn, self.stamp)
+            local.conn, local.pid = conn, os.getpid()
         return local.conn
 
 
@@ -59,6 +66,8 @@ class MockState:
 
     def __init__(self, settings: Settings, reference: ReferenceData, connections: Connections) -> None:
         self.settings, self.reference, self.connections = settings, reference, connections
+        self._stamp = rendering_stamp(pairs_of(reference.interchangeable)) if settings.stored_bodies else None
+        connections.stamp = self._stamp
         self._default = _WorldState(connections, TokenIndex(), CatalogCache(reference))
         self._created: dict[str, _WorldState] = {}
         self.worlds = (
@@ -75,7 +84,9 @@ class MockState:
         if found is None:
             path = registry.get(self.connections.get(), world_id)["path"]  # type: ignore[index]
             catalogs = CatalogCache(self.reference)
-            found = _WorldState(Connections(lambda: connect(path)), TokenIndex(), catalogs)
+            connections = Connections(lambda: connect(path))
+            connections.stamp = self._stamp
+            found = _WorldState(connections, TokenIndex(), catalogs)
             self._created[world_id] = found
         return found
 

@@ -19,8 +19,10 @@ from mockserver.routes.common import (
     csv_ok,
     new_blueprint,
     ok,
+    ok_list,
     record_id,
     route,
+    shown,
     sort_param,
     views,
 )
@@ -42,11 +44,11 @@ def index() -> Response:
         updated_since=updated_since,
         page=page,
         per_page=per_page,
+        shown=shown(views().application),
         participant_ids=participants,
         sort=sort_param(),
     )
-    shown = views()
-    return ok([shown.application(row) for row in rows])
+    return ok_list(rows)
 
 
 def index_csv() -> Response:

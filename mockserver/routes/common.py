@@ -13,9 +13,10 @@ from mockserver import world
 from mockserver.auth import authenticate
 from mockserver.domain.uuids import is_uuid
 from mockserver.errors import ApiError
-from mockserver.jsonapi import CSV_TYPE, JSON_TYPE, envelope
+from mockserver.jsonapi import CSV_TYPE, JSON_TYPE, envelope, list_envelope
 from mockserver.services.context import Context
-from mockserver.versions import ApiVersion
+from mockserver.services.rendering import Shown
+from mockserver.versions import ApiVersion, view_number
 
 View = Callable[..., Response]
 _JSON_TYPES = ("application/json", "text/x-json", "application/jsonrequest")
@@ -101,6 +102,12 @@ def views() -> Any:
     return g.api.views(lambda: g.context.settings)
 
 
+def shown(show: Callable[[Any], dict[str, Any]]) -> Shown:
+    """How this request's version shows a record of a list (a function of views()) and the view number of
+    its stored bodies."""
+    return Shown(show, view_number(views()))
+
+
 def body() -> object:
     """This request's parsed JSON body (None when absent)."""
     return g.body
@@ -118,6 +125,11 @@ def record_id(raw: str) -> str:
 def ok(data: Any) -> Response:
     """200 with {"data": ...} as application/json without charset (R-20, R-21)."""
     return Response(envelope(data), 200, content_type=JSON_TYPE)
+
+
+def ok_list(items: list[bytes]) -> Response:
+    """200 with {"data": [...]} of records already rendered as JSON (R-20, R-21)."""
+    return Response(list_envelope(items), 200, content_type=JSON_TYPE)
 
 
 def csv_ok(chunks: Iterator[bytes]) -> Response:

@@ -12,7 +12,18 @@ from mockserver.jsonapi import (
     stream_csv,
     time_filter,
 )
-from mockserver.routes.common import body, context, csv_ok, new_blueprint, ok, record_id, route, views
+from mockserver.routes.common import (
+    body,
+    context,
+    csv_ok,
+    new_blueprint,
+    ok,
+    ok_list,
+    record_id,
+    route,
+    shown,
+    views,
+)
 from mockserver.services import declarations as service
 from mockserver.versions import ApiVersion
 
@@ -31,9 +42,9 @@ def index() -> Response:
         cohorts=cohorts,
         page=page,
         per_page=per_page,
+        shown=shown(views().declaration),
     )
-    shown = views()
-    return ok([shown.declaration(row) for row in rows])
+    return ok_list(rows)
 
 
 def index_csv() -> Response:

@@ -9,7 +9,18 @@ from flask import Blueprint, Response, request
 
 from mockserver.errors import ApiError
 from mockserver.jsonapi import data_attributes, nested_param, page_params, time_filter
-from mockserver.routes.common import body, context, new_blueprint, ok, record_id, route, sort_param, views
+from mockserver.routes.common import (
+    body,
+    context,
+    new_blueprint,
+    ok,
+    ok_list,
+    record_id,
+    route,
+    shown,
+    sort_param,
+    views,
+)
 from mockserver.services import participants as service
 from mockserver.versions import ApiVersion
 
@@ -27,17 +38,17 @@ def index() -> Response:
         raw = nested_param(args, "filter", "from_participant_id")
         from_id = raw if isinstance(raw, str) and raw.strip() else None
     page, per_page = page_params(args)
-    records = service.list_participants(
+    bodies = service.list_participants(
         ctx,
         updated_since=updated_since,
         page=page,
         per_page=per_page,
+        shown=shown(views().participant),
         training_status=training_status,
         from_participant_id=from_id,
         sort=sort_param(),
     )
-    shown = views()
-    return ok([shown.participant(record) for record in records])
+    return ok_list(bodies)
 
 
 def _training_status(args: Any) -> str | None:

@@ -13,10 +13,12 @@ from mockserver.domain.sorting import parse_sort
 from mockserver.domain.states import transition
 from mockserver.errors import ApiError
 from mockserver.services.context import Context
+from mockserver.services.rendering import Shown, page_bodies
 from mockserver.store import applications as store
 from mockserver.store import records
 from mockserver.store.db import read_transaction, write_transaction
-from mockserver.store.paging import fetch_page, stream_all
+from mockserver.store.invalidation import APPLICATIONS
+from mockserver.store.paging import stream_all
 
 Row = dict[str, Any]
 
@@ -28,10 +30,12 @@ def list_applications(
     updated_since: str | None,
     page: int,
     per_page: int,
+    shown: Shown,
     participant_ids: Sequence[str] | None = None,
     sort: str | None = None,
-) -> list[Row]:
-    """R-45: one page of the provider's applications; v3 also by participant (V-34) and `sort` (V-33)."""
+) -> list[bytes]:
+    """R-45: one page of the provider's applications as `shown` renders them; v3 also by participant
+    (V-34) and `sort` (V-33)."""
     query = store.list_query(ctx.catalog.pairs, ctx.provider_id, cohorts, updated_since)
     if participant_ids is not None:
         query = store.for_participants(query, participant_ids)
@@ -40,7 +44,7 @@ def list_applications(
         if order:  # None: the default order; () nothing survived: any stable order (the default's)
             query = replace(query, order=", ".join(f"a.{c} {'DESC' if d else 'ASC'}" for c, d in order))
     with read_transaction(ctx.conn):
-        return fetch_page(ctx.conn, query, page, per_page)
+        return page_bodies(ctx, query, page, per_page, shown, APPLICATIONS)
 
 
 def all_applications(

@@ -14,6 +14,7 @@ from mockserver.domain.uuids import is_uuid
 from mockserver.errors import ApiError
 from mockserver.services.context import Context
 from mockserver.services.outcomes import record_outcome, void_outcome_after_clawback
+from mockserver.services.rendering import Shown, page_bodies
 from mockserver.services.statements import after_void, attach, next_output_fee
 from mockserver.store import applications as app_store
 from mockserver.store import declarations as store
@@ -21,7 +22,8 @@ from mockserver.store import delivery_partners as partner_store
 from mockserver.store import participants as participant_store
 from mockserver.store import records
 from mockserver.store.db import read_transaction, write_transaction
-from mockserver.store.paging import fetch_page, stream_all
+from mockserver.store.invalidation import DECLARATIONS
+from mockserver.store.paging import stream_all
 
 
 def list_declarations(
@@ -31,9 +33,11 @@ def list_declarations(
     participant_ids: Sequence[str] | None,
     page: int,
     per_page: int,
+    shown: Shown,
     cohorts: Sequence[int] | None = None,
-) -> list[dict[str, Any]]:
-    """R-107, V-62: one page of the provider's declarations (V-51 scope; V-38 cohorts)."""
+) -> list[bytes]:
+    """R-107, V-62: one page of the provider's declarations as `shown` renders them (V-51 scope; V-38
+    cohorts)."""
     query = store.list_query(
         ctx.provider_id,
         updated_since,
@@ -43,7 +47,7 @@ def list_declarations(
         billing=ctx.rules.declaration_billing,
     )
     with read_transaction(ctx.conn):
-        return fetch_page(ctx.conn, query, page, per_page)
+        return page_bodies(ctx, query, page, per_page, shown, DECLARATIONS)
 
 
 def declarations_csv(

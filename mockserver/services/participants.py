@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+import orjson
+
 from mockserver.domain import participants as rules
 from mockserver.domain.models import ParticipantRecord
 from mockserver.domain.sorting import parse_sort
@@ -14,11 +16,13 @@ from mockserver.domain.states import transition
 from mockserver.domain.timeparse import ruby_to_i
 from mockserver.errors import ApiError, Violation
 from mockserver.services.context import Context
+from mockserver.services.rendering import Shown, page_bodies
 from mockserver.store import applications as app_store
 from mockserver.store import declarations as declaration_store
 from mockserver.store import dfe_rows, records
 from mockserver.store import participants as store
 from mockserver.store.db import read_transaction, write_transaction
+from mockserver.store.invalidation import PARTICIPANTS
 from mockserver.store.paging import fetch_page
 
 
@@ -58,12 +62,13 @@ def list_participants(
     updated_since: str | None,
     page: int,
     per_page: int,
+    shown: Shown,
     training_status: str | None = None,
     from_participant_id: str | None = None,
     sort: str | None = None,
-) -> list[ParticipantRecord]:
-    """R-70: one page of the provider's participants; v3's filters (V-35, V-36) and `sort` on the user
-    row's own columns (V-33)."""
+) -> list[bytes]:
+    """R-70: one page of the provider's participants as `shown` renders them; v3's filters (V-35, V-36)
+    and `sort` on the user row's own columns (V-33)."""
     query = store.list_query(
         ctx.provider_id,
         updated_since,
@@ -75,8 +80,15 @@ def list_participants(
         if order:
             query = replace(query, order=", ".join(f"u.{c} {'DESC' if d else 'ASC'}" for c, d in order))
     with read_transaction(ctx.conn):
-        users = fetch_page(ctx.conn, query, page, per_page)
-        return _records(ctx, users, training_status=training_status, from_participant_id=from_participant_id)
+        if training_status is not None or from_participant_id is not None:
+            # V-37: these filters change what a participant shows, so its stored body does not apply
+            users = fetch_page(ctx.conn, query, page, per_page)
+            found = _records(
+                ctx, users, training_status=training_status, from_participant_id=from_participant_id
+            )
+            return [orjson.dumps(shown.show(record)) for record in found]
+        with_details = lambda users: _records(ctx, users)  # noqa: E731
+        return page_bodies(ctx, query, page, per_page, shown, PARTICIPANTS, with_details)
 
 
 def participant_record(ctx: Context, user_id: str) -> ParticipantRecord:

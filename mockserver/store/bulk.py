@@ -45,11 +45,15 @@ _INSERTS = {
 
 
 def wipe_world(conn: sqlite3.Connection) -> None:
-    """Delete every person, record and setting (clock, switches, id sequence) with the indexes and
-    triggers, in the caller's transaction; index_world makes them again once the new rows are in."""
+    """Delete every person, record, stored body and setting (clock, switches, id sequence) with the indexes
+    and triggers, in the caller's transaction; index_world makes them again once the new rows are in."""
     drop_indexes(conn)
-    for table in (*WORLD_TABLES, "provider_participants", "foreign_declarations", "settings"):
+    for table in (*WORLD_TABLES, "provider_participants", "foreign_declarations", "settings", "rendered"):
         conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+    # the triggers that keep these are gone until index_world. The generation starts again as in a new
+    # file (a reset world equals a new one byte for byte); paging marks see the schema cookie move.
+    conn.execute("UPDATE rendered_state SET used = 0")
+    conn.execute("UPDATE record_generation SET n = 0")
 
 
 # Columns added for v2/v3 with the value a row made without them gets (older callers, test worlds).

@@ -14,6 +14,8 @@ from typing import Any
 
 import orjson
 
+from mockserver.store.invalidation import trigger_statements
+
 _SCHEMA = resources.files("mockserver.store").joinpath("schema.sql")
 
 
@@ -29,6 +31,8 @@ class WorldConnection(sqlite3.Connection):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.page_marks: dict[object, Any] = {}
+        # Whether this connection reads and stores rendered bodies (store/rendered.py's open_bodies).
+        self.bodies_enabled = False
 
 
 def connect_side_file(path: str | Path, schema: str) -> sqlite3.Connection:
@@ -115,6 +119,10 @@ def create_schema(conn: sqlite3.Connection) -> None:
     _migrate(conn)
     older_file = not _columns(conn, "foreign_declarations")
     conn.executescript(_SCHEMA.read_text(encoding="utf-8"))
+    if _generated_differ(conn):  # a file from an older build (or before them): made again, once
+        with write_transaction(conn):
+            _drop_generated(conn)
+            _create_generated(conn)
     _fill_participants(conn)
     if older_file:  # made before the table: its transferred applications' declarations, once
         with write_transaction(conn):
@@ -170,6 +178,7 @@ def create_indexes(conn: sqlite3.Connection) -> None:
     for statement in schema_statements():
         if not _is_table(statement):
             conn.execute(statement)
+    _create_generated(conn)
     _fill_participants(conn)
     _fill_foreign_declarations(conn)
 
@@ -181,9 +190,58 @@ def drop_indexes(conn: sqlite3.Connection) -> None:
         found = _CREATED.search(statement)
         if found is not None:
             conn.execute(f"DROP {found.group(1)} IF EXISTS {found.group(2)}")
+    _drop_generated(conn)
 
 
 _CREATED = re.compile(r"^CREATE (INDEX|TRIGGER) IF NOT EXISTS (\w+)", re.M)
+_TABLE = re.compile(r"^CREATE TABLE IF NOT EXISTS (\w+)", re.M)
+
+
+def _generated() -> list[tuple[str, str]]:
+    """The triggers made from store/invalidation.py over schema.sql's tables."""
+    tables = [found.group(1) for s in schema_statements() if (found := _TABLE.search(s)) is not None]
+    return list(trigger_statements(tables))
+
+
+def _create_generated(conn: sqlite3.Connection) -> None:
+    """The generated triggers, and the one row of each singleton table (caller's transaction)."""
+    for _name, statement in _generated():
+        conn.execute(statement)
+    conn.execute(
+        "INSERT INTO rendered_state (stamp, used, budget) SELECT '', 0, 0 "
+        "WHERE NOT EXISTS (SELECT 1 FROM rendered_state)"
+    )
+    conn.execute(
+        "INSERT INTO record_generation (n) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM record_generation)"
+    )
+
+
+def _generated_differ(conn: sqlite3.Connection) -> bool:
+    """Whether the file's generated triggers (or singleton rows) are not this build's."""
+    held = dict(
+        conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+            "AND (name LIKE 'rendered%' OR name LIKE 'record_generation%')"
+        ).fetchall()
+    )
+    singletons = conn.execute(
+        "SELECT (SELECT COUNT(*) FROM rendered_state), (SELECT COUNT(*) FROM record_generation)"
+    ).fetchone()
+    return held != dict(_generated()) or tuple(singletons) != (1, 1)
+
+
+def _drop_generated(conn: sqlite3.Connection) -> None:
+    """Every generated trigger the file holds, including those of another build's dependency list."""
+    names = {name for name, _statement in _generated()}
+    names.update(
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+            "AND (name LIKE 'rendered%' OR name LIKE 'record_generation%')"
+        )
+    )
+    for name in sorted(names):
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
 
 
 def _is_table(statement: str) -> bool:

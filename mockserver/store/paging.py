@@ -4,8 +4,10 @@ an index, then (where the rows are dear) only those rows.
 A page at OFFSET n walks n index entries to find its first key; at a million applications the last page of
 a provider walked 125,000. Each connection therefore remembers, per list query, the key at every MARK_EVERY
 positions (found once by walking, as far as pages have been asked for) and walks at most MARK_EVERY entries
-from the nearest mark. The marks hold while the world file is unchanged: SQLite's data_version moves when
-another connection commits, total_changes when this one writes; either forgets every mark of the connection.
+from the nearest mark. The marks hold while the world's records are unchanged: `record_generation` moves with
+every write to a world table but the stored bodies (store/invalidation.py), so a connection's marks survive
+the bodies stored by page reads (its own and other processes'); a move, or a reset (which drops and makes
+the triggers again, moving the schema cookie), forgets every mark of the connection.
 """
 
 from __future__ import annotations
@@ -90,6 +92,29 @@ def fetch_page(conn: sqlite3.Connection, query: PageQuery, page: int, per_page: 
     return _rows_by_rowid(conn, query, keys)
 
 
+def page_keys_sql(
+    conn: sqlite3.Connection, query: PageQuery, page: int, per_page: int
+) -> tuple[str, tuple[object, ...]] | None:
+    """SQL selecting one page's keys in order (two columns: the ordering key and the rowid), None past the
+    last page. Keyset queries only (no caller-chosen `order`)."""
+    offset = (page - 1) * per_page
+    if offset >= MAX_OFFSET:
+        return None
+    anchor = _anchor(conn, query, offset)
+    return None if anchor is None else _keys_sql(query, anchor, per_page, 0)
+
+
+def rows_by_rowid(conn: sqlite3.Connection, query: PageQuery, keys: list[object]) -> list[dict[str, Any]]:
+    """The list's rows with these rowids (the key's second column), in the order of the keys."""
+    if query.by_rowid is not None or not keys:
+        return _rows_by_rowid(conn, query, keys)
+    marks = ", ".join("?" * len(keys))
+    sql = f"{query.select} WHERE {query.where} AND {_rowid_of(query.key)} IN ({marks})"
+    rows = fetch_dicts(conn, sql, (*query.params, *keys))
+    position = {key: index for index, key in enumerate(keys)}
+    return sorted(rows, key=lambda row: position[row["seq"]])
+
+
 def _bound(key: str, anchor: tuple[object, ...]) -> tuple[str, tuple[object, ...]]:
     """The condition 'from the anchor on' (nothing for the first key of the list)."""
     return ("", ()) if not anchor else (f" AND ({key}) >= (?, ?)", anchor)
@@ -155,7 +180,15 @@ def _marks(conn: sqlite3.Connection, query: PageQuery) -> list[tuple[object, ...
     memory = getattr(conn, "page_marks", None)
     if memory is None:  # a plain connection (not from db.connect): walk every time
         return []
-    version = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+    try:
+        # a reset rewrites every row with the triggers dropped and made again: the schema cookie moves
+        version = tuple(
+            conn.execute(
+                "SELECT n, (SELECT schema_version FROM pragma_schema_version) FROM record_generation"
+            ).fetchone()
+        )
+    except sqlite3.OperationalError:  # a file not prepared by this build: walk every time
+        return []
     if memory.get("version") != version or len(memory) > _MAX_MARKED_QUERIES:
         memory.clear()
         memory["version"] = version

@@ -286,6 +286,26 @@ CREATE TRIGGER IF NOT EXISTS foreign_declarations_clear AFTER DELETE ON lead_pro
     DELETE FROM foreign_declarations WHERE owner_id = OLD.id;
 END;
 
+-- Stored rendered bodies (store/rendered.py): the JSON of one record as one view shows it, so a page is its
+-- keys and their bodies joined. slot packs kind, record rowid, provider and view into the rowid (a body of
+-- ~1 KB stays in its b-tree leaf, and one record's or one kind's bodies are a range); the triggers made from
+-- store/invalidation.py delete the bodies a write affects. rendered_state: the build that rendered them
+-- (another build clears them), and the bytes they use and may use (store until the budget is spent).
+CREATE TABLE IF NOT EXISTS rendered (
+    slot INTEGER PRIMARY KEY,
+    body BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS rendered_state (
+    stamp TEXT NOT NULL,
+    used INTEGER NOT NULL,
+    budget INTEGER NOT NULL
+);
+-- Bumped by every write to a world table but the bodies (generated triggers): the paging marks of a
+-- connection hold while it is unchanged (store/paging.py).
+CREATE TABLE IF NOT EXISTS record_generation (
+    n INTEGER NOT NULL
+);
+
 -- Worlds (isolated copies of the mock, POST /__mock__/worlds): a registry kept in the default world's file.
 -- Each world is a file of its own (a copy of a seeded template) whose lead_providers rows carry the world's
 -- fresh tokens; world_tokens maps those tokens back to their world, so a token is the whole interface.

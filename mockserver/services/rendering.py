@@ -1,0 +1,51 @@
+"""Pages as rendered bodies: stored ones where the world file has them (store/rendered.py), the others
+rendered from the page's snapshot by the HTTP layer's representation and stored in the same transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from mockserver.services.context import Context
+from mockserver.store import rendered
+from mockserver.store.invalidation import PARTICIPANTS
+from mockserver.store.paging import PageQuery, fetch_page, rows_by_rowid
+
+Rows = Sequence[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """How the HTTP layer shows one record of a list (a representation's function) and the view number its
+    bodies are stored under (one per representation: mockserver/versions.py)."""
+
+    show: Callable[[Any], dict[str, Any]]
+    view: int
+
+
+def page_bodies(
+    ctx: Context,
+    query: PageQuery,
+    page: int,
+    per_page: int,
+    shown: Shown,
+    kind: int,
+    records: Callable[[Rows], Sequence[Any]] = lambda rows: rows,
+) -> list[bytes]:
+    """One page's bodies in order (call inside the page's read transaction); `records` turns rows into what
+    `shown.show` takes. A caller-chosen order (v3 `sort`) or a connection without stored bodies renders
+    every row, as a page always did."""
+    if query.order is not None or not rendered.enabled(ctx.conn):
+        rows = fetch_page(ctx.conn, query, page, per_page)
+        return [orjson.dumps(shown.show(item)) for item in records(rows)]
+    provider = rendered.provider_number(ctx.conn, ctx.provider_id) if kind == PARTICIPANTS else 0
+
+    def render(rowids: Sequence[int]) -> dict[int, bytes]:
+        rows = rows_by_rowid(ctx.conn, query, list(rowids))
+        items = records(rows)
+        return {row["seq"]: orjson.dumps(shown.show(item)) for row, item in zip(rows, items, strict=True)}
+
+    return rendered.page(ctx.conn, query, page, per_page, rendered.Bodies(kind, shown.view, provider), render)

@@ -1,0 +1,130 @@
+"""Stored rendered bodies: each record's JSON as one view shows it, kept in the world file, so a page is its
+keys (store/paging.py) and their bodies joined by commas.
+
+A body missing from the table is rendered by the caller (the representations stay the one source of the
+shapes) from the same read snapshot as the page, and stored in that same transaction: the read transaction
+is upgraded to a write. SQLite refuses the upgrade at once (BUSY/BUSY_SNAPSHOT, no busy wait inside a
+transaction) when another connection has written since the snapshot began or is writing now; the bodies
+are then simply not stored, so a stored body is never older than the rows it shows. Triggers generated from
+store/invalidation.py delete the bodies a write affects. `rendered_state` names the build that rendered
+the bodies (another build clears them on opening the file) and bounds the bytes they may take.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from mockserver.store.db import write_transaction
+from mockserver.store.invalidation import KIND_SHIFT, RECORD_SHIFT
+from mockserver.store.paging import PageQuery, page_keys_sql
+
+_BUSY = 5  # SQLITE_BUSY; BUSY_SNAPSHOT (517) has it in its low byte
+MIN_BUDGET = 64 * 1024 * 1024
+Render = Callable[[Sequence[int]], Mapping[int, bytes]]
+
+
+@dataclass(frozen=True)
+class Bodies:
+    """Where a list's bodies live: kind, view (1-15) and, for bodies that depend on the caller
+    (participants), the provider's rowid (0 otherwise)."""
+
+    kind: int
+    view: int
+    provider: int = 0
+
+    @property
+    def base(self) -> int:
+        """The slot of record 0: a record's slot is base + (rowid << RECORD_SHIFT)."""
+        return (self.kind << KIND_SHIFT) | (self.provider << 4) | self.view
+
+
+def provider_number(conn: sqlite3.Connection, provider_id: str) -> int:
+    """The provider's rowid, which participant bodies are stored under (they show the caller's share)."""
+    row = conn.execute("SELECT rowid FROM lead_providers WHERE id = ?", (provider_id,)).fetchone()
+    return 0 if row is None else row[0]
+
+
+def open_bodies(conn: sqlite3.Connection, stamp: str) -> None:
+    """Let a new connection use stored bodies: those of another build (another stamp) are cleared first.
+    A file without the table (not prepared by this build) leaves the connection without them."""
+    try:
+        row = conn.execute("SELECT stamp FROM rendered_state").fetchone()
+    except sqlite3.OperationalError:
+        return
+    if row is None:
+        return
+    if row[0] != stamp:
+        with write_transaction(conn):
+            if conn.execute("SELECT stamp FROM rendered_state").fetchone()[0] != stamp:
+                clear(conn)
+                pages = conn.execute("PRAGMA page_count").fetchone()[0]
+                size = pages * conn.execute("PRAGMA page_size").fetchone()[0]
+                conn.execute(
+                    "UPDATE rendered_state SET stamp = ?, budget = ?", (stamp, max(MIN_BUDGET, size))
+                )
+    conn.bodies_enabled = True  # type: ignore[attr-defined]
+
+
+def clear(conn: sqlite3.Connection) -> None:
+    """Forget every body (caller's transaction)."""
+    conn.execute("DELETE FROM rendered")
+    conn.execute("UPDATE rendered_state SET used = 0")
+
+
+def enabled(conn: sqlite3.Connection) -> bool:
+    """Whether this connection reads and stores bodies."""
+    return bool(getattr(conn, "bodies_enabled", False))
+
+
+def page(
+    conn: sqlite3.Connection, query: PageQuery, number: int, per_page: int, bodies: Bodies, render: Render
+) -> list[bytes]:
+    """The bodies of one page in key order (caller's read transaction): stored ones read, missing ones
+    rendered by `render(rowids)` and stored when the snapshot is still the latest."""
+    keys = page_keys_sql(conn, query, number, per_page)
+    if keys is None:
+        return []
+    sql, params = keys
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    cursor.execute(
+        f"WITH page(k, record) AS ({sql}) SELECT page.record, r.body FROM page "
+        f"LEFT JOIN rendered r ON r.slot = ? + (page.record << {RECORD_SHIFT}) ORDER BY page.k, page.record",
+        (*params, bodies.base),
+    )
+    found = cursor.fetchall()
+    missing = [record for record, body in found if body is None]
+    if not missing:
+        return [body for _record, body in found]
+    made = render(missing)
+    store(conn, bodies, made)
+    return [made[record] if body is None else body for record, body in found]
+
+
+def one(conn: sqlite3.Connection, bodies: Bodies, record: int) -> bytes | None:
+    """One stored body, or None."""
+    row = conn.execute(
+        "SELECT body FROM rendered WHERE slot = ?", (bodies.base + (record << RECORD_SHIFT),)
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def store(conn: sqlite3.Connection, bodies: Bodies, made: Mapping[int, bytes]) -> bool:
+    """Store bodies rendered from this transaction's snapshot, if it is still the latest and the budget
+    allows; whether they were stored. Never waits, never fails the caller."""
+    used, budget = conn.execute("SELECT used, budget FROM rendered_state").fetchone()
+    if used + sum(len(body) for body in made.values()) > budget:
+        return False
+    base = bodies.base
+    try:
+        conn.executemany(
+            "INSERT OR IGNORE INTO rendered (slot, body) VALUES (?, ?)",
+            [(base + (record << RECORD_SHIFT), body) for record, body in made.items()],
+        )
+    except sqlite3.OperationalError as error:
+        if getattr(error, "sqlite_errorcode", _BUSY) & 0xFF == _BUSY:
+            return False  # another connection wrote since this snapshot began, or is writing now
+        raise
+    return True
