@@ -6,18 +6,15 @@ from __future__ import annotations
 
 import io
 import json
-import threading
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
-
-from werkzeug.serving import make_server
 
 from benchmarks import fuzz
 from benchmarks.campaigns import served
 from mockserver.app import create_app
 from mockserver.config import Settings
+from tests.contract_tests.harness import serve
 
 OUTCOMES = r"/participants/npq/\{id\}/outcomes$"
 
@@ -47,18 +44,6 @@ def _outcome_bug(app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[
     return broken
 
 
-@contextmanager
-def _served(app: Callable[..., Iterable[bytes]]) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
-
-
 def test_a_short_seeded_campaign_finds_nothing_wrong_with_the_served_mock() -> None:
     with served(workers=2, applications=40) as server:
         results = fuzz.campaign(f"http://127.0.0.1:{server.port}", ["v3"], examples=2, seed=11)
@@ -69,7 +54,7 @@ def test_a_short_seeded_campaign_finds_nothing_wrong_with_the_served_mock() -> N
 
 def test_the_campaign_reaches_a_500_behind_a_real_participants_url(tmp_path: Path) -> None:
     app = _outcome_bug(create_app(Settings(db_path=tmp_path / "world.sqlite3", applications=200, seed=3)))
-    with _served(app) as base:
+    with serve(app) as base:
         [with_ids] = fuzz.campaign(base, ["v3"], examples=5, seed=11, include=OUTCOMES)
         [without] = fuzz.campaign(base, ["v3"], examples=5, seed=11, include=OUTCOMES, real_ids=False)
     assert with_ids.server_errors > 0, with_ids.line()
