@@ -2,7 +2,7 @@
 connections. Each prints its figures; `tests/mockserver/test_resilience_server.py` runs short seeded ones.
 
     python benchmarks/campaigns.py races --trials 50
-    python benchmarks/campaigns.py crashes --trials 10
+    python benchmarks/campaigns.py crashes --crash-trials 20
     python benchmarks/campaigns.py connections --idle 300 --stalled 100
     python benchmarks/campaigns.py all
 
@@ -525,7 +525,8 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("campaign", choices=["races", "crashes", "connections", "cutoffs", "all"])
-    parser.add_argument("--trials", type=int, default=20)
+    parser.add_argument("--trials", type=int, default=20, help="race trials per kind of write")
+    parser.add_argument("--crash-trials", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--idle", type=int, default=300)
     parser.add_argument("--stalled", type=int, default=100)
@@ -539,7 +540,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.campaign in ("races", "all"):
         print("races", json.dumps(races(args.trials, args.seed), indent=1), flush=True)
     if args.campaign in ("crashes", "all"):
-        print("crashes", json.dumps(crashes(max(1, args.trials // 2), args.seed), indent=1), flush=True)
+        print("crashes", json.dumps(crashes(args.crash_trials, args.seed), indent=1), flush=True)
     if args.campaign in ("cutoffs", "all"):
         print("cutoffs", json.dumps(cutoffs(), indent=1), flush=True)
     if args.campaign in ("connections", "all"):
