@@ -83,8 +83,9 @@ class _NoCollectHarder:
         config.stash[gc_collect_iterations_key] = 0
 
 
-def run_suite(base_url: str, *extra: str) -> SuiteRun:
-    """Run the contract suite against base_url in this process, as `npq-contract` would run it.
+def run_suite(base_url: str, *extra: str, plugins: Iterable[object] = ()) -> SuiteRun:
+    """Run the contract suite against base_url in this process, as `npq-contract` would run it
+    (`plugins`: objects with pytest hooks that watch the run, for the self-tests).
 
     Its options, counters and results live on its own pytest config, so runs are independent; its
     Schemathesis and Hypothesis runs are seeded and use no example database, so they are repeatable.
@@ -93,7 +94,7 @@ def run_suite(base_url: str, *extra: str) -> SuiteRun:
     args += ["--base-url", base_url, "--token", TOKEN, "-p", "no:cacheprovider", *extra]
     out = io.StringIO()
     with _without_suite_env(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        code = pytest.main(args, plugins=[_NoCollectHarder()])
+        code = pytest.main(args, plugins=[_NoCollectHarder(), *plugins])
     return SuiteRun(int(code), out.getvalue())
 
 
