@@ -12,6 +12,7 @@ import schemathesis
 from schemathesis.core.failures import FailureGroup
 
 from contract_tests.client import RateLimit, rate_limited_session
+from contract_tests.documents import parsed_document
 from contract_tests.settings import RunSettings, spec_path
 
 # The list operations, by path under the API prefix.
@@ -91,7 +92,10 @@ def load_schema(settings: RunSettings, rate_limit: RateLimit) -> Any:
     Built once per run (`RunState.schema`), never at import: a second run in the same process gets its own.
     """
     config = schemathesis.Config.from_dict(_config(settings))
-    schema = schemathesis.openapi.from_path(str(spec_path(settings)), config=config)
+    path = spec_path(settings)
+    # As `schemathesis.openapi.from_path(path)`, from the document this process has already parsed.
+    schema = schemathesis.openapi.from_dict(parsed_document(path), config=config)
+    schema.location = path.absolute().as_uri()
     headers = {"Authorization": f"Bearer {settings.token}", **settings.extra_headers}
     schema.config.update(base_url=settings.base_url, headers=headers)
     if settings.read_only:

@@ -16,6 +16,7 @@ from contract_tests.capabilities import World
 from contract_tests.client import Client, RateLimit
 from contract_tests.conformance import copy_function, load_schema
 from contract_tests.conformance import session as schemathesis_session_for
+from contract_tests.operation_items import OperationCases, build_if_deferred
 from contract_tests.preflight import probe
 from contract_tests.settings import (
     API_VERSIONS,
@@ -151,10 +152,14 @@ def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: objec
 
         skipped.pytestmark = list(getattr(obj, "pytestmark", []))  # type: ignore[attr-defined]
         return pytest.Function.from_parent(collector, name=name, callobj=skipped)
-    from schemathesis.pytest.plugin import SchemathesisCase
-
     test = schema.parametrize()(copy_function(obj))
-    return SchemathesisCase.from_parent(collector, test_function=test, name=name, schema=schema)
+    return OperationCases.from_parent(collector, test_function=test, name=name, schema=schema)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    build_if_deferred(item)  # outermost, so every other hook sees the operation's built test
+    return (yield)
 
 
 def _label(item: pytest.Item) -> str:

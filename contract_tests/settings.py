@@ -112,12 +112,13 @@ class RunState:
     def operations(self) -> list[tuple[str, str]]:
         """(METHOD, path) of every operation of the document under test (none if it cannot be read)."""
         if self._operations is None:
-            import yaml
+            from schemathesis.errors import LoaderError
 
-            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster on our document
+            from contract_tests.documents import parsed_document  # the parse the schema is built from
+
             try:
-                doc = yaml.load(spec_path(self.settings).read_text(), Loader=loader)  # noqa: S506
-            except (OSError, yaml.YAMLError):
+                doc = parsed_document(spec_path(self.settings))
+            except (OSError, LoaderError):
                 doc = {}
             self._operations = [
                 (method.upper(), path)

@@ -8,8 +8,10 @@ mounted under its own path prefix (`FaultServer`), with its own fresh mock behin
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import importlib
 import io
+import json
 import logging
 import os
 import re
@@ -26,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from filelock import FileLock
 from werkzeug.serving import make_server
 
 REPO = Path(__file__).resolve().parents[2]
@@ -80,8 +83,9 @@ class _NoCollectHarder:
         config.stash[gc_collect_iterations_key] = 0
 
 
-def run_suite(base_url: str, *extra: str) -> SuiteRun:
-    """Run the contract suite against base_url in this process, as `npq-contract` would run it.
+def run_suite(base_url: str, *extra: str, plugins: Iterable[object] = ()) -> SuiteRun:
+    """Run the contract suite against base_url in this process, as `npq-contract` would run it
+    (`plugins`: objects with pytest hooks that watch the run, for the self-tests).
 
     Its options, counters and results live on its own pytest config, so runs are independent; its
     Schemathesis and Hypothesis runs are seeded and use no example database, so they are repeatable.
@@ -90,8 +94,26 @@ def run_suite(base_url: str, *extra: str) -> SuiteRun:
     args += ["--base-url", base_url, "--token", TOKEN, "-p", "no:cacheprovider", *extra]
     out = io.StringIO()
     with _without_suite_env(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        code = pytest.main(args, plugins=[_NoCollectHarder()])
+        code = pytest.main(args, plugins=[_NoCollectHarder(), *plugins])
     return SuiteRun(int(code), out.getvalue())
+
+
+def run_once_per_session(name: str, tmp_path_factory: pytest.TempPathFactory,
+                         run: Callable[[], SuiteRun]) -> SuiteRun:
+    """`run()` once in the whole test session, however many pytest-xdist workers ask for it.
+
+    A module fixture is made once per worker that runs one of its tests, and worksteal spreads a module's
+    tests over workers: the first to ask runs the suite, the others wait on the lock and read its result
+    (pytest-xdist's recipe for work done once per session)."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return run()  # one process: a module fixture already runs once
+    result = tmp_path_factory.getbasetemp().parent / f"{name}.json"  # the session's, shared by its workers
+    with FileLock(f"{result}.lock"):
+        if result.is_file():
+            return SuiteRun(**json.loads(result.read_text()))
+        made = run()
+        result.write_text(json.dumps(dataclasses.asdict(made)))
+        return made
 
 
 def run_cli(*args: str, timeout: int = 300) -> SuiteRun:

@@ -22,6 +22,7 @@ from tests.contract_tests.harness import (
     SuiteRun,
     mock_app,
     run_cli,
+    run_once_per_session,
     run_suite,
     serve,
     without_testing_api,
@@ -60,12 +61,17 @@ def test_read_only_run_passes_against_the_clean_mock() -> None:
 
 
 @pytest.fixture(scope="module")
-def sandbox_run() -> SuiteRun:
+def sandbox_run(tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
     """A run of every layer against the mock as a real sandbox looks: no /__mock__/ endpoints. What it pins
     is sandbox mode (records found through the API, skips with reasons); generated cases are the clean-mock
-    runs' business, so a few per operation do here."""
-    with serve(without_testing_api(mock_app())) as base_url:
-        return run_suite(base_url, "--other-token", "ucl-token", "--max-examples", "5")
+    runs' business, so a few per operation do here. Its two tests may run on two workers: one run serves
+    both."""
+
+    def run() -> SuiteRun:
+        with serve(without_testing_api(mock_app())) as base_url:
+            return run_suite(base_url, "--other-token", "ucl-token", "--max-examples", "5")
+
+    return run_once_per_session("sandbox_run", tmp_path_factory, run)
 
 
 def test_suite_passes_against_a_server_without_the_testing_api(sandbox_run: SuiteRun) -> None:

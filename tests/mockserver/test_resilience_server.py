@@ -7,7 +7,9 @@ from __future__ import annotations
 import importlib.util
 import socket
 import sys
+from collections.abc import Iterator
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -60,22 +62,31 @@ def test_the_body_deadline_is_on_by_default() -> None:
     assert Settings.from_env({}).body_timeout == Settings().body_timeout
 
 
+@pytest.fixture(scope="module")
+def one_worker_server() -> Iterator[Any]:
+    """One served mock (one worker) for the oversized-request tests: none of them stops it, and each checks
+    that it still answers afterwards, so they share it rather than start a server each (~1 CPU-s)."""
+    with campaigns.served(workers=1) as server:
+        yield server
+
+
 @pytest.mark.parametrize("target, header", [
     ("/api/v1/npq-applications", "X-Big: " + "a" * 1_000_000),
     ("/api/v2/npq-applications", "X-Many: a\r\n" * 20_000),
     ("/api/v3/npq-applications?filter[cohort]=" + "2024," * 200_000, "X-Small: a"),
     ("/api/v1/npq-applications?" + "page[page]=1&" * 30_000, "X-Small: a"),
 ])
-def test_enormous_headers_and_queries_are_refused_not_crashed(target: str, header: str) -> None:
-    with campaigns.served(workers=1) as server:
-        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
-            try:
-                sock.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\n{header}\r\n\r\n".encode())
-                answer = sock.recv(4096)
-            except OSError:
-                answer = b""  # the server closed the connection on us: refused, which is fine
-        assert not answer.startswith(b"HTTP/1.1 5"), answer[:200]
-        assert campaigns.call(server.port, "GET", "/__mock__/clock")[0] == 200  # and it still answers
+def test_enormous_headers_and_queries_are_refused_not_crashed(target: str, header: str,
+                                                             one_worker_server: Any) -> None:
+    server = one_worker_server
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        try:
+            sock.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\n{header}\r\n\r\n".encode())
+            answer = sock.recv(4096)
+        except OSError:
+            answer = b""  # the server closed the connection on us: refused, which is fine
+    assert not answer.startswith(b"HTTP/1.1 5"), answer[:200]
+    assert campaigns.call(server.port, "GET", "/__mock__/clock")[0] == 200  # and it still answers
 
 
 @pytest.mark.parametrize("target, header, status, message", [
@@ -83,16 +94,15 @@ def test_enormous_headers_and_queries_are_refused_not_crashed(target: str, heade
     ("/api/v3/npq-applications?filter[cohort]=" + "2024," * 8_000, "X-Small: a", 414, "Request-URI too long"),
 ])
 def test_enormous_headers_and_queries_get_the_api_envelope(
-    target: str, header: str, status: int, message: str
+    target: str, header: str, status: int, message: str, one_worker_server: Any
 ) -> None:
-    with campaigns.served(workers=1) as server:
-        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
-            sock.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ambition-token\r\n"
-                         f"{header}\r\nConnection: close\r\n\r\n".encode())
-            answer = b""
-            while chunk := sock.recv(65536):
-                answer += chunk
-        head, _, body = answer.partition(b"\r\n\r\n")
-        assert head.startswith(f"HTTP/1.1 {status} ".encode()), head
-        assert b"content-type: application/json" in head.lower(), head
-        assert body == b'{"error":"%s"}' % message.encode(), body
+    with socket.create_connection(("127.0.0.1", one_worker_server.port), timeout=10) as sock:
+        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ambition-token\r\n"
+                     f"{header}\r\nConnection: close\r\n\r\n".encode())
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(f"HTTP/1.1 {status} ".encode()), head
+    assert b"content-type: application/json" in head.lower(), head
+    assert body == b'{"error":"%s"}' % message.encode(), body
