@@ -52,6 +52,7 @@ from npq_lead_provider_kit.resources import TESTING_API_SPEC, openapi_path  # no
 TOKEN = "ambition-token"
 VERSIONS = ("v1", "v2", "v3")
 TARGETS = ("testing", *VERSIONS)
+PHASES = "examples,coverage,fuzzing,stateful"
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
 # The record lists whose ids the hooks use, read through v3 (it has every kind).
 ID_LISTS = {
@@ -135,7 +136,7 @@ def with_real_ids(source: Path, ids: dict[str, list[str]], folder: Path) -> Path
 
 
 def fuzz(target: str, base: str, headers: dict[str, str], *, examples: int, seed: int, ids: Path,
-         folder: Path, timeout: float, include: str | None = None) -> Figures:
+         folder: Path, timeout: float, include: str | None = None, phases: str = PHASES) -> Figures:
     """One seeded `schemathesis run` of a target's document against `base` (only the operations whose path
     matches `include`, a regular expression, when given)."""
     reports = folder / f"reports-{target}-{seed}"
@@ -145,7 +146,7 @@ def fuzz(target: str, base: str, headers: dict[str, str], *, examples: int, seed
         sys.executable, "-m", "schemathesis.cli", "run", str(source), "--url", base,
         # The stateful phase follows links between operations: with only some operations included it has
         # none to follow (and says so as an error).
-        "--phases", "examples,coverage,fuzzing" + ("" if include else ",stateful"), "--mode", "all",
+        "--phases", phases if not include else phases.replace(",stateful", ""), "--mode", "all",
         "--max-examples", str(examples),
         "--seed", str(seed), "--workers", "1", "--checks", CHECKS, "--continue-on-failure", "--no-shrink",
         "--request-timeout", "300", "--report", "har,json", "--report-dir", str(reports),
@@ -230,7 +231,7 @@ def documented_behaviour(base: str) -> None:
 
 def campaign(base: str, targets: list[str], *, examples: int, seed: int, token: str = TOKEN,
              timeout: float = 3600, include: str | None = None, real_ids: bool = True,
-             min_requests: int = 0) -> list[Figures]:
+             min_requests: int = 0, phases: str = PHASES) -> list[Figures]:
     """Every target against the server at `base`; the figures of each (and of the read-back). A target is
     run again with the next seed until it has sent `min_requests`. `real_ids` False leaves record URLs as
     generated (to show what the real ids reach)."""
@@ -245,7 +246,7 @@ def campaign(base: str, targets: list[str], *, examples: int, seed: int, token: 
                 known = collect_ids(base, headers) if real_ids and target != "testing" else {}
                 ids.write_text(json.dumps(known), encoding="utf-8")
                 run = fuzz(target, base, headers, examples=examples, seed=run_seed, ids=ids, folder=folder,
-                           timeout=timeout, include=include)
+                           timeout=timeout, include=include, phases=phases)
                 figures.add(run)
                 if figures.requests >= min_requests or run.requests == 0 or run.errors:
                     break

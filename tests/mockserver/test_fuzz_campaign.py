@@ -45,10 +45,13 @@ def _outcome_bug(app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[
 
 
 def test_a_short_seeded_campaign_finds_nothing_wrong_with_the_served_mock() -> None:
+    # The generated and stateful phases over every v3 operation (the coverage phase, ~1,500 more requests,
+    # is the next test's, over the outcome operations; benchmarks/fuzz.py runs every phase everywhere).
     with served(workers=2, applications=40) as server:
-        results = fuzz.campaign(f"http://127.0.0.1:{server.port}", ["v3"], examples=2, seed=11)
+        results = fuzz.campaign(f"http://127.0.0.1:{server.port}", ["v3"], examples=3, seed=11,
+                                phases="examples,fuzzing,stateful")
     [v3] = results
-    assert v3.requests > 500, v3.line()
+    assert v3.requests > 100, v3.line()
     assert (v3.server_errors, v3.failures, v3.errors) == (0, {}, []), v3.line()
 
 
