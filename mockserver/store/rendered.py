@@ -103,14 +103,6 @@ def page(
     return [made[record] if body is None else body for record, body in found]
 
 
-def one(conn: sqlite3.Connection, bodies: Bodies, record: int) -> bytes | None:
-    """One stored body, or None."""
-    row = conn.execute(
-        "SELECT body FROM rendered WHERE slot = ?", (bodies.base + (record << RECORD_SHIFT),)
-    ).fetchone()
-    return None if row is None else row[0]
-
-
 def store(conn: sqlite3.Connection, bodies: Bodies, made: Mapping[int, bytes]) -> bool:
     """Store bodies rendered from this transaction's snapshot, if it is still the latest and the budget
     allows; whether they were stored. Never waits, never fails the caller."""
