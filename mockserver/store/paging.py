@@ -89,7 +89,7 @@ def fetch_page(conn: sqlite3.Connection, query: PageQuery, page: int, per_page: 
         sql = f"{query.select} WHERE {query.where}{bound} ORDER BY {query.key} LIMIT ?"
         return fetch_dicts(conn, sql, (*query.params, *params, per_page))
     keys = [row[1] for row in conn.execute(*_keys_sql(query, anchor, per_page, 0))]
-    return _rows_by_rowid(conn, query, keys)
+    return rows_by_rowid(conn, query, keys)
 
 
 def page_keys_sql(
@@ -106,11 +106,17 @@ def page_keys_sql(
 
 def rows_by_rowid(conn: sqlite3.Connection, query: PageQuery, keys: list[object]) -> list[dict[str, Any]]:
     """The list's rows with these rowids (the key's second column), in the order of the keys."""
-    if query.by_rowid is not None or not keys:
-        return _rows_by_rowid(conn, query, keys)
-    marks = ", ".join("?" * len(keys))
-    sql = f"{query.select} WHERE {query.where} AND {_rowid_of(query.key)} IN ({marks})"
-    rows = fetch_dicts(conn, sql, (*query.params, *keys))
+    if not keys:
+        return []
+    marks = f"({', '.join('?' * len(keys))})"
+    rowid = _rowid_of(query.key)
+    if query.by_rowid is not None:
+        sql, params = f"{query.by_rowid} {marks}", tuple(keys)
+    elif query.more_keys:  # keys of several scopes: the first scope's WHERE would drop the others' rows
+        sql, params = f"{query.select} WHERE {rowid} IN {marks}", tuple(keys)
+    else:  # the WHERE keeps the joined rows to the list's own (a participant's rows of this provider)
+        sql, params = f"{query.select} WHERE {query.where} AND {rowid} IN {marks}", (*query.params, *keys)
+    rows = fetch_dicts(conn, sql, params)
     position = {key: index for index, key in enumerate(keys)}
     return sorted(rows, key=lambda row: position[row["seq"]])
 
@@ -133,16 +139,6 @@ def _keys_sql(
         params.extend((*scope.params, *bound_params))
     order = "ORDER BY 1, 2" if query.more_keys else f"ORDER BY {query.key}"
     return f"{' UNION ALL '.join(parts)} {order} LIMIT ? OFFSET ?", (*params, limit, offset)
-
-
-def _rows_by_rowid(conn: sqlite3.Connection, query: PageQuery, keys: list[object]) -> list[dict[str, Any]]:
-    """The rows with these rowids, in the order of the keys."""
-    if not keys:
-        return []
-    sql = f"{query.by_rowid or query.select + ' WHERE ' + _rowid_of(query.key) + ' IN'} "
-    rows = fetch_dicts(conn, f"{sql}({', '.join('?' * len(keys))})", keys)
-    position = {key: index for index, key in enumerate(keys)}
-    return sorted(rows, key=lambda row: position[row["seq"]])
 
 
 def _rowid_of(key: str) -> str:
