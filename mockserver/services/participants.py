@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 import orjson
@@ -87,8 +88,7 @@ def list_participants(
                 ctx, users, training_status=training_status, from_participant_id=from_participant_id
             )
             return [orjson.dumps(shown.show(record)) for record in found]
-        with_details = lambda users: _records(ctx, users)  # noqa: E731
-        return page_bodies(ctx, query, page, per_page, shown, PARTICIPANTS, with_details)
+        return page_bodies(ctx, query, page, per_page, shown, PARTICIPANTS, partial(_records, ctx))
 
 
 def participant_record(ctx: Context, user_id: str) -> ParticipantRecord:
