@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import yaml
 from mockserver.config import Settings
 from mockserver.reference import load_reference
 from mockserver.seed import prepare_database, reset_world, seed_world
+from mockserver.seeding.pools import _pools_for, pools_for
 from mockserver.seeding.timeline import WORLD_NOW, iso
 from mockserver.store.bulk import world_counts
 from mockserver.store.db import connect, create_schema
@@ -262,3 +264,24 @@ def test_the_api_shows_every_state_to_a_newcomer(ops_client: object) -> None:
     assert outcomes == {"passed", "failed", "voided"} and passed == {True, False, None}
     assert sum(len(tokens) > 1 for tokens in people.values()) >= 16, "people who applied to two providers"
     assert any(len(ids) > 1 for ids in trns.values()), "two people share a TRN"
+
+
+def test_pools_asked_for_at_once_are_built_once() -> None:
+    """A worker builds its Faker pools in a start-up thread while a request may ask for them: the request
+    waits for that build instead of making a second one."""
+    seed = 987_654  # a seed no other test builds pools for in this process
+    barrier = threading.Barrier(4)
+    found: list[object] = []
+
+    def ask() -> None:
+        barrier.wait()
+        found.append(pools_for(seed))
+
+    built_before = _pools_for.cache_info().misses
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert _pools_for.cache_info().misses == built_before + 1
+    assert all(pools is found[0] for pools in found)
