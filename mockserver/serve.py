@@ -132,7 +132,10 @@ def serve(settings: Settings) -> int:
         try:
             server.serve()
         except SystemExit as stop:  # granian exits non-zero when a worker died
-            return int(stop.code or 0)
+            # ... and also on Ctrl-C when a worker got the terminal's SIGINT itself and stopped before the
+            # master did (granian counts that as a worker failure; seen under load). Asked to stop, the
+            # server has stopped: that is success.
+            return 0 if getattr(server, "interrupt_signal", False) else int(stop.code or 0)
         return 0
     except KeyboardInterrupt:
         return 0

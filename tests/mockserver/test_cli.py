@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,43 @@ def test_serve_answers_quickly_then_stops_on_ctrl_c_and_removes_its_temporary_wo
     assert f"http://127.0.0.1:{port}/api/v1/npq-applications" in out and "ambition-token" in out
     world = re.search(r"(\S+npq-mock-\S+\.sqlite3)", out)
     assert world and not Path(world.group(1)).exists(), "the temporary world is removed on exit"
+
+
+def _stopped(pid: int) -> bool:
+    """Whether a process has exited (gone, or a zombie its stopped parent has not reaped)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+def test_ctrl_c_that_reaches_the_workers_before_the_master_still_exits_0() -> None:
+    """Ctrl-C reaches the whole group; under load a worker may stop on it before granian's master has
+    handled it, and granian then counts the worker as failed (exit 1). Made certain here: the master is
+    paused while the workers get the SIGINT and stop, then resumed."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "mockserver.cli", "serve", "--port", str(port)],
+                               cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    try:
+        wait_for_answer(process, port)
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        # granian's workers, not multiprocessing's resource tracker (which ignores SIGINT)
+        workers = [int(pid) for pid in children
+                   if b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()]
+        assert len(workers) == 2
+        os.kill(process.pid, signal.SIGSTOP)
+        os.killpg(process.pid, signal.SIGINT)
+        deadline = time.monotonic() + 60
+        while not all(_stopped(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.02)  # polling interval: the workers' exit is the synchronisation
+        os.kill(process.pid, signal.SIGCONT)
+        _out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+    assert process.returncode == 0, f"exit {process.returncode}: {err[-2000:]}"
 
 
 @pytest.mark.parametrize(
