@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from mockserver.routes import (
     participants,
     statements,
 )
-from mockserver.seed import prepare_database
+from mockserver.seed import prepare_database, remove_database
 from mockserver.seeding.pools import pools_for
 from mockserver.store.db import connect
 from mockserver.versions import VERSIONS
@@ -120,11 +121,16 @@ def create_app(
 ) -> Flask:
     """A ready mock: the world file prepared (seeded when new), blueprints and handlers registered."""
     settings = settings or Settings()
+    temporary_world = connection_factory is None and settings.db_path is None
     if connection_factory is None:
         settings = _prepare(settings)
         db_path = settings.db_path  # _prepare always names the file, a temporary one without --db
         connection_factory = lambda: connect(db_path)  # noqa: E731
     app = _MockFlask(__name__, static_folder=None)
+    if temporary_world:
+        # The app made this file, so it goes with the app (or at the latest when the process exits): every
+        # `create_app()` in a test suite would otherwise leave a world and its side files in the temp folder.
+        weakref.finalize(app, remove_database, settings.db_path)
     app.url_rule_class = _LazyBuilderRule
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import shutil
 import tempfile
 import time
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -255,7 +257,11 @@ def delete_faults() -> Response:
 def install(app: Flask) -> None:
     settings: Settings = app.extensions[world.EXTENSION].settings
     # An app over a connection factory (tests) has no world file: its counters go to a private folder.
-    path = settings.db_path or Path(tempfile.mkdtemp(prefix="npq-mock-limits-")) / "world"
+    path = settings.db_path
+    if path is None:
+        folder = Path(tempfile.mkdtemp(prefix="npq-mock-limits-"))
+        weakref.finalize(app, shutil.rmtree, folder, ignore_errors=True)  # gone with the app, like its world
+        path = folder / "world"
     counters = Counters(limits_path(path))
     counters.conn()  # create the file now, in the process that prepared the world
     app.extensions[EXTENSION] = Resilience(settings, counters)

@@ -40,6 +40,37 @@ def test_without_a_file_each_start_gets_a_fresh_temporary_world() -> None:
     assert len(first.get(url, headers=TOKEN).data) > len(second.get(url, headers=TOKEN).data)
 
 
+def test_a_temporary_world_goes_when_its_app_goes() -> None:
+    """A world the app made for itself (no --db) is removed with the app, side files and all: a test suite
+    creating many apps must not fill the temp folder (it had left ~10,000 files behind)."""
+    import gc
+
+    from mockserver.world import EXTENSION
+
+    app = create_app(Settings(applications=5))
+    path = app.extensions[EXTENSION].settings.db_path
+    app.test_client().get("/api/v1/npq-applications", headers=TOKEN)
+    side_files = [p for p in path.parent.glob(f"{path.name}*")]
+    assert path in side_files and len(side_files) > 1  # the world, its WAL and request journal...
+    del app
+    gc.collect()
+    assert list(path.parent.glob(f"{path.name}*")) == []
+
+
+def test_an_app_over_a_connection_factory_removes_its_private_counters_folder(ops_world: Path) -> None:
+    import gc
+
+    from mockserver.resilience.hooks import EXTENSION
+    from mockserver.store.db import connect
+
+    app = create_app(Settings(applications=5), connection_factory=lambda: connect(ops_world))
+    folder = app.extensions[EXTENSION].counters.path.parent
+    assert folder.exists()
+    del app
+    gc.collect()
+    assert not folder.exists()
+
+
 def test_a_world_file_from_before_the_order_key_and_date_fractions_still_opens(ops_world: Path) -> None:
     """provider_participants without user_seq, declarations without declaration_usec (older files):
     migrated on open; participants list in creation order and declarations keep fractions."""
