@@ -186,3 +186,20 @@ def test_journal_size_from_the_command_line_and_environment() -> None:
     assert args.journal_size == 50
     assert Settings.from_env({"NPQ_MOCK_JOURNAL_SIZE": "7"}).journal_size == 7
     assert Settings(journal_size=9).to_env()["NPQ_MOCK_JOURNAL_SIZE"] == "9"
+
+
+def test_a_long_response_is_kept_to_its_first_16_kib_and_marked_cut(client) -> None:
+    answer = client.get("/api/v1/npq-applications?page[per_page]=100", headers=AUTH)
+    assert len(answer.data) > 16 * 1024
+    kept = _journal(client, "?limit=1")[0]["response"]
+    assert kept["truncated"] is True
+    assert kept["body"].encode() == answer.data[:16 * 1024]
+
+
+def test_a_response_of_exactly_16_kib_is_kept_whole() -> None:
+    from mockserver.pages.journal import BODY_LIMIT, Journal
+
+    book = Journal(Path("unused.sqlite3"), 10)
+    book._tokens = ()
+    assert book._text(b"x" * BODY_LIMIT) == (b"x" * BODY_LIMIT, 0)
+    assert book._text(b"x" * (BODY_LIMIT + 1)) == (b"x" * BODY_LIMIT, 1)
