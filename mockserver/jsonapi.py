@@ -109,6 +109,11 @@ def envelope(data: Any) -> bytes:
     return orjson.dumps({"data": data})
 
 
+def record_envelope(item: bytes) -> bytes:
+    """R-21: {"data": ...} of a record already rendered as JSON: the bytes `envelope` makes of it."""
+    return b'{"data":' + item + b"}"
+
+
 def list_envelope(items: list[bytes]) -> bytes:
     """R-21: {"data": [...]} of records already rendered as JSON: the bytes `envelope` makes of them."""
     return b'{"data":[' + b",".join(items) + b"]}"

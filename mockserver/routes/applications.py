@@ -20,6 +20,7 @@ from mockserver.routes.common import (
     new_blueprint,
     ok,
     ok_list,
+    ok_record,
     record_id,
     route,
     shown,
@@ -74,7 +75,7 @@ def enrolments_json() -> Response:
 
 def show(app_id: str) -> Response:
     """R-46."""
-    return ok(views().application(service.show_application(context(), record_id(app_id))))
+    return ok_record(service.application_body(context(), record_id(app_id), shown(views().application)))
 
 
 def _attributes(app_id: str) -> tuple[str, object]:

@@ -13,7 +13,7 @@ from mockserver import world
 from mockserver.auth import authenticate
 from mockserver.domain.uuids import is_uuid
 from mockserver.errors import ApiError
-from mockserver.jsonapi import CSV_TYPE, JSON_TYPE, envelope, list_envelope
+from mockserver.jsonapi import CSV_TYPE, JSON_TYPE, envelope, list_envelope, record_envelope
 from mockserver.services.context import Context
 from mockserver.services.rendering import Shown
 from mockserver.versions import ApiVersion, view_number
@@ -125,6 +125,11 @@ def record_id(raw: str) -> str:
 def ok(data: Any) -> Response:
     """200 with {"data": ...} as application/json without charset (R-20, R-21)."""
     return Response(envelope(data), 200, content_type=JSON_TYPE)
+
+
+def ok_record(item: bytes) -> Response:
+    """200 with {"data": ...} of a record already rendered as JSON (R-20, R-21)."""
+    return Response(record_envelope(item), 200, content_type=JSON_TYPE)
 
 
 def ok_list(items: list[bytes]) -> Response:

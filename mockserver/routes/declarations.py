@@ -19,6 +19,7 @@ from mockserver.routes.common import (
     new_blueprint,
     ok,
     ok_list,
+    ok_record,
     record_id,
     route,
     shown,
@@ -65,7 +66,8 @@ def create() -> Response:
 
 def show(declaration_id: str) -> Response:
     """R-108."""
-    return ok(views().declaration(service.show_declaration(context(), record_id(declaration_id))))
+    found = record_id(declaration_id)
+    return ok_record(service.declaration_body(context(), found, shown(views().declaration)))
 
 
 def void(declaration_id: str) -> Response:

@@ -13,7 +13,7 @@ from mockserver.domain.sorting import parse_sort
 from mockserver.domain.states import transition
 from mockserver.errors import ApiError
 from mockserver.services.context import Context
-from mockserver.services.rendering import Shown, page_bodies
+from mockserver.services.rendering import Shown, page_bodies, record_body
 from mockserver.store import applications as store
 from mockserver.store import records
 from mockserver.store.db import read_transaction, write_transaction
@@ -70,6 +70,16 @@ def _load(ctx: Context, app_id: str) -> dict[str, Any]:
 def show_application(ctx: Context, app_id: str) -> Row:
     """R-46."""
     return _load(ctx, app_id)
+
+
+def application_body(ctx: Context, app_id: str, shown: Shown) -> bytes:
+    """R-46 as `shown` renders it: the body the provider's list shows for it."""
+    query = store.list_query(ctx.catalog.pairs, ctx.provider_id, None, None).narrowed("a.id = ?", [app_id])
+    with read_transaction(ctx.conn):
+        found = record_body(ctx, query, shown, APPLICATIONS)
+    if found is None:
+        raise ApiError.of("resource.not_found")
+    return found
 
 
 def accept_application(

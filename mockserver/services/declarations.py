@@ -14,7 +14,7 @@ from mockserver.domain.uuids import is_uuid
 from mockserver.errors import ApiError
 from mockserver.services.context import Context
 from mockserver.services.outcomes import record_outcome, void_outcome_after_clawback
-from mockserver.services.rendering import Shown, page_bodies
+from mockserver.services.rendering import Shown, page_bodies, record_body
 from mockserver.services.statements import after_void, attach, next_output_fee
 from mockserver.store import applications as app_store
 from mockserver.store import declarations as store
@@ -23,7 +23,7 @@ from mockserver.store import participants as participant_store
 from mockserver.store import records
 from mockserver.store.db import read_transaction, write_transaction
 from mockserver.store.invalidation import DECLARATIONS
-from mockserver.store.paging import stream_all
+from mockserver.store.paging import PageQuery, stream_all
 
 
 def list_declarations(
@@ -38,7 +38,19 @@ def list_declarations(
 ) -> list[bytes]:
     """R-107, V-62: one page of the provider's declarations as `shown` renders them (V-51 scope; V-38
     cohorts)."""
-    query = store.list_query(
+    query = _list_query(ctx, updated_since, participant_ids, cohorts)
+    with read_transaction(ctx.conn):
+        return page_bodies(ctx, query, page, per_page, shown, DECLARATIONS)
+
+
+def _list_query(
+    ctx: Context,
+    updated_since: str | None,
+    participant_ids: Sequence[str] | None,
+    cohorts: Sequence[int] | None,
+) -> PageQuery:
+    """The declarations the caller's version lists (its scope, V-51, and what it computes)."""
+    return store.list_query(
         ctx.provider_id,
         updated_since,
         participant_ids,
@@ -46,8 +58,6 @@ def list_declarations(
         owner_scope=ctx.rules.declaration_owner_scope,
         billing=ctx.rules.declaration_billing,
     )
-    with read_transaction(ctx.conn):
-        return page_bodies(ctx, query, page, per_page, shown, DECLARATIONS)
 
 
 def declarations_csv(
@@ -84,6 +94,16 @@ def check_owner(ctx: Context, declaration_id: str) -> None:
 def show_declaration(ctx: Context, declaration_id: str) -> dict[str, Any]:
     """R-108."""
     return _load(ctx, declaration_id)
+
+
+def declaration_body(ctx: Context, declaration_id: str, shown: Shown) -> bytes:
+    """R-108 as `shown` renders it: the body the provider's list shows for it (the list's scope, V-51)."""
+    query = _list_query(ctx, None, None, None).narrowed("d.id = ?", [declaration_id])
+    with read_transaction(ctx.conn):
+        found = record_body(ctx, query, shown, DECLARATIONS)
+    if found is None:
+        raise ApiError.of("resource.not_found")
+    return found
 
 
 def _facts(

@@ -49,3 +49,17 @@ def page_bodies(
         return {row["seq"]: orjson.dumps(shown.show(item)) for row, item in zip(rows, items, strict=True)}
 
     return rendered.page(ctx.conn, query, page, per_page, rendered.Bodies(kind, shown.view, provider), render)
+
+
+def record_body(
+    ctx: Context,
+    query: PageQuery,
+    shown: Shown,
+    kind: int,
+    records: Callable[[Rows], Sequence[Any]] = lambda rows: rows,
+) -> bytes | None:
+    """One record's body, None when the caller may not see it: `query` is the record's list narrowed to
+    its id, so the scope is the list's and the body the one its pages show (stored, or rendered and
+    stored now). Call inside a read transaction."""
+    found = page_bodies(ctx, query, 1, 1, shown, kind, records)
+    return found[0] if found else None

@@ -208,3 +208,20 @@ def test_a_seeded_world_page_after_writes_matches(twins: Twins) -> None:
     t.check()
     t.write("POST", f"/__mock__/applications/{pending[2]['id']}/transfer", {"lead_provider_id": BPN_ID})
     t.check()
+
+
+@pytest.mark.parametrize("path", ["npq-applications", "participant-declarations"])
+def test_one_record_is_answered_from_the_body_its_list_stored(ops_world: Path, path: str) -> None:
+    """A record URL reads the body its list's page stored (one query, no rendering): a body changed in the
+    file behind the mock's back is what it answers; an unknown or another provider's id is still a 404."""
+    import sqlite3
+
+    client = create_app(Settings(db_path=ops_world)).test_client()
+    listed = client.get(f"/api/v3/{path}?page[per_page]=1", headers=AMBITION).json["data"][0]
+    with sqlite3.connect(ops_world) as conn:
+        changed = conn.execute("UPDATE rendered SET body = ? WHERE CAST(body AS TEXT) LIKE ?",
+                               (b'{"id":"from the store"}', f'{{"id":"{listed["id"]}"%')).rowcount
+    assert changed == 1
+    assert client.get(f"/api/v3/{path}/{listed['id']}", headers=AMBITION).json == {
+        "data": {"id": "from the store"}}
+    assert client.get(f"/api/v3/{path}/{listed['id']}", headers=BPN).status_code == 404
