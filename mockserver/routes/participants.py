@@ -15,6 +15,7 @@ from mockserver.routes.common import (
     new_blueprint,
     ok,
     ok_list,
+    ok_record,
     record_id,
     route,
     shown,
@@ -63,7 +64,7 @@ def _training_status(args: Any) -> str | None:
 
 def show(user_id: str) -> Response:
     """R-71."""
-    return ok(views().participant(service.show_participant(context(), record_id(user_id))))
+    return ok_record(service.participant_body(context(), record_id(user_id), shown(views().participant)))
 
 
 def _action(name: str, use_case: Callable[..., Any]) -> Callable[[str], Response]:

@@ -17,7 +17,7 @@ from mockserver.domain.states import transition
 from mockserver.domain.timeparse import ruby_to_i
 from mockserver.errors import ApiError, Violation
 from mockserver.services.context import Context
-from mockserver.services.rendering import Shown, page_bodies
+from mockserver.services.rendering import Shown, page_bodies, record_body
 from mockserver.store import applications as app_store
 from mockserver.store import declarations as declaration_store
 from mockserver.store import dfe_rows, records
@@ -122,10 +122,17 @@ def find_participant(ctx: Context, user_id: str) -> sqlite3.Row:
     return user
 
 
-def show_participant(ctx: Context, user_id: str) -> ParticipantRecord:
-    """R-71; V-53 first."""
+def participant_body(ctx: Context, user_id: str, shown: Shown) -> bytes:
+    """R-71 as `shown` renders it (V-53 first): the body the provider's list shows for the person (the
+    list's pairs are exactly the people with an accepted application with the provider: find_participant's
+    scope)."""
     check_retired(ctx, user_id)
-    return _serialize(ctx, find_participant(ctx, user_id))
+    query = store.list_query(ctx.provider_id, None).narrowed("pp.user_id = ?", [user_id])
+    with read_transaction(ctx.conn):
+        found = record_body(ctx, query, shown, PARTICIPANTS, partial(_records, ctx))
+    if found is None:
+        raise ApiError.of("resource.not_found")
+    return found
 
 
 def _common(ctx: Context, user_id: str, attrs: Mapping[str, Any]) -> tuple[list[Violation], Any]:

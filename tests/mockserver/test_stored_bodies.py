@@ -210,7 +210,7 @@ def test_a_seeded_world_page_after_writes_matches(twins: Twins) -> None:
     t.check()
 
 
-@pytest.mark.parametrize("path", ["npq-applications", "participant-declarations"])
+@pytest.mark.parametrize("path", ["npq-applications", "participants/npq", "participant-declarations"])
 def test_one_record_is_answered_from_the_body_its_list_stored(ops_world: Path, path: str) -> None:
     """A record URL reads the body its list's page stored (one query, no rendering): a body changed in the
     file behind the mock's back is what it answers; an unknown or another provider's id is still a 404."""
