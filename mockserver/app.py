@@ -17,6 +17,7 @@ from werkzeug.routing import Rule
 from mockserver import pages, resilience, testing_api, world
 from mockserver.config import Settings
 from mockserver.errors import RULE_HEADER, ApiError, render_error
+from mockserver.pages.journal import Journal, journal
 from mockserver.reference import load_reference
 from mockserver.routes import (
     applications,
@@ -127,10 +128,6 @@ def create_app(
         db_path = settings.db_path  # _prepare always names the file, a temporary one without --db
         connection_factory = lambda: connect(db_path)  # noqa: E731
     app = _MockFlask(__name__, static_folder=None)
-    if temporary_world:
-        # The app made this file, so it goes with the app (or at the latest when the process exits): every
-        # `create_app()` in a test suite would otherwise leave a world and its side files in the temp folder.
-        weakref.finalize(app, remove_database, settings.db_path)
     app.url_rule_class = _LazyBuilderRule
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -160,4 +157,14 @@ def create_app(
         # neither does the worker's first answer (a request that needs them first builds the same pools).
         threading.Thread(target=pools_for, args=(settings.seed,), name="faker-pools", daemon=True).start()
     pages.init_app(app)  # home page, /healthz, docs, request journal
+    if temporary_world:
+        # The app made this file, so it goes with the app (or at the latest when the process exits): every
+        # `create_app()` in a test suite would otherwise leave a world and its side files in the temp folder.
+        weakref.finalize(app, _remove_temporary_world, settings.db_path, journal(app))
     return app
+
+
+def _remove_temporary_world(path: Path, book: Journal | None) -> None:
+    if book is not None:
+        book.stop()  # first: its writer would make the journal file again
+    remove_database(path)

@@ -25,6 +25,7 @@ import os
 import re
 import threading
 import time
+import weakref
 from collections import deque
 from datetime import UTC, datetime
 from pathlib import Path
@@ -76,6 +77,7 @@ class Journal(JournalStore):
         self._pending: deque[tuple[Any, ...]] = deque()
         self._flushing = threading.Lock()
         self._writer_pid: int | None = None
+        self._stopped = threading.Event()
 
     def load_world(self) -> None:
         """Provider names and the tokens to mask, read from the world (needs the app context)."""
@@ -108,9 +110,18 @@ class Journal(JournalStore):
             self._writer_pid = os.getpid()
             threading.Thread(target=self._write_forever, name="npq-journal", daemon=True).start()
 
+    def stop(self) -> None:
+        """No more writing: the writer thread ends and later flushes do nothing (the app is gone, and its
+        temporary world's files with it: writing would make them again)."""
+        self._stopped.set()
+        with self._flushing:  # a flush under way finishes first
+            self._pending.clear()
+
     def flush(self) -> None:
         """Store every queued request now."""
         with self._flushing:
+            if self._stopped.is_set():
+                return
             rows = []
             while True:
                 try:
@@ -121,13 +132,12 @@ class Journal(JournalStore):
                 self.record_many(rows)
 
     def _write_forever(self) -> None:
-        while True:
-            time.sleep(FLUSH_SECONDS)
+        while not self._stopped.wait(FLUSH_SECONDS):
             try:
                 self.flush()
             except Exception:  # the journal is a debugging aid: never let it die or shout twice a second
                 log.exception("could not write the request journal")
-                time.sleep(5)
+                self._stopped.wait(5)
 
     def _row(self, raw: tuple[Any, ...]) -> tuple[Any, ...]:
         (wall, method, path, query, provider_id, provider_name, authorised, server_date, status, duration,
@@ -182,6 +192,7 @@ def init_journal(app: Flask, world_path: Path | None, size: int) -> None:
     book = Journal(journal_path(world_path), size)
     book.conn()  # create the file and table now, in the process that prepared the world
     atexit.register(book.flush)
+    weakref.finalize(app, book.stop)  # an app that goes (many, in a test suite) takes its writer thread along
     app.extensions[EXTENSION] = book
     max_body = app.config.get("MAX_CONTENT_LENGTH") or 0
     perf_counter, wall_clock = time.perf_counter, time.time

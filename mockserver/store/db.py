@@ -6,10 +6,11 @@ import json
 import re
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import orjson
@@ -33,6 +34,14 @@ class WorldConnection(sqlite3.Connection):
         self.page_marks: dict[object, Any] = {}
         # Whether this connection reads and stores rendered bodies (store/rendered.py's open_bodies).
         self.bodies_enabled = False
+        self.settings_memo: tuple[tuple[int, int], Mapping[str, Any]] | None = None
+
+
+def file_version(conn: sqlite3.Connection) -> tuple[int, int]:
+    """Changes when the file may have changed since this connection last asked: PRAGMA data_version moves
+    when another connection commits, total_changes when this one writes (a single small statement, ~2 us,
+    where re-reading even a small table and decoding its JSON costs ten times that)."""
+    return conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes
 
 
 def connect_side_file(path: str | Path, schema: str) -> sqlite3.Connection:
@@ -344,9 +353,21 @@ def get_setting(conn: sqlite3.Connection, key: str, default: Any = None) -> Any:
     return default if row is None else orjson.loads(row[0])
 
 
-def get_settings(conn: sqlite3.Connection) -> dict[str, Any]:
-    """Every stored setting, JSON-decoded."""
-    return {key: orjson.loads(value) for key, value in conn.execute("SELECT key, value FROM settings")}
+def get_settings(conn: sqlite3.Connection) -> Mapping[str, Any]:
+    """Every stored setting, JSON-decoded (read-only). Every request reads them: a world connection decodes
+    them again only when the file has changed since (file_version)."""
+    if not isinstance(conn, WorldConnection):
+        return _read_settings(conn)
+    version = file_version(conn)
+    memo = conn.settings_memo
+    if memo is None or memo[0] != version:
+        memo = conn.settings_memo = (version, _read_settings(conn))
+    return memo[1]
+
+
+def _read_settings(conn: sqlite3.Connection) -> Mapping[str, Any]:
+    rows = conn.execute("SELECT key, value FROM settings")
+    return MappingProxyType({key: orjson.loads(value) for key, value in rows})
 
 
 def set_setting(conn: sqlite3.Connection, key: str, value: Any) -> None:

@@ -12,11 +12,13 @@ import json
 import os
 import sqlite3
 import threading
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 import orjson
 
-from mockserver.store.db import connect_side_file
+from mockserver.store.db import connect_side_file, file_version
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS counters (key TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;
@@ -48,6 +50,7 @@ class Counters:
         local = self._local
         if getattr(local, "pid", None) != os.getpid():
             local.conn, local.pid = _connect(self.path), os.getpid()
+            local.switches = None  # a new connection's file_version says nothing about another's reads
         return local.conn
 
     def bump(self, key: str) -> int:
@@ -58,10 +61,15 @@ class Counters:
         """Delete the counters whose key sorts in [low, high)."""
         self.conn().execute("DELETE FROM counters WHERE key >= ? AND key < ?", (low, high))
 
-    def switches(self) -> dict[str, object]:
-        """Every stored switch (JSON-decoded): one small read per request."""
-        rows = self.conn().execute("SELECT key, value FROM switches")
-        return {key: orjson.loads(value) for key, value in rows}
+    def switches(self) -> Mapping[str, object]:
+        """Every stored switch (JSON-decoded, read-only); every request asks, so they are decoded again only
+        when the file has changed since (while R-17 counts requests, that is every time)."""
+        conn, local = self.conn(), self._local
+        version = file_version(conn)
+        if getattr(local, "switches", None) is None or local.switches[0] != version:
+            rows = conn.execute("SELECT key, value FROM switches")
+            local.switches = (version, MappingProxyType({key: orjson.loads(value) for key, value in rows}))
+        return local.switches[1]
 
     def set_switches(self, values: dict[str, object]) -> None:
         """Store switches in one transaction; a None value deletes the switch (back to its default)."""

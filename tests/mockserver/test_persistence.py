@@ -40,6 +40,20 @@ def test_without_a_file_each_start_gets_a_fresh_temporary_world() -> None:
     assert len(first.get(url, headers=TOKEN).data) > len(second.get(url, headers=TOKEN).data)
 
 
+def test_a_process_that_already_read_the_settings_sees_another_ones_change_at_once(ops_world: Path) -> None:
+    """Each connection keeps the settings it decoded until the world file changes: the next request after
+    another process's change (or its own) must see it. v3's representation follows the v3_epoch setting."""
+    first = create_app(Settings(db_path=ops_world)).test_client()
+    second = create_app(Settings(db_path=ops_world)).test_client()
+    url = "/api/v3/npq-applications?page[per_page]=1"
+    today = second.get(url, headers=TOKEN).data  # read with the settings, which second keeps
+    first.put("/__mock__/settings", json={"v3_epoch": "2025-08"})
+    august = second.get(url, headers=TOKEN).data
+    assert august != today and august == first.get(url, headers=TOKEN).data
+    second.put("/__mock__/settings", json={"v3_epoch": "head"})
+    assert second.get(url, headers=TOKEN).data == today == first.get(url, headers=TOKEN).data
+
+
 def test_a_temporary_world_goes_when_its_app_goes() -> None:
     """A world the app made for itself (no --db) is removed with the app, side files and all: a test suite
     creating many apps must not fill the temp folder (it had left ~10,000 files behind)."""

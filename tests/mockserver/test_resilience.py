@@ -164,6 +164,17 @@ def test_profiles_are_shared_by_every_process(world: Path) -> None:
     assert second.get(LIST, headers=AUTH).status_code == 503
 
 
+def test_a_process_that_already_read_the_switches_sees_another_ones_change_at_once(world: Path) -> None:
+    """Each process keeps the switches it decoded until the counters file changes: the next request after
+    another process's change must see it (and the change back)."""
+    first, second = _client(world), _client(world)
+    assert second.get(LIST, headers=AUTH).status_code == 200  # second has read (and kept) the switches
+    first.put("/__mock__/faults", json={"rules": [{"status": 503}]})
+    assert second.get(LIST, headers=AUTH).status_code == 503
+    first.delete("/__mock__/faults")
+    assert second.get(LIST, headers=AUTH).status_code == 200
+
+
 @pytest.mark.parametrize(
     "profile, attribute",
     [
