@@ -13,16 +13,27 @@ the bodies (another build clears them on opening the file) and bounds the bytes 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from mockserver.store.db import write_transaction
 from mockserver.store.invalidation import KIND_SHIFT, RECORD_SHIFT
-from mockserver.store.paging import PageQuery, page_keys_sql
+from mockserver.store.paging import (
+    PageQuery,
+    database_path,
+    page_keys_sql,
+    records_version,
+    rowid_of,
+    rows_by_rowid,
+    stream_connection,
+)
 
 _BUSY = 5  # SQLITE_BUSY; BUSY_SNAPSHOT (517) has it in its low byte
 MIN_BUDGET = 64 * 1024 * 1024
+STREAM_BATCH = 1000
 Render = Callable[[Sequence[int]], Mapping[int, bytes]]
+RenderRows = Callable[[Sequence[dict[str, Any]]], Sequence[bytes]]
 
 
 @dataclass(frozen=True)
@@ -120,3 +131,72 @@ def store(conn: sqlite3.Connection, bodies: Bodies, made: Mapping[int, bytes]) -
             return False  # another connection wrote since this snapshot began, or is writing now
         raise
     return True
+
+
+def stream(
+    conn: sqlite3.Connection, query: PageQuery, bodies: Bodies, render: RenderRows, batch: int = STREAM_BATCH
+) -> Iterator[list[bytes]]:
+    """Every record's body in key order, `batch` at a time (an export: CSV lines), read through a connection
+    of the stream's own in one read transaction, as paging.stream_all reads rows. Stored bodies are read;
+    missing ones are rendered by `render(rows)` (one body a row) from that snapshot and stored through
+    another connection, in a transaction of each batch, only while the world's records are still those of
+    the snapshot (paging.records_version): the stream's own snapshot lasts as long as the client takes to
+    read, which no write may wait for."""
+    return _stream(database_path(conn), query, bodies, render, batch)
+
+
+def _stream(
+    path: str, query: PageQuery, bodies: Bodies, render: RenderRows, batch: int
+) -> Iterator[list[bytes]]:
+    reader, keeper = stream_connection(path), _Keeper(path, bodies)
+    try:
+        reader.execute("BEGIN")
+        keeper.version = records_version(reader)
+        rowid = rowid_of(query.key)
+        cursor = reader.cursor()
+        cursor.row_factory = None
+        cursor.execute(
+            f"SELECT {rowid}, r.body FROM {query.key_from} LEFT JOIN rendered r "
+            f"ON r.slot = ? + ({rowid} << {RECORD_SHIFT}) WHERE {query.where} ORDER BY {query.key}",
+            (bodies.base, *query.params),
+        )
+        while found := cursor.fetchmany(batch):
+            missing = [record for record, body in found if body is None]
+            if not missing:
+                yield [body for _record, body in found]
+                continue
+            rows = rows_by_rowid(reader, query, missing)
+            made = {row["seq"]: body for row, body in zip(rows, render(rows), strict=True)}
+            keeper.keep(made)
+            yield [made[record] if body is None else body for record, body in found]
+    finally:
+        reader.close()
+        keeper.close()
+
+
+class _Keeper:
+    """Stores the bodies a stream renders, through a connection of its own opened at the first batch."""
+
+    def __init__(self, path: str, bodies: Bodies) -> None:
+        self.path, self.bodies = path, bodies
+        self.version: tuple[int, int] | None = None  # the records of the stream's snapshot
+        self.conn: sqlite3.Connection | None = None
+        self.current = True  # False once the world has moved on: every later batch is older than it
+
+    def keep(self, made: Mapping[int, bytes]) -> None:
+        if not self.current:
+            return
+        if self.conn is None:
+            self.conn = stream_connection(self.path)
+        self.conn.execute("BEGIN")
+        try:
+            self.current = records_version(self.conn) == self.version
+            if self.current and store(self.conn, self.bodies, made):
+                self.conn.execute("COMMIT")
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
