@@ -121,6 +121,19 @@ def rows_by_rowid(conn: sqlite3.Connection, query: PageQuery, keys: list[object]
     return sorted(rows, key=lambda row: position[row["seq"]])
 
 
+def rows_between(
+    conn: sqlite3.Connection, query: PageQuery, first: Sequence[object], last: Sequence[object]
+) -> list[dict[str, Any]]:
+    """The list's rows whose keys lie from `first` to `last`, both included, in key order: one range of the
+    key's index. (Rows by rowid, `rowid IN (...)`, are found through the provider's index instead once the
+    list has more than a few: SQLite, without statistics, takes the provider's rows for a handful.)"""
+    sql = (
+        f"{query.select} WHERE {query.where} AND ({query.key}) >= (?, ?) AND ({query.key}) <= (?, ?) "
+        f"ORDER BY {query.key}"
+    )
+    return fetch_dicts(conn, sql, (*query.params, *first, *last))
+
+
 def _bound(key: str, anchor: tuple[object, ...]) -> tuple[str, tuple[object, ...]]:
     """The condition 'from the anchor on' (nothing for the first key of the list)."""
     return ("", ()) if not anchor else (f" AND ({key}) >= (?, ?)", anchor)

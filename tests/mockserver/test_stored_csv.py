@@ -142,7 +142,10 @@ def _lines(rows: Sequence[dict[str, Any]]) -> list[bytes]:
     return [f"{row['id']},{row['full_name']}\n".encode() for row in rows]
 
 
-def test_a_stream_stores_lines_only_while_its_snapshot_is_the_latest(ops_world: Path) -> None:
+def test_a_stream_stores_lines_only_while_its_snapshot_is_the_latest(
+    ops_world: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rendered, "KEEP_BYTES", 1)  # store every batch as soon as it is rendered
     conn = connect(ops_world)
     rendered.open_bodies(conn, STAMP)
     query = _query(ops_world, "ambition-token")
@@ -159,3 +162,15 @@ def test_a_stream_stores_lines_only_while_its_snapshot_is_the_latest(ops_world: 
     again = [line for batch in rendered.stream(conn, query, bodies, _lines) for line in batch]
     assert again[:2] == first and b"Renamed Meanwhile" in b"".join(again)
     assert _stored_lines(ops_world, 15) == len(again)
+
+
+def test_lines_rendered_before_a_write_but_not_yet_stored_are_not_stored(ops_world: Path) -> None:
+    conn = connect(ops_world)
+    rendered.open_bodies(conn, STAMP)
+    query = _query(ops_world, "ambition-token")
+    stream = rendered.stream(conn, query, rendered.Bodies(APPLICATIONS, 15), _lines, batch=2)
+    next(stream)  # two lines rendered and held (far below KEEP_BYTES)
+    person = _rows(ops_world, query)[-1]["user_id"]
+    conn.execute("UPDATE users SET full_name = 'Renamed Meanwhile' WHERE id = ?", (person,))
+    assert sum(len(batch) for batch in stream) > 0
+    assert _stored_lines(ops_world, 15) == 0
