@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -124,6 +123,37 @@ def _cells(values: Sequence[Any]) -> list[Any]:
     return [("true" if v else "false") if v is True or v is False else v for v in values]
 
 
+class _Lines(list):
+    """What a csv.writer writes into: it writes each row as one string, kept here as one item."""
+
+    write = list.append
+
+
+def csv_lines(row: Callable[[Any], Sequence[Any]]) -> Callable[[Sequence[Any]], list[bytes]]:
+    """A function of a batch of records giving each record's CSV line (`row` gives its cells): true/false
+    booleans, empty nulls, minimal quoting, "\n" ends."""
+
+    def render(records: Sequence[Any]) -> list[bytes]:
+        lines = _Lines()
+        csv.writer(lines, lineterminator="\n").writerows(_cells(row(record)) for record in records)
+        return [line.encode("utf-8") for line in lines]
+
+    return render
+
+
+def csv_body(
+    header: Sequence[str], batches: Iterable[Sequence[bytes]], *, header_when_empty: bool = True
+) -> Iterator[bytes]:
+    """A CSV body of records' lines, one chunk per batch, the header first; no records and not
+    header_when_empty: an empty body."""
+    first = csv_lines(tuple)([header])[0]  # the header is a row of its names
+    for batch in batches:
+        yield first + b"".join(batch)
+        first = b""
+    if first and header_when_empty:
+        yield first
+
+
 def stream_csv(
     header: Sequence[str],
     batches: Iterable[Sequence[Any]],
@@ -133,20 +163,7 @@ def stream_csv(
 ) -> Iterator[bytes]:
     """CSV, one chunk per batch of records (`row` gives a record's cells), with true/false booleans and
     empty nulls; no records and not header_when_empty: an empty body."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    started = False
-    for batch in batches:
-        if not started:
-            writer.writerow(header)
-            started = True
-        writer.writerows(_cells(row(record)) for record in batch)
-        yield buffer.getvalue().encode("utf-8")
-        buffer.seek(0)
-        buffer.truncate()
-    if not started and header_when_empty:
-        writer.writerow(header)
-        yield buffer.getvalue().encode("utf-8")
+    return csv_body(header, map(csv_lines(row), batches), header_when_empty=header_when_empty)
 
 
 def data_attributes(body: object, *, optional: bool) -> Mapping[str, Any] | None:

@@ -49,13 +49,22 @@ def _v3_views(settings: Callable[[], Mapping[str, Any]]) -> V3:
     return _V3_AUG_2025 if settings().get("v3_epoch") == "2025-08" else _V3_HEAD
 
 
-# The view number each representation's bodies are stored under (store/rendered.py: 1-15, one per shape).
-VIEW_NUMBERS: dict[object, int] = {V1: 1, V2: 2, _V3_HEAD: 3, _V3_AUG_2025: 4}
+# The view number each shape's bodies are stored under (store/rendered.py: 1-15, one per shape): a
+# representation's JSON records, and a CSV row function's lines (v2's applications CSV is v1's function).
+VIEW_NUMBERS: dict[object, int] = {
+    V1: 1,
+    V2: 2,
+    _V3_HEAD: 3,
+    _V3_AUG_2025: 4,
+    V1.application_csv_row: 5,
+    V2.enrolment_csv_row: 6,
+}
 
 
-def view_number(representation: object) -> int:
-    """The view number of a representation in force (a KeyError for one without: never a shared number)."""
-    return VIEW_NUMBERS[representation]
+def view_number(shape: object) -> int:
+    """The view number of a representation in force or of a CSV row function (a KeyError for one without:
+    never a shared number)."""
+    return VIEW_NUMBERS[shape]
 
 
 @lru_cache(maxsize=4)

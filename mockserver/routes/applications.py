@@ -7,16 +7,17 @@ from flask import Blueprint, Response, request
 from mockserver.jsonapi import (
     attribute,
     cohort_filter,
+    csv_body,
     data_attributes,
     page_params,
     participant_filter,
-    stream_csv,
     time_filter,
 )
 from mockserver.routes.common import (
     body,
     context,
     csv_ok,
+    csv_shown,
     new_blueprint,
     ok,
     ok_list,
@@ -54,18 +55,19 @@ def index() -> Response:
 
 def index_csv() -> Response:
     """R-30: every matching application as CSV, header always present."""
-    args = request.args
+    args, shown = request.args, views()
     cohorts, updated_since = cohort_filter(args), time_filter(args, "updated_since")
-    batches = service.all_applications(context(), cohorts=cohorts, updated_since=updated_since)
-    shown = views()
-    return csv_ok(stream_csv(shown.application_csv_columns, batches, shown.application_csv_row))
+    lines = csv_shown(shown.application_csv_row)
+    batches = service.all_applications(context(), cohorts=cohorts, updated_since=updated_since, lines=lines)
+    return csv_ok(csv_body(shown.application_csv_columns, batches))
 
 
 def enrolments_csv() -> Response:
     """V-25: the provider's accepted applications as CSV, header always present (v2 only)."""
-    batches = service.enrolments(context(), updated_since=time_filter(request.args, "updated_since"))
-    shown = views()
-    return csv_ok(stream_csv(shown.enrolment_csv_columns, batches, shown.enrolment_csv_row))
+    shown, updated_since = views(), time_filter(request.args, "updated_since")
+    lines = csv_shown(shown.enrolment_csv_row)
+    batches = service.enrolments(context(), updated_since=updated_since, lines=lines)
+    return csv_ok(csv_body(shown.enrolment_csv_columns, batches))
 
 
 def enrolments_json() -> Response:

@@ -13,9 +13,9 @@ from mockserver import world
 from mockserver.auth import authenticate
 from mockserver.domain.uuids import is_uuid
 from mockserver.errors import ApiError
-from mockserver.jsonapi import CSV_TYPE, JSON_TYPE, envelope, list_envelope, record_envelope
+from mockserver.jsonapi import CSV_TYPE, JSON_TYPE, csv_lines, envelope, list_envelope, record_envelope
 from mockserver.services.context import Context
-from mockserver.services.rendering import Shown
+from mockserver.services.rendering import Lines, Shown
 from mockserver.versions import ApiVersion, view_number
 
 View = Callable[..., Response]
@@ -106,6 +106,12 @@ def shown(show: Callable[[Any], dict[str, Any]]) -> Shown:
     """How this request's version shows a record of a list (a function of views()) and the view number of
     its stored bodies."""
     return Shown(show, view_number(views()))
+
+
+def csv_shown(row: Callable[[Any], Sequence[Any]]) -> Lines:
+    """How this request's version writes a record of a CSV export (`row`: a function of views() giving its
+    cells) and the view number its stored lines are kept under."""
+    return Lines(csv_lines(row), view_number(row))
 
 
 def body() -> object:

@@ -13,12 +13,11 @@ from mockserver.domain.sorting import parse_sort
 from mockserver.domain.states import transition
 from mockserver.errors import ApiError
 from mockserver.services.context import Context
-from mockserver.services.rendering import Shown, page_bodies, record_body
+from mockserver.services.rendering import Lines, Shown, export_lines, page_bodies, record_body
 from mockserver.store import applications as store
 from mockserver.store import records
 from mockserver.store.db import read_transaction, write_transaction
 from mockserver.store.invalidation import APPLICATIONS
-from mockserver.store.paging import stream_all
 
 Row = dict[str, Any]
 
@@ -48,16 +47,17 @@ def list_applications(
 
 
 def all_applications(
-    ctx: Context, *, cohorts: Sequence[int] | None, updated_since: str | None
-) -> Iterator[list[Row]]:
-    """R-30: every matching application (the CSV), in batches as they are read."""
-    return stream_all(ctx.conn, store.list_query(ctx.catalog.pairs, ctx.provider_id, cohorts, updated_since))
+    ctx: Context, *, cohorts: Sequence[int] | None, updated_since: str | None, lines: Lines
+) -> Iterator[list[bytes]]:
+    """R-30: every matching application as its line of the CSV, in batches as they are read."""
+    query = store.list_query(ctx.catalog.pairs, ctx.provider_id, cohorts, updated_since)
+    return export_lines(ctx, query, lines, APPLICATIONS)
 
 
-def enrolments(ctx: Context, *, updated_since: str | None) -> Iterator[list[Row]]:
-    """V-25: every accepted application of the provider (v2's enrolments CSV), in batches."""
+def enrolments(ctx: Context, *, updated_since: str | None, lines: Lines) -> Iterator[list[bytes]]:
+    """V-25: every accepted application of the provider as its line of v2's enrolments CSV, in batches."""
     query = store.list_query(ctx.catalog.pairs, ctx.provider_id, None, updated_since, accepted_only=True)
-    return stream_all(ctx.conn, query)
+    return export_lines(ctx, query, lines, APPLICATIONS)
 
 
 def _load(ctx: Context, app_id: str) -> dict[str, Any]:

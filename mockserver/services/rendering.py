@@ -1,9 +1,9 @@
-"""Pages as rendered bodies: stored ones where the world file has them (store/rendered.py), the others
-rendered from the page's snapshot by the HTTP layer's representation and stored in the same transaction."""
+"""Pages and exports as rendered bodies: stored ones where the world file has them (store/rendered.py), the
+others rendered from the page's (or export's) snapshot by the HTTP layer's representation and stored."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +12,7 @@ import orjson
 from mockserver.services.context import Context
 from mockserver.store import rendered
 from mockserver.store.invalidation import PARTICIPANTS
-from mockserver.store.paging import PageQuery, fetch_page, rows_by_rowid
+from mockserver.store.paging import PageQuery, fetch_page, rows_by_rowid, stream_all
 
 Rows = Sequence[dict[str, Any]]
 
@@ -24,6 +24,23 @@ class Shown:
 
     show: Callable[[Any], dict[str, Any]]
     view: int
+
+
+@dataclass(frozen=True)
+class Lines:
+    """How the HTTP layer writes the records of an export as lines (CSV: one line a record, from a batch of
+    rows) and the view number its lines are stored under (mockserver/versions.py)."""
+
+    render: Callable[[Rows], list[bytes]]
+    view: int
+
+
+def export_lines(ctx: Context, query: PageQuery, lines: Lines, kind: int) -> Iterator[list[bytes]]:
+    """Every record of the list as its line, in order, a batch at a time, from one snapshot: stored lines
+    read and missing ones rendered and stored (a connection without stored bodies renders every row)."""
+    if not rendered.enabled(ctx.conn):
+        return (lines.render(rows) for rows in stream_all(ctx.conn, query))
+    return rendered.stream(ctx.conn, query, rendered.Bodies(kind, lines.view), lines.render)
 
 
 def page_bodies(

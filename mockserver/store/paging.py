@@ -109,7 +109,7 @@ def rows_by_rowid(conn: sqlite3.Connection, query: PageQuery, keys: list[object]
     if not keys:
         return []
     marks = f"({', '.join('?' * len(keys))})"
-    rowid = _rowid_of(query.key)
+    rowid = rowid_of(query.key)
     if query.by_rowid is not None:
         sql, params = f"{query.by_rowid} {marks}", tuple(keys)
     elif query.more_keys:  # keys of several scopes: the first scope's WHERE would drop the others' rows
@@ -119,6 +119,19 @@ def rows_by_rowid(conn: sqlite3.Connection, query: PageQuery, keys: list[object]
     rows = fetch_dicts(conn, sql, params)
     position = {key: index for index, key in enumerate(keys)}
     return sorted(rows, key=lambda row: position[row["seq"]])
+
+
+def rows_between(
+    conn: sqlite3.Connection, query: PageQuery, first: Sequence[object], last: Sequence[object]
+) -> list[dict[str, Any]]:
+    """The list's rows whose keys lie from `first` to `last`, both included, in key order: one range of the
+    key's index. (Rows by rowid, `rowid IN (...)`, are found through the provider's index instead once the
+    list has more than a few: SQLite, without statistics, takes the provider's rows for a handful.)"""
+    sql = (
+        f"{query.select} WHERE {query.where} AND ({query.key}) >= (?, ?) AND ({query.key}) <= (?, ?) "
+        f"ORDER BY {query.key}"
+    )
+    return fetch_dicts(conn, sql, (*query.params, *first, *last))
 
 
 def _bound(key: str, anchor: tuple[object, ...]) -> tuple[str, tuple[object, ...]]:
@@ -141,7 +154,8 @@ def _keys_sql(
     return f"{' UNION ALL '.join(parts)} {order} LIMIT ? OFFSET ?", (*params, limit, offset)
 
 
-def _rowid_of(key: str) -> str:
+def rowid_of(key: str) -> str:
+    """The rowid column of a list's key (its second column), e.g. "a.rowid"."""
     return key.rsplit(",", 1)[1].strip()
 
 
@@ -171,18 +185,23 @@ def _walk(
     return None if row is None else tuple(row)
 
 
+def records_version(conn: sqlite3.Connection) -> tuple[int, int]:
+    """What moves whenever a list's rows may have changed: `record_generation` (every write to a world table
+    but the stored bodies) and the schema cookie (a reset rewrites every row with the triggers dropped and
+    made again)."""
+    row = conn.execute(
+        "SELECT n, (SELECT schema_version FROM pragma_schema_version) FROM record_generation"
+    ).fetchone()
+    return row[0], row[1]
+
+
 def _marks(conn: sqlite3.Connection, query: PageQuery) -> list[tuple[object, ...]]:
     """This connection's marks for this list, forgotten when the world changed since they were taken."""
     memory = getattr(conn, "page_marks", None)
     if memory is None:  # a plain connection (not from db.connect): walk every time
         return []
     try:
-        # a reset rewrites every row with the triggers dropped and made again: the schema cookie moves
-        version = tuple(
-            conn.execute(
-                "SELECT n, (SELECT schema_version FROM pragma_schema_version) FROM record_generation"
-            ).fetchone()
-        )
+        version = records_version(conn)
     except sqlite3.OperationalError:  # a file not prepared by this build: walk every time
         return []
     if memory.get("version") != version or len(memory) > _MAX_MARKED_QUERIES:
@@ -201,14 +220,25 @@ def stream_all(
     The rows are read through a connection of the stream's own, in one read transaction (one snapshot for
     the whole body), so the request's connection stays free while the body is sent. That connection
     closes when the stream ends or is closed (a client that hangs up)."""
-    path = conn.execute("PRAGMA database_list").fetchone()[2]
     sql = f"{query.select} WHERE {query.where} ORDER BY {query.key}"
-    return _stream(path, sql, query.params, batch)
+    return _stream(database_path(conn), sql, query.params, batch)
+
+
+def database_path(conn: sqlite3.Connection) -> str:
+    """The file of a connection's main database."""
+    return conn.execute("PRAGMA database_list").fetchone()[2]
+
+
+def stream_connection(path: str) -> sqlite3.Connection:
+    """A connection of a stream's own, with a small page cache: one pass over the rows needs no more, and
+    the server's memory stays flat while it sends."""
+    reader = connect(path)
+    reader.execute(f"PRAGMA cache_size=-{_STREAM_CACHE_KIB}")
+    return reader
 
 
 def _stream(path: str, sql: str, params: Sequence[object], batch: int) -> Iterator[list[dict[str, Any]]]:
-    reader = connect(path)
-    reader.execute(f"PRAGMA cache_size=-{_STREAM_CACHE_KIB}")  # one pass over the rows: memory stays flat
+    reader = stream_connection(path)
     try:
         reader.execute("BEGIN")
         cursor = reader.cursor()

@@ -208,6 +208,8 @@ CREATE INDEX IF NOT EXISTS statement_items_by_statement ON statement_items (stat
 -- insertion order, like the real service's integer primary keys, and every index ends with it.
 CREATE INDEX IF NOT EXISTS applications_page ON applications (lead_provider_id, created_at);
 CREATE INDEX IF NOT EXISTS applications_by_user_provider ON applications (user_id, lead_provider_id, status);
+-- v2's enrolments CSV: a provider's accepted applications in list order, keys from the index alone.
+CREATE INDEX IF NOT EXISTS applications_by_provider_status ON applications (lead_provider_id, status, created_at);
 CREATE INDEX IF NOT EXISTS declarations_page ON declarations (lead_provider_id, created_at);
 CREATE INDEX IF NOT EXISTS outcomes_page ON outcomes (lead_provider_id, created_at);
 CREATE INDEX IF NOT EXISTS users_page ON users (created_at);
