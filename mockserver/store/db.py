@@ -44,12 +44,15 @@ def file_version(conn: sqlite3.Connection) -> tuple[int, int]:
     return conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes
 
 
-def connect_side_file(path: str | Path, schema: str) -> sqlite3.Connection:
-    """A file kept beside a world (the request journal, the R-17 and fault counters), its schema created.
+def connect_side_file(path: str | Path, schema: str, page_size: int | None = None) -> sqlite3.Connection:
+    """A file kept beside a world (the request journal, the R-17 and fault counters), its schema created;
+    `page_size` applies when this call creates the file.
 
     Every worker process writes it (WAL, autocommit, a long busy wait); synchronous=OFF because losing its
     last writes in a crash is acceptable, unlike the world's."""
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
+    if page_size is not None:
+        conn.execute(f"PRAGMA page_size={int(page_size)}")  # only an empty file takes it (before WAL)
     _switch_to_wal(conn)
     conn.execute("PRAGMA synchronous=OFF")
     conn.execute("PRAGMA busy_timeout=30000")

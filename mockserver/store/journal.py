@@ -17,6 +17,10 @@ from typing import Any
 from mockserver.store.db import connect_side_file
 
 PRUNE_EVERY = 64
+# An entry keeps up to 16 KiB of each body: in SQLite's default 4 KiB pages that is a chain of overflow
+# pages per entry, each written, and read again when the ring deletes it. In 64 KiB pages an entry fits in
+# its page: a page GET (whose entry keeps 16 KiB) cost ~80 us less CPU with the journal's writes included.
+PAGE_SIZE = 65536
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS journal (
@@ -50,7 +54,7 @@ _INSERT = (
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    conn = connect_side_file(path, _SCHEMA)
+    conn = connect_side_file(path, _SCHEMA, page_size=PAGE_SIZE)
     if "world" not in {row[1] for row in conn.execute("PRAGMA table_info(journal)")}:  # an older file
         conn.execute("ALTER TABLE journal ADD COLUMN world TEXT")
     conn.execute("DROP INDEX IF EXISTS journal_at")  # an older file's index on `at`

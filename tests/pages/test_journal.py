@@ -203,3 +203,17 @@ def test_a_response_of_exactly_16_kib_is_kept_whole() -> None:
     book._tokens = ()
     assert book._text(b"x" * BODY_LIMIT) == (b"x" * BODY_LIMIT, 0)
     assert book._text(b"x" * (BODY_LIMIT + 1)) == (b"x" * BODY_LIMIT, 1)
+
+
+def test_a_new_journal_file_has_pages_an_entry_fits_in(tmp_path: Path) -> None:
+    """16 KiB of each body per entry: in 64 KiB pages an entry needs no overflow chain (cheaper to write
+    and to prune); an existing file keeps the page size it was made with."""
+    import sqlite3
+
+    from mockserver.store.journal import PAGE_SIZE, JournalStore
+
+    JournalStore(tmp_path / "new.sqlite3", 10).conn()
+    assert sqlite3.connect(tmp_path / "new.sqlite3").execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE
+    sqlite3.connect(tmp_path / "old.sqlite3").execute("CREATE TABLE t (x)")
+    JournalStore(tmp_path / "old.sqlite3", 10).record_many([])
+    assert sqlite3.connect(tmp_path / "old.sqlite3").execute("PRAGMA page_size").fetchone()[0] == 4096
