@@ -9,7 +9,8 @@ The mock serves a world file: --db reuses one (seed it once: `npq-mock seed --db
 otherwise one of --applications is seeded into a temporary folder. wrk (apt-get install wrk) drives both:
 2 threads, 16 connections, loopback only. Per version it prints req/s for one record, the first, a deep
 (middle) and the last page of 100 of applications, participants and declarations, and writes (accept, a
-declaration POST, void: each cycles through many records, and the mix of answers is shown), with the ratio
+declaration POST, void: each on records made for it through the testing API before it is timed, so that
+nearly every timed request is accepted; the mix of answers is shown), with the ratio
 to Prism's static answer to the same request; then CSV exports (rows/s, memory growth of the server while
 it sends one) and RSS. Writes change the world file given with --db (a few thousand records).
 """
@@ -28,7 +29,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -51,7 +52,8 @@ local requests = dofile("%s")
 local counts = {}
 local threads = {}
 function setup(thread) thread:set("id", #threads) table.insert(threads, thread) end
-function init(args) counter = id * 7919 ok = 0 bad = 0 end
+-- the two threads start half the list apart: a write list is then sent once over before any record twice
+function init(args) counter = id * math.floor(#requests / 2) ok = 0 bad = 0 end
 function request()
   counter = counter + 1
   local r = requests[(counter %% #requests) + 1]
@@ -154,7 +156,7 @@ def _wrk(port: int, requests: list[tuple[str, str, str]], connections: int, seco
 
 
 class World:
-    """What the benchmark reads from the world file: ids, counts and records to write to."""
+    """What the benchmark reads from the world file: the provider, its ids and counts."""
 
     def __init__(self, path: Path) -> None:
         conn = connect(path)
@@ -171,23 +173,6 @@ class World:
             self.count["declarations"] += conn.execute(
                 "SELECT COUNT(*) FROM foreign_declarations WHERE owner_id = ?", (self.provider,)
             ).fetchone()[0]
-        self.pending = [r[0] for r in conn.execute(
-            "SELECT id FROM applications WHERE lead_provider_id = ? AND status = 'pending' LIMIT 20000",
-            (self.provider,))]
-        # People whose 2025 schedule has started by the frozen clock below: a started declaration each.
-        self.startable = conn.execute(
-            "SELECT a.user_id, a.course_identifier, s.applies_from FROM applications a "
-            "JOIN schedules s ON s.id = a.schedule_id WHERE a.lead_provider_id = ? AND a.status = 'accepted' "
-            "AND a.training_status = 'active' AND a.cohort = 2025 AND s.applies_from <= '2026-03-01' "
-            "AND NOT EXISTS (SELECT 1 FROM declarations d WHERE d.application_id = a.id) LIMIT 20000",
-            (self.provider,)).fetchall()
-        partner = conn.execute("SELECT delivery_partner_id FROM delivery_partnerships "
-                               "WHERE lead_provider_id = ? AND cohort = 2025 LIMIT 1",
-                               (self.provider,)).fetchone()
-        self.partner = partner[0] if partner else None
-        self.voidable = [r[0] for r in conn.execute(
-            "SELECT id FROM declarations WHERE lead_provider_id = ? AND state IN ('submitted', 'eligible') "
-            "AND cohort >= 2024 LIMIT 20000", (self.provider,))]
         conn.close()
 
     def reads(self, version: str) -> dict[str, str]:
@@ -200,33 +185,96 @@ class World:
                     f"/api/{version}/{path}?page[per_page]=100&page[page]={page}")
         return urls
 
-    def writes(self, version: str) -> dict[str, list[tuple[str, str, str]]]:
-        accept = json.dumps({"data": {"type": "npq-application-accept",
-                                      "attributes": {"funded_place": True}}})
-        declare = [(f"/api/{version}/participant-declarations", json.dumps({"data": {
-            "type": "participant-declaration", "attributes": {
-                "participant_id": user, "declaration_type": "started", "course_identifier": course,
-                "declaration_date": f"{start}T10:00:00Z", "delivery_partner_id": self.partner}}}))
-            for user, course, start in self.startable]
-        share = slice(VERSIONS.index(version), None, len(VERSIONS))  # each version writes records of its own
-        return {
-            "accept": [("POST", f"/api/{version}/npq-applications/{i}/accept", accept)
-                       for i in self.pending[share]],
-            "declaration POST": [("POST", path, body) for path, body in declare[share]],
-            "void": [("PUT", f"/api/{version}/participant-declarations/{i}/void", "")
-                     for i in self.voidable[share]],
-        }
 
-
-def _prism_requests(version: str, world: World) -> dict[str, list[tuple[str, str, str]]]:
-    """The same requests as Prism sees them: its static example for any id."""
+def _prism_reads(version: str) -> dict[str, list[tuple[str, str, str]]]:
+    """The reads as Prism sees them: its static example for any id, its one example list."""
     reads: dict[str, list[tuple[str, str, str]]] = {}
     for name, path in LISTS.items():
         reads[f"{name}: one record"] = [("GET", f"/api/{version}/{path}/{ZERO_ID}", "")]
         reads[f"{name}: list"] = [("GET", f"/api/{version}/{path}", "")]
-    writes = {name: [(m, p.replace(p.split("/")[4], ZERO_ID) if p.count("/") > 4 else p, b)
-                     for m, p, b in requests[:50]] for name, requests in world.writes(version).items()}
-    return {**reads, **writes}
+    return reads
+
+
+def _for_prism(requests: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """The same writes as Prism sees them: any record id is its example's."""
+    return [(m, p.replace(p.split("/")[4], ZERO_ID) if p.count("/") > 4 else p, b)
+            for m, p, b in requests[:50]]
+
+
+def _create(port: int, records: int, attributes: dict[str, object]) -> list[str]:
+    """Application ids of `records` new applications of the benchmark's provider (the testing API's batch
+    call, 5,000 at a time)."""
+    made: list[str] = []
+    while len(made) < records:
+        batch = [{"attributes": attributes}] * min(5000, records - len(made))
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/__mock__/applications/batch", method="POST",
+            data=json.dumps({"data": batch}).encode(),
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {TOKEN}"})
+        with urllib.request.urlopen(request, timeout=600) as answer:
+            made += [item["id"] for item in json.load(answer)["data"]]
+    return made
+
+
+def _send(port: int, requests: list[tuple[str, str, str]]) -> None:
+    """Send requests one by one on a kept-alive connection (setting the world up, not timed)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+    for method, path, body in requests:
+        connection.request(method, path, body=body or None, headers=headers)
+        connection.getresponse().read()
+    connection.close()
+
+
+class Writes:
+    """Fresh records for each write, made through the testing API before it is timed, so that (nearly)
+    every timed request is one the mock accepts: each record can be written once, and wrk sends as many
+    requests as it can."""
+
+    def __init__(self, port: int, world: Path, version: str, records: int) -> None:
+        self.port, self.world, self.version, self.records = port, world, version, records
+        self.partner: str | None = None
+
+    def accept(self) -> list[tuple[str, str, str]]:
+        ids = _create(self.port, self.records, {"cohort": 2025, "eligible_for_funding": True})
+        body = json.dumps({"data": {"type": "npq-application-accept", "attributes": {"funded_place": True}}})
+        return [("POST", f"/api/{self.version}/npq-applications/{i}/accept", body) for i in ids]
+
+    def declare(self) -> list[tuple[str, str, str]]:
+        ids = _create(self.port, self.records, {"cohort": 2025, "status": "accepted"})
+        conn = connect(self.world)
+        try:
+            marks = ",".join("?" * len(ids))
+            rows = conn.execute(
+                "SELECT a.user_id, a.course_identifier, s.applies_from FROM applications a "
+                f"JOIN schedules s ON s.id = a.schedule_id WHERE a.id IN ({marks})", ids).fetchall()
+            partner = conn.execute(
+                "SELECT delivery_partner_id FROM delivery_partnerships d JOIN lead_providers p "
+                "ON p.id = d.lead_provider_id WHERE p.token = ? AND d.cohort = 2025 LIMIT 1", (TOKEN,)
+            ).fetchone()
+        finally:
+            conn.close()
+        self.ids, self.partner = ids, partner[0] if partner else None
+        self.declared = [("POST", f"/api/{self.version}/participant-declarations", json.dumps({"data": {
+            "type": "participant-declaration", "attributes": {
+                "participant_id": user, "declaration_type": "started", "course_identifier": course,
+                "declaration_date": f"{start}T10:00:00Z", "delivery_partner_id": self.partner}}}))
+            for user, course, start in rows]
+        return self.declared
+
+    def void(self) -> list[tuple[str, str, str]]:
+        """Declarations to void: those the declare run made, and the rest of its records declared now (run
+        it first; these untimed)."""
+        _send(self.port, self.declared)
+        conn = connect(self.world)
+        try:
+            marks = ",".join("?" * len(self.ids))
+            found = [r[0] for r in conn.execute(
+                f"SELECT id FROM declarations WHERE application_id IN ({marks}) "
+                "AND state IN ('submitted', 'eligible')", self.ids)]
+        finally:
+            conn.close()
+        return [("PUT", f"/api/{self.version}/participant-declarations/{i}/void", "") for i in found]
 
 
 def _csv(port: int, url: str, pid: int) -> tuple[int, float, float]:
@@ -273,6 +321,32 @@ def _writable(port: int, version: str) -> Iterator[None]:
         _testing_api(port, "settings", {"delivery_partner_rule": True})
 
 
+def _compare(version: str, world: World, path: Path, prism_port: int, mock_port: int,
+             load: Callable[..., tuple[float, str]],
+             args: argparse.Namespace) -> None:
+    """One version's figures. Each request runs on Prism, then on the mock, back to back: a neighbour's load
+    on the shared machine then weighs on both figures of a ratio alike."""
+    load(prism_port, [("GET", f"/api/{version}/npq-applications", "")], 3)  # node compiles hot paths first
+    theirs = _prism_reads(version)
+    print(f"\n{version}: {'request':<44} {'mock req/s':>10} {'Prism':>8} {'ratio':>6}  answers", flush=True)
+    for name, url in world.reads(version).items():
+        peer, _ = load(prism_port, theirs[name if "one record" in name else name.split(":")[0] + ": list"])
+        load(mock_port, [("GET", url, "")], 1)  # the first read of a page stores its bodies: not timed
+        rate, answers = load(mock_port, [("GET", url, "")])
+        print(f"{version}: {name:<44} {rate:10.0f} {peer:8.0f} {rate / peer:5.2f}x  {answers}", flush=True)
+    if args.no_writes:
+        return
+    with _writable(mock_port, version):
+        writes = Writes(mock_port, path, version, args.write_records)
+        for name, make in (("accept", writes.accept), ("declaration POST", writes.declare),
+                           ("void", writes.void)):
+            requests = make()
+            peer, theirs_answers = load(prism_port, _for_prism(requests))
+            rate, answers = load(mock_port, requests)
+            print(f"{version}: {name:<44} {rate:10.0f} {peer:8.0f} {rate / peer:5.2f}x  {answers} "
+                  f"(Prism {theirs_answers})", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, default=None, help="a world file to serve (reused, not seeded)")
@@ -283,7 +357,10 @@ def main() -> None:
     parser.add_argument("--versions", default="v1,v2,v3")
     parser.add_argument("--reference", type=Path, default=REFERENCE, help="where DfE's documents are")
     parser.add_argument("--no-writes", action="store_true")
+    parser.add_argument("--write-records", type=int, default=None,
+                        help="records made for each write (default: 2,000 per second of --seconds)")
     args = parser.parse_args()
+    args.write_records = args.write_records or int(2000 * args.seconds)
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
     with tempfile.TemporaryDirectory(prefix="npq-vs-prism-") as folder_name:
@@ -298,31 +375,16 @@ def main() -> None:
         mock_process, mock_port, startup = _start_mock(path)
         print(f"mock: first answer {startup:.2f} s after start; RSS {_rss_mib(mock_process.pid):.0f} MiB",
               flush=True)
-        load = lambda port, requests: _wrk(port, requests, args.connections, args.seconds, folder)  # noqa: E731
+
+        def load(port: int, requests: list[tuple[str, str, str]], seconds: float = args.seconds
+                 ) -> tuple[float, str]:
+            return _wrk(port, requests, args.connections, seconds, folder)
+
         try:
             for version in args.versions.split(","):
                 spec = args.reference / f"upstream-npq-{version}-swagger.yaml"
                 with _prism_serving(prism, spec, version) as prism_port:
-                    _wrk(prism_port, [("GET", f"/api/{version}/npq-applications", "")], args.connections, 3,
-                         folder)  # node compiles its hot paths first
-                    theirs = {name: load(prism_port, requests)
-                              for name, requests in _prism_requests(version, world).items()}
-                print(f"\n{version}: {'request':<44} {'mock req/s':>10} {'Prism':>8} {'ratio':>6}  answers",
-                      flush=True)
-                for name, url in world.reads(version).items():
-                    _wrk(mock_port, [("GET", url, "")], args.connections, 1, folder)  # each thread's first
-                    rate, answers = load(mock_port, [("GET", url, "")])
-                    peer = theirs[name if "one record" in name else name.split(":")[0] + ": list"][0]
-                    print(f"{version}: {name:<44} {rate:10.0f} {peer:8.0f} {rate / peer:5.2f}x  {answers}",
-                          flush=True)
-                if args.no_writes:
-                    continue
-                with _writable(mock_port, version):
-                    for name, requests in world.writes(version).items():
-                        rate, answers = load(mock_port, requests) if requests else (0.0, "no records")
-                        peer, theirs_answers = theirs[name]
-                        print(f"{version}: {name:<44} {rate:10.0f} {peer:8.0f} {rate / peer:5.2f}x  "
-                              f"{answers} (Prism {theirs_answers})", flush=True)
+                    _compare(version, world, path, prism_port, mock_port, load, args)
             print(flush=True)
             for url in ("/api/v1/npq-applications.csv", "/api/v1/participant-declarations.csv",
                         "/api/v2/npq-enrolments.csv"):
