@@ -17,7 +17,7 @@ from mockserver.seeding.batches import Batch, produced_batches, row_batches
 from mockserver.seeding.billing import Billing
 from mockserver.seeding.plan import DEFAULT_APPLICATIONS, Progress
 from mockserver.seeding.pools import pools_for
-from mockserver.seeding.v3_world import add_v3_world
+from mockserver.seeding.v3_world import add_transfers, add_v3_world
 from mockserver.store import bulk
 from mockserver.store import delivery_partners as partner_store
 from mockserver.store import statements as statement_store
@@ -86,7 +86,8 @@ def _populate(conn: sqlite3.Connection, ref: ReferenceData, world: dict[str, Any
               batches: Callable[[dict], Iterable[Batch]], total: int, progress: Progress | None) -> None:
     """Write a world into the caller's transaction, over tables without indexes: reference data, billing,
     the generated people and records (`batches(schedule_ids)`), then the indexes, the v2/v3 extras (which
-    query the rows) and the settings."""
+    query the rows), the triggers (none fires for the bulk writes before them: the stored bodies they
+    invalidate do not exist yet), the transfers (which the triggers follow) and the settings."""
     write_reference(conn, ref, delivery_partner_rule=world["delivery_partner_rule"])
     bump_catalog_revision(conn)  # a worker process holding another catalog reloads it
     if total:
@@ -101,6 +102,9 @@ def _populate(conn: sqlite3.Connection, ref: ReferenceData, world: dict[str, Any
     bulk.index_world(conn)
     if total:
         add_v3_world(conn, ref, world["seed"], pools_for(world["seed"]))
+    bulk.trigger_world(conn)
+    if total:
+        add_transfers(conn, ref)
     set_setting(conn, WORLD_KEY, world)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from operator import itemgetter
 from pathlib import Path
 
-from mockserver.store.db import create_indexes, create_tables, drop_indexes
+from mockserver.store.db import create_indexes, create_tables, create_triggers, drop_indexes
 from mockserver.store.statements import ITEM_COLUMNS
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -114,8 +114,14 @@ def open_new_world(path: Path) -> sqlite3.Connection:
 
 
 def index_world(conn: sqlite3.Connection) -> None:
-    """Indexes, triggers and the participants table over the rows written (the caller's transaction)."""
+    """The participants table and the indexes over the rows written (the caller's transaction); the
+    triggers come with trigger_world."""
     create_indexes(conn)
+
+
+def trigger_world(conn: sqlite3.Connection) -> None:
+    """The triggers, once the bulk writes that need none are done (the caller's transaction)."""
+    create_triggers(conn)
 
 
 def close_new_world(conn: sqlite3.Connection) -> None:

@@ -174,13 +174,29 @@ def create_tables(conn: sqlite3.Connection) -> None:
 
 
 def create_indexes(conn: sqlite3.Connection) -> None:
-    """The rest of schema.sql (indexes, triggers) and the participants table, in the caller's transaction."""
-    for statement in schema_statements():
-        if not _is_table(statement):
-            conn.execute(statement)
-    _create_generated(conn)
+    """The rest of schema.sql's indexes and the derived tables' rows, in the caller's transaction; the
+    triggers follow (create_triggers) once the bulk writes that need no invalidation are done.
+
+    The derived rows go in first: their tables' own indexes are then built once, not kept up row by row,
+    and no trigger fires for each of them."""
     _fill_participants(conn)
     _fill_foreign_declarations(conn)
+    for statement in schema_statements():
+        if _created_kind(statement) == "INDEX":
+            conn.execute(statement)
+
+
+def create_triggers(conn: sqlite3.Connection) -> None:
+    """schema.sql's triggers and the generated ones (after create_indexes), in the caller's transaction."""
+    for statement in schema_statements():
+        if _created_kind(statement) == "TRIGGER":
+            conn.execute(statement)
+    _create_generated(conn)
+
+
+def _created_kind(statement: str) -> str | None:
+    found = _CREATED.search(statement)
+    return None if found is None else found.group(1)
 
 
 def drop_indexes(conn: sqlite3.Connection) -> None:
