@@ -95,8 +95,7 @@ def _populate(conn: sqlite3.Connection, ref: ReferenceData, world: dict[str, Any
         partner_store.insert(conn, billing.partners, billing.partnerships)
         statement_store.insert(conn, billing.statements)
         for tables, done in batches(bulk.schedule_ids(conn)):
-            for table, rows in tables.items():
-                bulk.insert_tuples(conn, table, rows)
+            bulk.insert_batch(conn, tables)
             if progress:
                 progress(done, total)
     bulk.index_world(conn)

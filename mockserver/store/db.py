@@ -135,14 +135,20 @@ def _fill_participants(conn: sqlite3.Connection) -> None:
     (0.1 s of CPU at a million, before the first answer)."""
     if conn.execute("SELECT 1 FROM provider_participants LIMIT 1").fetchone() is not None:
         return
+    fill_participants(conn)
+
+
+def fill_participants(conn: sqlite3.Connection, *, applications_after: int = 0) -> None:
+    """The participants of the accepted applications past a rowid (all of them by default)."""
     conn.execute(
         "INSERT OR IGNORE INTO provider_participants (lead_provider_id, user_id, user_created_at, user_seq) "
         "SELECT a.lead_provider_id, a.user_id, u.created_at, u.rowid FROM applications a "
-        "JOIN users u ON u.id = a.user_id WHERE a.status = 'accepted'"
+        "JOIN users u ON u.id = a.user_id WHERE a.status = 'accepted' AND a.rowid > ?",
+        (applications_after,),
     )
 
 
-def _fill_foreign_declarations(conn: sqlite3.Connection) -> None:
+def _fill_foreign_declarations(conn: sqlite3.Connection, *, declarations_after: int = 0) -> None:
     """Fill foreign_declarations (declarations of applications since transferred to another provider, which
     the schema's triggers keep current from then on): for a file from before the table, or one built in
     bulk, whose rows went in before the triggers existed. (Not on every open: it reads every declaration.)"""
@@ -150,8 +156,16 @@ def _fill_foreign_declarations(conn: sqlite3.Connection) -> None:
         "INSERT OR IGNORE INTO foreign_declarations (owner_id, created_at, declaration_rowid) "
         "SELECT a.lead_provider_id, d.created_at, d.rowid FROM declarations d "
         "JOIN applications a ON a.id = d.application_id "
-        "WHERE d.lead_provider_id <> a.lead_provider_id"
+        "WHERE d.rowid > ? AND d.lead_provider_id <> a.lead_provider_id",
+        (declarations_after,),
     )
+
+
+def fill_derived(conn: sqlite3.Connection, *, applications_after: int, declarations_after: int) -> None:
+    """The derived rows (participants, foreign declarations) of the applications and declarations written
+    in bulk past these rowids, whose writes no trigger followed (caller's transaction)."""
+    fill_participants(conn, applications_after=applications_after)
+    _fill_foreign_declarations(conn, declarations_after=declarations_after)
 
 
 def schema_statements() -> list[str]:
@@ -174,13 +188,9 @@ def create_tables(conn: sqlite3.Connection) -> None:
 
 
 def create_indexes(conn: sqlite3.Connection) -> None:
-    """The rest of schema.sql's indexes and the derived tables' rows, in the caller's transaction; the
-    triggers follow (create_triggers) once the bulk writes that need no invalidation are done.
-
-    The derived rows go in first: their tables' own indexes are then built once, not kept up row by row,
-    and no trigger fires for each of them."""
-    _fill_participants(conn)
-    _fill_foreign_declarations(conn)
+    """The rest of schema.sql's indexes, in the caller's transaction, over rows written in bulk with their
+    derived rows (fill_derived); the triggers follow (create_triggers) once the bulk writes that need no
+    invalidation are done."""
     for statement in schema_statements():
         if _created_kind(statement) == "INDEX":
             conn.execute(statement)
