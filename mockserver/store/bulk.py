@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import itemgetter
 from pathlib import Path
 
@@ -127,10 +127,10 @@ def open_new_world(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def index_world(conn: sqlite3.Connection) -> None:
-    """The indexes over the rows written (the caller's transaction); the triggers come with
-    trigger_world."""
-    create_indexes(conn)
+def index_world(conn: sqlite3.Connection, on_step: Callable[[int, int, str], None] | None = None) -> None:
+    """The indexes over the rows written (the caller's transaction), `on_step(made, of, name)` told before
+    each; the triggers come with trigger_world."""
+    create_indexes(conn, on_step)
 
 
 def trigger_world(conn: sqlite3.Connection) -> None:

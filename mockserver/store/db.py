@@ -6,7 +6,7 @@ import json
 import re
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -187,13 +187,19 @@ def create_tables(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
-def create_indexes(conn: sqlite3.Connection) -> None:
+def create_indexes(conn: sqlite3.Connection, on_step: Callable[[int, int, str], None] | None = None) -> None:
     """The rest of schema.sql's indexes, in the caller's transaction, over rows written in bulk with their
     derived rows (fill_derived); the triggers follow (create_triggers) once the bulk writes that need no
-    invalidation are done."""
-    for statement in schema_statements():
-        if _created_kind(statement) == "INDEX":
-            conn.execute(statement)
+    invalidation are done. `on_step(made, of, name)` is told before each index (seconds each at a
+    million rows) and once all are made."""
+    indexes = [(found.group(2), s) for s in schema_statements()
+               if (found := _CREATED.search(s)) is not None and found.group(1) == "INDEX"]
+    for made, (name, statement) in enumerate(indexes):
+        if on_step:
+            on_step(made, len(indexes), name)
+        conn.execute(statement)
+    if on_step:
+        on_step(len(indexes), len(indexes), "")
 
 
 def create_triggers(conn: sqlite3.Connection) -> None:
