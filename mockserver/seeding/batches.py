@@ -9,6 +9,7 @@ from __future__ import annotations
 import marshal
 import pickle
 import random
+import struct
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from mockserver.store import bulk
 # (rows by table as tuples in bulk.TUPLE_COLUMNS order, applications made so far)
 Batch = tuple[dict[str, list[tuple]], int]
 ScheduleIds = dict[tuple, int]
+_LENGTH = struct.Struct("<Q")  # the byte length of each batch on the producer's pipe; 0 ends the stream
 
 
 def row_batches(ref: ReferenceData, schedule_ids: ScheduleIds, seed: int, total: int) -> Iterator[Batch]:
@@ -47,18 +49,22 @@ def produced_batches(fixtures_dir: Path | None, schedule_ids: ScheduleIds, seed:
         pickle.dump((fixtures_dir, schedule_ids, seed, total), process.stdin)
         process.stdin.close()
         while True:
-            try:
-                batch = marshal.load(process.stdout)
-            except EOFError:
-                raise RuntimeError(f"the seeding producer stopped early (exit code {process.wait()})") \
-                    from None
-            if batch is None:
+            (length,) = _LENGTH.unpack(_read(process, _LENGTH.size))
+            if not length:
                 break
-            yield batch
+            yield marshal.loads(_read(process, length))
     finally:
         if process.poll() is None:
             process.kill()
         process.wait()
+
+
+def _read(process: subprocess.Popen, size: int) -> bytes:
+    """Exactly `size` bytes from the producer, or an error saying it stopped."""
+    data = process.stdout.read(size) if process.stdout is not None else b""
+    if len(data) < size:
+        raise RuntimeError(f"the seeding producer stopped early (exit code {process.wait()})")
+    return data
 
 
 def produce() -> None:
@@ -66,10 +72,13 @@ def produce() -> None:
 
     The batches go as marshal data (plain tuples of text and numbers, between two processes of one
     interpreter): it writes and reads them in about two thirds of pickle's time, which at a million
-    applications is seconds on both sides of the pipe."""
+    applications is seconds on both sides of the pipe. Each is framed by its length and read whole:
+    marshal.load on a pipe would ask the file object for every string on its own."""
     fixtures_dir, schedule_ids, seed, total = pickle.load(sys.stdin.buffer)
     out = sys.stdout.buffer
     for batch in row_batches(load_reference(fixtures_dir), schedule_ids, seed, total):
-        marshal.dump(batch, out)
-    marshal.dump(None, out)
+        data = marshal.dumps(batch)
+        out.write(_LENGTH.pack(len(data)))
+        out.write(data)
+    out.write(_LENGTH.pack(0))  # the end
     out.flush()
