@@ -15,9 +15,9 @@ from mockserver.config import Settings
 from mockserver.reference import ReferenceData, load_reference
 from mockserver.seeding.batches import Batch, produced_batches, row_batches
 from mockserver.seeding.billing import Billing
-from mockserver.seeding.plan import DEFAULT_APPLICATIONS, Progress
+from mockserver.seeding.plan import APPLICATIONS_PHASE, DEFAULT_APPLICATIONS, Progress
 from mockserver.seeding.pools import pools_for
-from mockserver.seeding.v3_world import add_v3_world
+from mockserver.seeding.v3_world import add_transfers, add_v3_world
 from mockserver.store import bulk
 from mockserver.store import delivery_partners as partner_store
 from mockserver.store import statements as statement_store
@@ -25,6 +25,8 @@ from mockserver.store.db import connect, create_schema, get_setting, set_setting
 from mockserver.store.reference_rows import bump_catalog_revision, write_reference
 
 WORLD_KEY = "world"  # settings key remembering how the world was made, so reset can remake it
+# The phases of a build after the applications (plan.APPLICATIONS_PHASE), as the progress bar names them.
+INDEXES_PHASE, EXTRAS_PHASE, SAVING_PHASE = "indexes", "v2/v3 records", "saving"
 # From this size a new world file is generated in a second process while this one writes: on two cores
 # that nearly halves the time; below it, starting that process (~0.5 s) costs more than it saves.
 PRODUCER_FROM = 20_000
@@ -61,7 +63,11 @@ def build_world_file(path: Path, ref: ReferenceData, *, seed: int, applications:
         with write_transaction(conn):
             settings = _world_settings(seed, applications, False, delivery_partner_rule, fixtures_dir)
             _populate(conn, ref, settings, batches, total, progress)
+            if progress:  # the commit writes out the pages the cache held: a few seconds at a million
+                progress(0, 1, SAVING_PHASE)
         bulk.close_new_world(conn)
+        if progress:
+            progress(1, 1, SAVING_PHASE)
     except BaseException:
         conn.close()
         remove_database(building)
@@ -86,22 +92,30 @@ def _populate(conn: sqlite3.Connection, ref: ReferenceData, world: dict[str, Any
               batches: Callable[[dict], Iterable[Batch]], total: int, progress: Progress | None) -> None:
     """Write a world into the caller's transaction, over tables without indexes: reference data, billing,
     the generated people and records (`batches(schedule_ids)`), then the indexes, the v2/v3 extras (which
-    query the rows) and the settings."""
+    query the rows), the triggers (none fires for the bulk writes before them: the stored bodies they
+    invalidate do not exist yet), the transfers (which the triggers follow) and the settings."""
     write_reference(conn, ref, delivery_partner_rule=world["delivery_partner_rule"])
     bump_catalog_revision(conn)  # a worker process holding another catalog reloads it
     if total:
         billing = Billing(ref, world["seed"])
         partner_store.insert(conn, billing.partners, billing.partnerships)
         statement_store.insert(conn, billing.statements)
+        if progress:
+            progress(0, total)  # the bar appears while the producer starts
         for tables, done in batches(bulk.schedule_ids(conn)):
-            for table, rows in tables.items():
-                bulk.insert_tuples(conn, table, rows)
+            bulk.insert_batch(conn, tables)
             if progress:
                 progress(done, total)
-    bulk.index_world(conn)
+    tell = progress or _silent
+    bulk.index_world(conn, lambda made, of, name: tell(made, of, INDEXES_PHASE, name))
+    tell(0, 1, EXTRAS_PHASE)
     if total:
         add_v3_world(conn, ref, world["seed"], pools_for(world["seed"]))
+    bulk.trigger_world(conn)
+    if total:
+        add_transfers(conn, ref)
     set_setting(conn, WORLD_KEY, world)
+    tell(1, 1, EXTRAS_PHASE)
 
 
 def world_info(conn: sqlite3.Connection) -> dict[str, Any]:
@@ -172,15 +186,23 @@ def remove_database(path: Path) -> None:
 
 
 def terminal_progress() -> Progress | None:
-    """A one-line progress bar on stderr when it is a terminal; nothing otherwise (logs stay clean)."""
+    """A progress bar on stderr when it is a terminal, one line a phase, redrawn as it moves; nothing
+    otherwise (logs stay clean)."""
     if not sys.stderr.isatty():
         return None
+    shown = {"phase": ""}
 
-    def show(done: int, total: int) -> None:
+    def show(done: int, total: int, phase: str = APPLICATIONS_PHASE, detail: str = "") -> None:
         filled = int(30 * done / max(total, 1))
-        end = "\n" if done >= total else ""
         bar = "#" * filled + "." * (30 - filled)
-        sys.stderr.write(f"\rseeding [{bar}] {done:,}/{total:,} applications{end}")
+        newline = "\n" if shown["phase"] and phase != shown["phase"] else ""
+        shown["phase"] = phase
+        line = f"seeding {phase:<13} [{bar}] {done:,}/{total:,} {detail}".rstrip()
+        sys.stderr.write(f"{newline}\r{line:<90}" + ("\n" if phase == SAVING_PHASE and done >= total else ""))
         sys.stderr.flush()
 
     return show
+
+
+def _silent(done: int, total: int, phase: str = APPLICATIONS_PHASE, detail: str = "") -> None:
+    """No progress shown."""

@@ -102,7 +102,7 @@ class WorldBuilder:
             "employer_name": employer, "employment_role": role,
             "funding_choice": None if eligible else rng.choice(self.ref.funding_choices),
             "headteacher_status": rng.choice(self.ref.headteacher_statuses) if course in LEADERS else None,
-            "private_childcare_provider_urn": None if in_school else f"EY{rng.randint(100000, 999999)}",
+            "private_childcare_provider_urn": None if in_school else f"EY{between(rng, 100000, 999999)}",
             "school_urn": urn(rng) if in_school else None, "school_ukprn": ukprn(rng) if in_school else None,
             "works_in_school": int(in_school),
             "targeted_delivery_funding_eligibility": int(rng.random() < 0.1),

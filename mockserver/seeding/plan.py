@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from typing import Protocol
 
 from mockserver.seeding import stories
 from mockserver.seeding.builder import Rows, WorldBuilder
@@ -24,7 +25,14 @@ FILLER: dict[str, int] = {
     "outcome_voided": 1, "deferred": 2, "withdrawn": 3, "resumed": 1, "overseas": 1,
     "elsewhere_uk": 1,
 }
-Progress = Callable[[int, int], None]
+APPLICATIONS_PHASE = "applications"
+
+
+class Progress(Protocol):
+    """Told how a world's build goes: `done` of `total` in each phase (the applications written, then
+    the steps of the later phases, each named), `detail` what the step in hand is."""
+
+    def __call__(self, done: int, total: int, phase: str = APPLICATIONS_PHASE, detail: str = "") -> None: ...
 
 
 def shares(total: int, providers: list[str]) -> dict[str, int]:

@@ -37,40 +37,47 @@ def add_cohorts(conn: sqlite3.Connection, ref: ReferenceData) -> None:
 
 
 def add_v3_world(conn: sqlite3.Connection, ref: ReferenceData, seed: int, pools: Pools) -> None:
-    """Everything above, in the caller's transaction, after the main population was written."""
+    """Everything above but the transfers, in the caller's transaction, after the main population was
+    written and indexed; bulk writes that need no trigger (seed._populate makes them afterwards)."""
     rng = random.Random(f"{seed}:v3-world")
     add_cohorts(conn, ref)
-    siblings = seed_extras.rejected_siblings(conn)  # as a HEAD accept leaves them (VD3)
+    siblings = set(seed_extras.rejected_siblings(conn))  # as a HEAD accept leaves them (VD3)
     seed_extras.set_rejection_reason(conn, [
-        (app_id, reason) for app_id in seed_extras.rejected_ids(conn)
-        if (reason := rng.choice(REASONS)) is not None and app_id not in siblings
+        (app, reason) for app in seed_extras.rejected_rowids(conn)
+        if (reason := rng.choice(REASONS)) is not None and app not in siblings
     ])
     sibling_reason = "other_application_in_this_cohort_accepted"
-    seed_extras.set_rejection_reason(conn, [(i, sibling_reason) for i in siblings])
+    seed_extras.set_rejection_reason(conn, [(i, sibling_reason) for i in sorted(siblings)])
     senco = []
-    for app_id in seed_extras.course_application_ids(conn, "npq-senco"):
+    for app in seed_extras.course_application_rowids(conn, "npq-senco"):
         answer = rng.choice(SENCO)
         start = None
         if answer == "yes":
             start = date(rng.randint(2015, 2024), rng.choice((1, 4, 9)), 1).isoformat()
-        senco.append((app_id, answer, start))
+        senco.append((app, answer, start))
     seed_extras.set_senco(conn, senco)
     seed_extras.set_previous_names(conn, [
-        (user_id, json.dumps([pools.full_name(rng)]))
-        for index, user_id in enumerate(seed_extras.user_ids(conn)) if index % 9 == 4
+        (user, json.dumps([pools.full_name(rng)])) for user in seed_extras.every_nth_user(conn, 9, 4)
     ])
     providers = [p.id for p in ref.lead_providers]
     for provider_id in providers:
         for user_id, updated_at in seed_extras.participants_of(conn, provider_id, 2):
             at = iso(min(parse_iso(updated_at), WORLD_NOW))
             dfe_rows.add_id_change(conn, user_id, new_uuid(rng), user_id, at)
+    _suffixed_applications(conn, providers)
+
+
+def add_transfers(conn: sqlite3.Connection, ref: ReferenceData) -> None:
+    """A transferred application per provider (to the next one), in the caller's transaction, once the
+    triggers exist: the participants and the foreign declarations follow the move by trigger. (Neither
+    the moved applications nor their picking touch what add_v3_world reads or writes.)"""
+    providers = [p.id for p in ref.lead_providers]
     # picked first, moved after: a transferred application is not picked again by its new provider
     chosen = [seed_extras.declared_application(conn, provider_id) for provider_id in providers]
     for index, moved in enumerate(chosen):
         if moved is not None and len(providers) > 1:
             dfe_rows.transfer_application(conn, moved, providers[(index + 1) % len(providers)],
                                           iso(WORLD_NOW.replace(day=1, month=3)))
-    _suffixed_applications(conn, providers)
 
 
 def _suffixed_applications(conn: sqlite3.Connection, providers: list[str]) -> None:

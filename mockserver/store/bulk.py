@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import itemgetter
 from pathlib import Path
 
-from mockserver.store.db import create_indexes, create_tables, drop_indexes
+from mockserver.store.db import create_indexes, create_tables, create_triggers, drop_indexes, fill_derived
 from mockserver.store.statements import ITEM_COLUMNS
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -93,6 +93,20 @@ def insert_tuples(conn: sqlite3.Connection, table: str, rows: Sequence[tuple]) -
     conn.executemany(_TUPLE_INSERTS[table], rows)
 
 
+def insert_batch(conn: sqlite3.Connection, tables: Mapping[str, Sequence[tuple]]) -> None:
+    """Insert a batch of generated rows (tuples by table, complete people with their records) and the
+    derived rows they make: the participants table is filled batch by batch while the next batch is being
+    generated, rather than in one join over every application once all are in."""
+    applications_after, declarations_after = (_last_rowid(conn, t) for t in ("applications", "declarations"))
+    for table, rows in tables.items():
+        insert_tuples(conn, table, rows)
+    fill_derived(conn, applications_after=applications_after, declarations_after=declarations_after)
+
+
+def _last_rowid(conn: sqlite3.Connection, table: str) -> int:
+    return conn.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM {table}").fetchone()[0]  # noqa: S608
+
+
 # Building a new world file that no other connection has open yet (seed.build_world_file): no rollback
 # journal and no fsync (a failed build is deleted, never reused), and a page cache large enough for the
 # random-keyed primary-key indexes of a million-application world (~300 MB), so inserts never wait on disk.
@@ -100,8 +114,8 @@ BUILD_CACHE_KIB = 1024 * 1024
 
 
 def open_new_world(path: Path) -> sqlite3.Connection:
-    """A connection to a new, empty world file with the tables only; indexes, triggers and derived rows
-    come once every row is in (index_world): building an index over sorted keys once is far cheaper
+    """A connection to a new, empty world file with the tables only; indexes and triggers come once every
+    row is in (index_world, trigger_world): building an index over sorted keys once is far cheaper
     than keeping twenty of them up to date row by row."""
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
@@ -113,9 +127,15 @@ def open_new_world(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def index_world(conn: sqlite3.Connection) -> None:
-    """Indexes, triggers and the participants table over the rows written (the caller's transaction)."""
-    create_indexes(conn)
+def index_world(conn: sqlite3.Connection, on_step: Callable[[int, int, str], None] | None = None) -> None:
+    """The indexes over the rows written (the caller's transaction), `on_step(made, of, name)` told before
+    each; the triggers come with trigger_world."""
+    create_indexes(conn, on_step)
+
+
+def trigger_world(conn: sqlite3.Connection) -> None:
+    """The triggers, once the bulk writes that need none are done (the caller's transaction)."""
+    create_triggers(conn)
 
 
 def close_new_world(conn: sqlite3.Connection) -> None:

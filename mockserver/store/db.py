@@ -6,7 +6,7 @@ import json
 import re
 import sqlite3
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -147,14 +147,20 @@ def _fill_participants(conn: sqlite3.Connection) -> None:
     (0.1 s of CPU at a million, before the first answer)."""
     if conn.execute("SELECT 1 FROM provider_participants LIMIT 1").fetchone() is not None:
         return
+    fill_participants(conn)
+
+
+def fill_participants(conn: sqlite3.Connection, *, applications_after: int = 0) -> None:
+    """The participants of the accepted applications past a rowid (all of them by default)."""
     conn.execute(
         "INSERT OR IGNORE INTO provider_participants (lead_provider_id, user_id, user_created_at, user_seq) "
         "SELECT a.lead_provider_id, a.user_id, u.created_at, u.rowid FROM applications a "
-        "JOIN users u ON u.id = a.user_id WHERE a.status = 'accepted'"
+        "JOIN users u ON u.id = a.user_id WHERE a.status = 'accepted' AND a.rowid > ?",
+        (applications_after,),
     )
 
 
-def _fill_foreign_declarations(conn: sqlite3.Connection) -> None:
+def _fill_foreign_declarations(conn: sqlite3.Connection, *, declarations_after: int = 0) -> None:
     """Fill foreign_declarations (declarations of applications since transferred to another provider, which
     the schema's triggers keep current from then on): for a file from before the table, or one built in
     bulk, whose rows went in before the triggers existed. (Not on every open: it reads every declaration.)"""
@@ -162,8 +168,16 @@ def _fill_foreign_declarations(conn: sqlite3.Connection) -> None:
         "INSERT OR IGNORE INTO foreign_declarations (owner_id, created_at, declaration_rowid) "
         "SELECT a.lead_provider_id, d.created_at, d.rowid FROM declarations d "
         "JOIN applications a ON a.id = d.application_id "
-        "WHERE d.lead_provider_id <> a.lead_provider_id"
+        "WHERE d.rowid > ? AND d.lead_provider_id <> a.lead_provider_id",
+        (declarations_after,),
     )
+
+
+def fill_derived(conn: sqlite3.Connection, *, applications_after: int, declarations_after: int) -> None:
+    """The derived rows (participants, foreign declarations) of the applications and declarations written
+    in bulk past these rowids, whose writes no trigger followed (caller's transaction)."""
+    fill_participants(conn, applications_after=applications_after)
+    _fill_foreign_declarations(conn, declarations_after=declarations_after)
 
 
 def schema_statements() -> list[str]:
@@ -185,14 +199,32 @@ def create_tables(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
-def create_indexes(conn: sqlite3.Connection) -> None:
-    """The rest of schema.sql (indexes, triggers) and the participants table, in the caller's transaction."""
+def create_indexes(conn: sqlite3.Connection, on_step: Callable[[int, int, str], None] | None = None) -> None:
+    """The rest of schema.sql's indexes, in the caller's transaction, over rows written in bulk with their
+    derived rows (fill_derived); the triggers follow (create_triggers) once the bulk writes that need no
+    invalidation are done. `on_step(made, of, name)` is told before each index (seconds each at a
+    million rows) and once all are made."""
+    indexes = [(found.group(2), s) for s in schema_statements()
+               if (found := _CREATED.search(s)) is not None and found.group(1) == "INDEX"]
+    for made, (name, statement) in enumerate(indexes):
+        if on_step:
+            on_step(made, len(indexes), name)
+        conn.execute(statement)
+    if on_step:
+        on_step(len(indexes), len(indexes), "")
+
+
+def create_triggers(conn: sqlite3.Connection) -> None:
+    """schema.sql's triggers and the generated ones (after create_indexes), in the caller's transaction."""
     for statement in schema_statements():
-        if not _is_table(statement):
+        if _created_kind(statement) == "TRIGGER":
             conn.execute(statement)
     _create_generated(conn)
-    _fill_participants(conn)
-    _fill_foreign_declarations(conn)
+
+
+def _created_kind(statement: str) -> str | None:
+    found = _CREATED.search(statement)
+    return None if found is None else found.group(1)
 
 
 def drop_indexes(conn: sqlite3.Connection) -> None:

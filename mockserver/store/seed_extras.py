@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlite3
 
 
-def rejected_siblings(conn: sqlite3.Connection) -> list[str]:
-    """Rejected applications whose person has an accepted one for that course and exact cohort."""
+def rejected_siblings(conn: sqlite3.Connection) -> list[int]:
+    """Rejected applications (rowids) whose person has an accepted one for that course and exact cohort."""
     sql = (
-        "SELECT a.id FROM applications a WHERE a.status = 'rejected' "
+        "SELECT a.rowid FROM applications a WHERE a.status = 'rejected' "
         "AND EXISTS (SELECT 1 FROM applications o WHERE o.user_id = a.user_id AND o.id <> a.id "
         "AND o.status = 'accepted' "
         "AND o.course_identifier = a.course_identifier AND o.cohort = a.cohort "
@@ -17,40 +17,47 @@ def rejected_siblings(conn: sqlite3.Connection) -> list[str]:
     return [r[0] for r in conn.execute(sql)]
 
 
-def rejected_ids(conn: sqlite3.Connection) -> list[str]:
-    """Every rejected application, in insertion order."""
-    sql = "SELECT id FROM applications WHERE status = 'rejected' ORDER BY rowid"
+def rejected_rowids(conn: sqlite3.Connection) -> list[int]:
+    """Every rejected application (rowids), in insertion order."""
+    sql = "SELECT rowid FROM applications WHERE status = 'rejected' ORDER BY rowid"
     return [r[0] for r in conn.execute(sql)]
 
 
-def set_rejection_reason(conn: sqlite3.Connection, rows: list[tuple[str, str]]) -> None:
-    """(application id, reason) pairs."""
-    sql = "UPDATE applications SET reason_for_rejection = ? WHERE id = ?"
+# The bulk updates below go by rowid, not id: a million-application world is updated through its table's
+# own b-tree, in order, rather than by a lookup in the id index for each row.
+def set_rejection_reason(conn: sqlite3.Connection, rows: list[tuple[int, str]]) -> None:
+    """(application rowid, reason) pairs."""
+    sql = "UPDATE applications SET reason_for_rejection = ? WHERE rowid = ?"
     conn.executemany(sql, [(r, i) for i, r in rows])
 
 
-def course_application_ids(conn: sqlite3.Connection, course: str) -> list[str]:
-    """Applications for one course, in insertion order."""
-    sql = "SELECT id FROM applications WHERE course_identifier = ? ORDER BY rowid"
+def course_application_rowids(conn: sqlite3.Connection, course: str) -> list[int]:
+    """Applications for one course (rowids), in insertion order."""
+    sql = "SELECT rowid FROM applications WHERE course_identifier = ? ORDER BY rowid"
     return [r[0] for r in conn.execute(sql, (course,))]
 
 
-def set_senco(conn: sqlite3.Connection, rows: list[tuple[str, str, str | None]]) -> None:
-    """(application id, answer, start date) triples."""
+def set_senco(conn: sqlite3.Connection, rows: list[tuple[int, str, str | None]]) -> None:
+    """(application rowid, answer, start date) triples."""
     conn.executemany(
-        "UPDATE applications SET senco_in_role = ?, senco_start_date = ? WHERE id = ?",
+        "UPDATE applications SET senco_in_role = ?, senco_start_date = ? WHERE rowid = ?",
         [(answer, start, i) for i, answer, start in rows],
     )
 
 
-def user_ids(conn: sqlite3.Connection) -> list[str]:
-    """Every person, in insertion order."""
-    return [r[0] for r in conn.execute("SELECT id FROM users ORDER BY rowid")]
+def every_nth_user(conn: sqlite3.Connection, n: int, first: int) -> list[int]:
+    """The rowids of the people at places first, first + n, first + 2n, ... (from 0) in insertion order,
+    picked by SQLite: a million people are not fetched to keep a ninth of them."""
+    sql = (
+        "SELECT rowid FROM (SELECT rowid, row_number() OVER (ORDER BY rowid) - 1 AS place FROM users) "
+        "WHERE place >= ? AND (place - ?) % ? = 0 ORDER BY rowid"
+    )
+    return [r[0] for r in conn.execute(sql, (first, first, n))]
 
 
-def set_previous_names(conn: sqlite3.Connection, rows: list[tuple[str, str]]) -> None:
-    """(user id, previous_names JSON) pairs."""
-    conn.executemany("UPDATE users SET previous_names = ? WHERE id = ?", [(names, i) for i, names in rows])
+def set_previous_names(conn: sqlite3.Connection, rows: list[tuple[int, str]]) -> None:
+    """(user rowid, previous_names JSON) pairs."""
+    conn.executemany("UPDATE users SET previous_names = ? WHERE rowid = ?", [(names, i) for i, names in rows])
 
 
 def participants_of(conn: sqlite3.Connection, provider_id: str, limit: int) -> list[tuple[str, str]]:
@@ -66,9 +73,13 @@ def participants_of(conn: sqlite3.Connection, provider_id: str, limit: int) -> l
 
 
 def declared_application(conn: sqlite3.Connection, provider_id: str) -> str | None:
-    """The provider's first accepted, active application with a declaration of its own (a transfer)."""
+    """The provider's first accepted, active application with a declaration of its own (a transfer).
+
+    `+a.lead_provider_id` keeps SQLite off the provider's index: it would read and sort every application
+    of the provider (a second at a million), where the table in rowid order finds the first in a few rows.
+    """
     row = conn.execute(
-        "SELECT a.id FROM applications a WHERE a.lead_provider_id = ? AND a.status = 'accepted' "
+        "SELECT a.id FROM applications a WHERE +a.lead_provider_id = ? AND a.status = 'accepted' "
         "AND a.training_status = 'active' "
         "AND EXISTS (SELECT 1 FROM declarations d WHERE d.application_id = a.id) "
         "AND NOT EXISTS (SELECT 1 FROM applications o WHERE o.user_id = a.user_id AND o.id <> a.id) "
@@ -80,9 +91,9 @@ def declared_application(conn: sqlite3.Connection, provider_id: str) -> str | No
 
 def pending_ids(conn: sqlite3.Connection, provider_id: str, limit: int) -> list[str]:
     """The provider's first pending applications of the one-a-year cohorts by people with no other
-    application, in insertion order."""
+    application, in insertion order (the table read in rowid order, as in declared_application)."""
     sql = (
-        "SELECT a.id FROM applications a WHERE a.lead_provider_id = ? AND a.status = 'pending' "
+        "SELECT a.id FROM applications a WHERE +a.lead_provider_id = ? AND a.status = 'pending' "
         "AND a.cohort_suffix = 'a' AND NOT EXISTS (SELECT 1 FROM applications o WHERE o.user_id = a.user_id "
         "AND o.id <> a.id) ORDER BY a.rowid LIMIT ?"
     )

@@ -94,3 +94,23 @@ def test_the_application_count_is_exact_after_creates_and_resets(tmp_path: Path)
     assert application_count(conn) == conn.execute("SELECT COUNT(*) FROM applications").fetchone()[0] == 121
     reset_world(conn, empty=True)
     assert application_count(conn) == 0
+
+
+def test_progress_moves_through_every_phase_and_ends_each_complete(tmp_path: Path) -> None:
+    from mockserver.seed import EXTRAS_PHASE, INDEXES_PHASE, SAVING_PHASE
+    from mockserver.seeding.plan import APPLICATIONS_PHASE
+
+    told: list[tuple[int, int, str, str]] = []
+
+    def record(done: int, total: int, phase: str = APPLICATIONS_PHASE, detail: str = "") -> None:
+        told.append((done, total, phase, detail))
+
+    build_world_file(tmp_path / "w.sqlite3", load_reference(), seed=1, applications=6000, progress=record)
+    phases = [phase for _done, _total, phase, _detail in told]
+    assert list(dict.fromkeys(phases)) == [APPLICATIONS_PHASE, INDEXES_PHASE, EXTRAS_PHASE, SAVING_PHASE]
+    for phase in dict.fromkeys(phases):
+        steps = [(done, total) for done, total, shown, _detail in told if shown == phase]
+        assert steps[-1][0] == steps[-1][1]
+        assert [done for done, _total in steps] == sorted(done for done, _total in steps)
+    indexes = [detail for _done, _total, phase, detail in told if phase == INDEXES_PHASE and detail]
+    assert "declarations_by_provider" in indexes and len(indexes) == len(set(indexes)) > 20
