@@ -82,8 +82,8 @@ def show(app_id: str) -> Response:
 
 def _attributes(app_id: str) -> tuple[str, object]:
     """Lookup first (404), then the optional body's attributes (400 when data lacks attributes)."""
-    ctx, found = context(), record_id(app_id)
-    service.show_application(ctx, found)
+    found = record_id(app_id)
+    service.check_application(context(), found)
     return found, data_attributes(body(), optional=True)
 
 

@@ -67,6 +67,12 @@ def _load(ctx: Context, app_id: str) -> dict[str, Any]:
     return row
 
 
+def check_application(ctx: Context, app_id: str) -> None:
+    """R-46's 404 alone, for a write that answers it before reading its body (the write loads the row)."""
+    if not store.exists(ctx.conn, app_id, ctx.provider_id):
+        raise ApiError.of("resource.not_found")
+
+
 def show_application(ctx: Context, app_id: str) -> Row:
     """R-46."""
     return _load(ctx, app_id)

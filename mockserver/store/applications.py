@@ -35,6 +35,14 @@ def get(
     return fetch_dict(conn, _get_sql(pairs, True), (app_id, provider_id))
 
 
+def exists(conn: sqlite3.Connection, app_id: str, provider_id: str) -> bool:
+    """Whether the provider has this application (what `get` would find, without computing the row)."""
+    found = conn.execute(
+        "SELECT 1 FROM applications WHERE id = ? AND lead_provider_id = ?", (app_id, provider_id)
+    ).fetchone()
+    return found is not None
+
+
 def list_query(
     pairs: tuple[tuple[str, str], ...],
     provider_id: str,
