@@ -192,7 +192,9 @@ def init_journal(app: Flask, world_path: Path | None, size: int) -> None:
     book = Journal(journal_path(world_path), size)
     book.conn()  # create the file and table now, in the process that prepared the world
     atexit.register(book.flush)
-    weakref.finalize(app, book.stop)  # an app that goes (many, in a test suite) takes its writer thread along
+    # An app that goes (many, in a test suite) takes its writer thread along; not at exit, where the flush
+    # above must still store what is queued.
+    weakref.finalize(app, book.stop).atexit = False
     app.extensions[EXTENSION] = book
     max_body = app.config.get("MAX_CONTENT_LENGTH") or 0
     perf_counter, wall_clock = time.perf_counter, time.time

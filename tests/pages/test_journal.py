@@ -217,3 +217,23 @@ def test_a_new_journal_file_has_pages_an_entry_fits_in(tmp_path: Path) -> None:
     sqlite3.connect(tmp_path / "old.sqlite3").execute("CREATE TABLE t (x)")
     JournalStore(tmp_path / "old.sqlite3", 10).record_many([])
     assert sqlite3.connect(tmp_path / "old.sqlite3").execute("PRAGMA page_size").fetchone()[0] == 4096
+
+
+def test_requests_still_queued_when_the_process_exits_are_stored(tmp_path: Path) -> None:
+    """The writer stores every 50 ms; a process that exits sooner (a script, a test run) still leaves its
+    requests in the journal (the flush at exit runs before anything stops the writer)."""
+    import sqlite3
+    import subprocess
+    import sys
+
+    world = tmp_path / "w.sqlite3"
+    script = (
+        "from mockserver.app import create_app\n"
+        "from mockserver.config import Settings\n"
+        f"client = create_app(Settings(db_path={str(world)!r}, applications=5)).test_client()\n"
+        "for _ in range(3):\n"
+        "    client.get('/api/v1/npq-applications', headers={'Authorization': 'Bearer ambition-token'})\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=120)
+    journal = sqlite3.connect(f"{world}.requests.sqlite3")
+    assert journal.execute("SELECT COUNT(*) FROM journal").fetchone()[0] == 3
