@@ -81,11 +81,7 @@ def show_application(ctx: Context, app_id: str) -> Row:
 def application_body(ctx: Context, app_id: str, shown: Shown) -> bytes:
     """R-46 as `shown` renders it: the body the provider's list shows for it."""
     query = store.list_query(ctx.catalog.pairs, ctx.provider_id, None, None).narrowed("a.id = ?", [app_id])
-    with read_transaction(ctx.conn):
-        found = record_body(ctx, query, shown, APPLICATIONS)
-    if found is None:
-        raise ApiError.of("resource.not_found")
-    return found
+    return record_body(ctx, query, shown, APPLICATIONS)
 
 
 def accept_application(

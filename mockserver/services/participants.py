@@ -128,11 +128,7 @@ def participant_body(ctx: Context, user_id: str, shown: Shown) -> bytes:
     scope)."""
     check_retired(ctx, user_id)
     query = store.list_query(ctx.provider_id, None).narrowed("pp.user_id = ?", [user_id])
-    with read_transaction(ctx.conn):
-        found = record_body(ctx, query, shown, PARTICIPANTS, partial(_records, ctx))
-    if found is None:
-        raise ApiError.of("resource.not_found")
-    return found
+    return record_body(ctx, query, shown, PARTICIPANTS, partial(_records, ctx))
 
 
 def _common(ctx: Context, user_id: str, attrs: Mapping[str, Any]) -> tuple[list[Violation], Any]:

@@ -9,8 +9,10 @@ from typing import Any
 
 import orjson
 
+from mockserver.errors import ApiError
 from mockserver.services.context import Context
 from mockserver.store import rendered
+from mockserver.store.db import read_transaction
 from mockserver.store.invalidation import PARTICIPANTS
 from mockserver.store.paging import PageQuery, fetch_page, rows_by_rowid, stream_all
 
@@ -74,9 +76,12 @@ def record_body(
     shown: Shown,
     kind: int,
     records: Callable[[Rows], Sequence[Any]] = lambda rows: rows,
-) -> bytes | None:
-    """One record's body, None when the caller may not see it: `query` is the record's list narrowed to
+) -> bytes:
+    """One record's body, a 404 when the caller may not see it: `query` is the record's list narrowed to
     its id, so the scope is the list's and the body the one its pages show (stored, or rendered and
-    stored now). Call inside a read transaction."""
-    found = page_bodies(ctx, query, 1, 1, shown, kind, records)
-    return found[0] if found else None
+    stored now), read as a page of one in a read transaction of its own."""
+    with read_transaction(ctx.conn):
+        found = page_bodies(ctx, query, 1, 1, shown, kind, records)
+    if not found:
+        raise ApiError.of("resource.not_found")
+    return found[0]
