@@ -26,6 +26,10 @@ _SCHEMA = resources.files("mockserver.store").joinpath("schema.sql")
 CACHE_KIB = 8 * 1024
 
 
+# A key/value table's decoded rows and the file_version they were read at (kept_key_values).
+KeptTable = tuple[tuple[int, int], Mapping[str, Any]]
+
+
 class WorldConnection(sqlite3.Connection):
     """A connection that also carries what its reads remember while the file is unchanged (paging marks)."""
 
@@ -34,7 +38,7 @@ class WorldConnection(sqlite3.Connection):
         self.page_marks: dict[object, Any] = {}
         # Whether this connection reads and stores rendered bodies (store/rendered.py's open_bodies).
         self.bodies_enabled = False
-        self.settings_memo: tuple[tuple[int, int], Mapping[str, Any]] | None = None
+        self.settings_memo: KeptTable | None = None
 
 
 def file_version(conn: sqlite3.Connection) -> tuple[int, int]:
@@ -388,21 +392,24 @@ def get_setting(conn: sqlite3.Connection, key: str, default: Any = None) -> Any:
     return default if row is None else orjson.loads(row[0])
 
 
-def get_settings(conn: sqlite3.Connection) -> Mapping[str, Any]:
-    """Every stored setting, JSON-decoded (read-only). Every request reads them: a world connection decodes
-    them again only when the file has changed since (file_version)."""
-    if not isinstance(conn, WorldConnection):
-        return _read_settings(conn)
+def kept_key_values(conn: sqlite3.Connection, table: str, kept: KeptTable | None) -> KeptTable:
+    """A key/value table's rows, values JSON-decoded, read-only, with the file_version they were read at:
+    `kept` (what this returned before on this connection) again while the file is unchanged. Tables every
+    request reads (settings, switches) are then decoded once per change, not once per request."""
     version = file_version(conn)
-    memo = conn.settings_memo
-    if memo is None or memo[0] != version:
-        memo = conn.settings_memo = (version, _read_settings(conn))
-    return memo[1]
+    if kept is not None and kept[0] == version:
+        return kept
+    rows = conn.execute(f"SELECT key, value FROM {table}")
+    return version, MappingProxyType({key: orjson.loads(value) for key, value in rows})
 
 
-def _read_settings(conn: sqlite3.Connection) -> Mapping[str, Any]:
-    rows = conn.execute("SELECT key, value FROM settings")
-    return MappingProxyType({key: orjson.loads(value) for key, value in rows})
+def get_settings(conn: sqlite3.Connection) -> Mapping[str, Any]:
+    """Every stored setting, JSON-decoded (read-only); a world connection keeps them while the file is
+    unchanged (kept_key_values)."""
+    if not isinstance(conn, WorldConnection):
+        return kept_key_values(conn, "settings", None)[1]
+    conn.settings_memo = kept_key_values(conn, "settings", conn.settings_memo)
+    return conn.settings_memo[1]
 
 
 def set_setting(conn: sqlite3.Connection, key: str, value: Any) -> None:

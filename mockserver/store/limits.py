@@ -14,11 +14,8 @@ import sqlite3
 import threading
 from collections.abc import Mapping
 from pathlib import Path
-from types import MappingProxyType
 
-import orjson
-
-from mockserver.store.db import connect_side_file, file_version
+from mockserver.store.db import connect_side_file, kept_key_values
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS counters (key TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;
@@ -64,11 +61,9 @@ class Counters:
     def switches(self) -> Mapping[str, object]:
         """Every stored switch (JSON-decoded, read-only); every request asks, so they are decoded again only
         when the file has changed since (while R-17 counts requests, that is every time)."""
-        conn, local = self.conn(), self._local
-        version = file_version(conn)
-        if getattr(local, "switches", None) is None or local.switches[0] != version:
-            rows = conn.execute("SELECT key, value FROM switches")
-            local.switches = (version, MappingProxyType({key: orjson.loads(value) for key, value in rows}))
+        conn = self.conn()  # first: a new connection forgets what another one kept
+        local = self._local
+        local.switches = kept_key_values(conn, "switches", local.switches)
         return local.switches[1]
 
     def set_switches(self, values: dict[str, object]) -> None:
