@@ -68,7 +68,7 @@ def _read(process: subprocess.Popen, size: int) -> bytes:
 
 
 def produce() -> None:
-    """The producer's side: read the job from stdin, write the batches and a final None to stdout.
+    """The producer's side: read the job from stdin, write the batches and then a zero length to stdout.
 
     The batches go as marshal data (plain tuples of text and numbers, between two processes of one
     interpreter): it writes and reads them in about two thirds of pickle's time, which at a million
