@@ -22,7 +22,6 @@ from __future__ import annotations
 import atexit
 import logging
 import os
-import re
 import threading
 import time
 import weakref
@@ -35,6 +34,7 @@ from flask import Flask, Response, g, request
 
 from mockserver.errors import RULE_HEADER
 from mockserver.pages import _world
+from mockserver.pages.masking import MASK, TokenMask
 from mockserver.pages.versions import version_of
 from mockserver.store import bulk
 from mockserver.store.journal import JournalStore
@@ -42,8 +42,6 @@ from mockserver.store.journal import JournalStore
 log = logging.getLogger(__name__)
 EXTENSION = "npq_journal"
 BODY_LIMIT = 16 * 1024  # bytes of each request and response body kept
-MASK = "[token]"
-MASK_BYTES = MASK.encode()
 FLUSH_SECONDS = 0.05  # how long a request may wait in its process before the journal file has it
 _START = "npq.journal.start"
 # What a queued entry holds of a response body: enough to store and to tell that it was cut. Holding the
@@ -51,9 +49,6 @@ _START = "npq.journal.start"
 # the allocator then handed out fresh memory for each new page instead of reusing the last one's, and that
 # cost a page GET about a third of its CPU time (~120 us of ~360).
 _KEPT = BODY_LIMIT + 1
-# Up to this many tokens are looked for one by one (`bytes in` is a fast substring search); beyond it (many
-# worlds, each with fresh tokens) a single alternation regex pass is cheaper.
-_FEW_TOKENS = 16
 # The kit's own pages and the journal's own reads are not journalled: they would drown what the API did.
 _SKIPPED = ("/__mock__/journal", "/journal", "/docs", "/pages-static/", "/healthz", "/favicon.ico")
 
@@ -71,8 +66,7 @@ class Journal(JournalStore):
         super().__init__(path, size)
         self._providers: dict[str, str] = {}
         self._tokens: tuple[str, ...] | None = None
-        self._token_bytes: tuple[bytes, ...] = ()
-        self._token_pattern: re.Pattern[bytes] | None = None
+        self._mask_bytes = TokenMask(())
         self._second, self._second_text = -1, ""
         self._pending: deque[tuple[Any, ...]] = deque()
         self._flushing = threading.Lock()
@@ -86,10 +80,7 @@ class Journal(JournalStore):
         secrets = [row[2] for row in rows if row[2]]
         admin = _world.settings().testing_api_token  # never recorded either, wherever it was sent
         self._tokens = tuple(sorted([*secrets, *([admin] if admin else [])], key=len, reverse=True))
-        # Longest first, so no token hides inside another.
-        self._token_bytes = tuple(t.encode() for t in self._tokens)
-        many = len(self._token_bytes) > _FEW_TOKENS
-        self._token_pattern = re.compile(b"|".join(map(re.escape, self._token_bytes))) if many else None
+        self._mask_bytes = TokenMask(self._tokens)
 
     def provider_name(self, provider_id: str) -> str | None:
         if provider_id not in self._providers:
@@ -158,15 +149,7 @@ class Journal(JournalStore):
 
     def _text(self, data: bytes) -> tuple[bytes, int]:
         """The body as stored: bytes (decoded when read), cut at BODY_LIMIT, every known token masked."""
-        kept = data[:BODY_LIMIT]
-        if kept:
-            if self._token_pattern is not None:
-                if self._token_pattern.search(kept):
-                    kept = self._token_pattern.sub(MASK_BYTES, kept)
-            else:
-                for token in self._token_bytes:
-                    if token in kept:
-                        kept = kept.replace(token, MASK_BYTES)
+        kept = self._mask_bytes(data[:BODY_LIMIT])
         return kept, int(len(data) > BODY_LIMIT)
 
 
