@@ -30,6 +30,7 @@ from mockserver.routes import (
 from mockserver.seed import prepare_database, remove_database
 from mockserver.seeding.pools import pools_for
 from mockserver.store.db import connect
+from mockserver.stored_reads import stored_reads
 from mockserver.versions import VERSIONS
 
 log = logging.getLogger(__name__)
@@ -151,6 +152,7 @@ def create_app(
     _register_errors(app)
     resilience.init_app(app)  # testing-API gate, fault profiles, R-17 (each off unless asked for)
     _register_blueprints(app)
+    app.wsgi_app = stored_reads(app, app.wsgi_app)  # type: ignore[method-assign]
     if settings.testing_api:
         # Its record factory needs Faker pools (~0.2 s: importing Faker scans its locales). They are filled
         # in the background as the worker starts, so the first POST /__mock__/applications rarely waits, and

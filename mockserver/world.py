@@ -112,6 +112,11 @@ def state() -> MockState:
     return current_app.extensions[EXTENSION]
 
 
+def state_of(app: Flask) -> MockState:
+    """An app's MockState, outside a request."""
+    return app.extensions[EXTENSION]
+
+
 def current_world() -> str | None:
     """The id of the world the current request acts on (None: the default world)."""
     return g.get("world_id") if has_app_context() else None

@@ -101,6 +101,27 @@ class Journal(JournalStore):
             self._writer_pid = os.getpid()
             threading.Thread(target=self._write_forever, name="npq-journal", daemon=True).start()
 
+    def knows(self, provider_id: str) -> bool:
+        """Whether an answer to this provider can be noted without reading the world (outside Flask)."""
+        return self._tokens is not None and provider_id in self._providers
+
+    def note(self, environ: dict[str, Any], provider_id: str | None, status: int, rules: str,
+             request_bytes: bytes, response_type: str | None, sent: bytes, world: str | None) -> None:
+        """Queue the answer to the request of `environ` (timed since it reached the app): `provider_id` is
+        the authenticated provider (None: the provider of its token, if any), `rules` its rule codes."""
+        elapsed = time.perf_counter() - environ[_START]
+        if self._tokens is None:
+            self.load_world()
+        authorization = environ.get("HTTP_AUTHORIZATION")
+        provider_id = provider_id or (_world.provider_for_header(authorization) if authorization else None)
+        name = self.provider_name(provider_id) if provider_id else None
+        self.add((
+            time.time() - elapsed, environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""), provider_id, name,
+            int(authorization is not None), environ.get("HTTP_X_WITH_SERVER_DATE"), status, elapsed, rules,
+            environ.get("CONTENT_TYPE") or None, request_bytes, response_type, sent[:_KEPT], world,
+        ))
+
     def stop(self) -> None:
         """No more writing: the writer thread ends and later flushes do nothing (the app is gone, and its
         temporary world's files with it: writing would make them again)."""
@@ -180,7 +201,7 @@ def init_journal(app: Flask, world_path: Path | None, size: int) -> None:
     weakref.finalize(app, book.stop).atexit = False
     app.extensions[EXTENSION] = book
     max_body = app.config.get("MAX_CONTENT_LENGTH") or 0
-    perf_counter, wall_clock = time.perf_counter, time.time
+    perf_counter = time.perf_counter
     inner_wsgi_app = app.wsgi_app
 
     def timed(environ: dict[str, Any], start_response: Any) -> Any:
@@ -191,18 +212,11 @@ def init_journal(app: Flask, world_path: Path | None, size: int) -> None:
 
     def finish(response: Response) -> Response:
         environ = request.environ
-        started = environ.get(_START)
-        path = environ.get("PATH_INFO", "")
-        if started is None or _skipped(path):
+        if environ.get(_START) is None or _skipped(environ.get("PATH_INFO", "")):
             return response
         try:
-            if book._tokens is None:
-                book.load_world()
-            elapsed = perf_counter() - started
             context = g.get("context")
-            authorization = environ.get("HTTP_AUTHORIZATION")
-            provider_id = getattr(context, "provider_id", None) or (
-                _world.provider_for_header(authorization) if authorization else None)
+            chosen = getattr(context, "provider_id", None)
             length = environ.get("CONTENT_LENGTH")
             chunks = response.response
             if isinstance(chunks, list):  # the usual Response(bytes): no copy of the generic path
@@ -211,18 +225,11 @@ def init_journal(app: Flask, world_path: Path | None, size: int) -> None:
                 sent = b"" if response.is_streamed or response.direct_passthrough else response.get_data()
             status = response.status_code
             headers = response.headers
-            book.add((
-                wall_clock() - elapsed, environ.get("REQUEST_METHOD", ""), path,
-                environ.get("QUERY_STRING", ""),
-                provider_id, book.provider_name(provider_id) if provider_id else None,
-                int(authorization is not None), environ.get("HTTP_X_WITH_SERVER_DATE"), status,
-                elapsed, headers.get(RULE_HEADER, "") if status >= 400 else "",
-                environ.get("CONTENT_TYPE") or None,
-                request.get_data(cache=True) if length and 0 < int(length) <= max_body else b"",
-                headers.get("Content-Type"), sent[:_KEPT], g.get("world_id"),
-            ))
+            book.note(environ, chosen, status, headers.get(RULE_HEADER, "") if status >= 400 else "",
+                      request.get_data(cache=True) if length and 0 < int(length) <= max_body else b"",
+                      headers.get("Content-Type"), sent, g.get("world_id"))
         except Exception:  # the journal is a debugging aid: it never breaks an answer
-            log.exception("could not journal %s %s", request.method, path)
+            log.exception("could not journal %s %s", request.method, environ.get("PATH_INFO", ""))
         return response
 
     app.wsgi_app = timed  # type: ignore[method-assign]

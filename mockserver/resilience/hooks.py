@@ -50,9 +50,16 @@ class Resilience:
     def _scope() -> str:
         return f"{world.current_world() or ''}/"
 
-    def switches(self) -> dict[str, Any]:
-        scope = self._scope()
+    def switches(self, scope: str | None = None) -> dict[str, Any]:
+        """The switches of the current request's world (`scope`: of the world whose scope it is)."""
+        scope = self._scope() if scope is None else scope
         return {k[len(scope):]: v for k, v in self.counters.switches().items() if k.startswith(scope)}
+
+    def default_world_quiet(self) -> bool:
+        """Neither a fault profile nor R-17 in force in the default world: its requests count nothing and
+        none is refused here."""
+        switches = self.switches("/")
+        return not switches.get("faults") and not switches.get("rate_limit", self.settings.rate_limit)
 
     def set_switches(self, values: dict[str, Any]) -> None:
         self.counters.set_switches({self._scope() + key: value for key, value in values.items()})
@@ -66,6 +73,11 @@ class Resilience:
 
 def _state() -> Resilience:
     return current_app.extensions[EXTENSION]
+
+
+def resilience(app: Flask) -> Resilience:
+    """An app's Resilience, outside a request."""
+    return app.extensions[EXTENSION]
 
 
 def _json(body: Any, status: int, headers: dict[str, str] | None = None) -> Response:

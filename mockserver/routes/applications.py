@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, request
 
 from mockserver.jsonapi import (
@@ -21,14 +23,15 @@ from mockserver.routes.common import (
     new_blueprint,
     ok,
     ok_list,
-    ok_record,
     record_id,
+    record_route,
     route,
     shown,
     sort_param,
     views,
 )
 from mockserver.services import applications as service
+from mockserver.services.context import Context
 from mockserver.versions import ApiVersion
 
 
@@ -75,9 +78,9 @@ def enrolments_json() -> Response:
     return Response(b"", 406)
 
 
-def show(app_id: str) -> Response:
+def _application(ctx: Context, representation: Any, app_id: str) -> bytes:
     """R-46."""
-    return ok_record(service.application_body(context(), record_id(app_id), shown(views().application)))
+    return service.application_body(ctx, app_id, shown(representation.application, representation))
 
 
 def _attributes(app_id: str) -> tuple[str, object]:
@@ -122,8 +125,7 @@ def build(api: ApiVersion) -> Blueprint:
     if api.name == "v2":
         for rule, view in (("/npq-enrolments.csv", enrolments_csv), ("/npq-enrolments", enrolments_json)):
             blueprint.add_url_rule(rule, view_func=view, provide_automatic_options=False)
-    # <app_id> also matches "<id>.csv" (R-03, V-05): record_id drops the suffix.
-    blueprint.add_url_rule("/npq-applications/<app_id>", view_func=show, provide_automatic_options=False)
+    record_route(blueprint, api, "/npq-applications", _application)
     route(blueprint, "/npq-applications/<app_id>/accept", "POST")(accept)
     route(blueprint, "/npq-applications/<app_id>/reject", "POST")(reject)
     route(blueprint, "/npq-applications/<app_id>/change-funded-place", "PUT")(change_funded_place)

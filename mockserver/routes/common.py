@@ -19,6 +19,9 @@ from mockserver.services.rendering import Lines, Shown
 from mockserver.versions import ApiVersion, view_number
 
 View = Callable[..., Response]
+# (the request's context, its version's representation, the record's id) -> the record's JSON
+RecordBody = Callable[[Context, Any, str], bytes]
+RECORD_READERS = "npq_record_readers"  # app.extensions: {(version, collection): RecordBody}
 _JSON_TYPES = ("application/json", "text/x-json", "application/jsonrequest")
 
 
@@ -102,10 +105,10 @@ def views() -> Any:
     return g.api.views(lambda: g.context.settings)
 
 
-def shown(show: Callable[[Any], dict[str, Any]]) -> Shown:
-    """How this request's version shows a record of a list (a function of views()) and the view number of
-    its stored bodies."""
-    return Shown(show, view_number(views()))
+def shown(show: Callable[[Any], dict[str, Any]], representation: Any = None) -> Shown:
+    """How this request's version shows a record of a list (a function of `representation`, by default
+    views()) and the view number of its stored bodies."""
+    return Shown(show, view_number(views() if representation is None else representation))
 
 
 def csv_shown(row: Callable[[Any], Sequence[Any]]) -> Lines:
@@ -146,6 +149,24 @@ def ok_list(items: list[bytes]) -> Response:
 def csv_ok(chunks: Iterator[bytes]) -> Response:
     """200 with a CSV body, sent as it is made."""
     return Response(chunks, 200, content_type=CSV_TYPE)
+
+
+def record_route(blueprint: Blueprint, api: ApiVersion, collection: str, body_of: RecordBody) -> None:
+    """GET <collection>/<id>: one record, as `body_of` renders it.
+
+    The app also lists `body_of` under (version, collection), so that mockserver/stored_reads.py answers the
+    plain case of this request with the very same function, without Flask's request cycle. The rule's
+    `<record>` also matches "<id>.csv" (R-03, V-05): record_id drops the suffix."""
+
+    def show(raw_id: str) -> Response:
+        return ok_record(body_of(context(), views(), record_id(raw_id)))
+
+    blueprint.add_url_rule(f"{collection}/<raw_id>", endpoint="show", view_func=show,
+                           provide_automatic_options=False)
+    blueprint.record_once(
+        lambda setup: setup.app.extensions.setdefault(RECORD_READERS, {}).__setitem__(
+            (api.name, collection), body_of)
+    )
 
 
 def both(rule: str) -> Sequence[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, request
 
 from mockserver.jsonapi import (
@@ -19,13 +21,14 @@ from mockserver.routes.common import (
     new_blueprint,
     ok,
     ok_list,
-    ok_record,
     record_id,
+    record_route,
     route,
     shown,
     views,
 )
 from mockserver.services import declarations as service
+from mockserver.services.context import Context
 from mockserver.versions import ApiVersion
 
 
@@ -64,10 +67,9 @@ def create() -> Response:
     return ok(views().declaration(service.create_declaration(context(), attributes)))
 
 
-def show(declaration_id: str) -> Response:
+def _declaration(ctx: Context, representation: Any, declaration_id: str) -> bytes:
     """R-108."""
-    found = record_id(declaration_id)
-    return ok_record(service.declaration_body(context(), found, shown(views().declaration)))
+    return service.declaration_body(ctx, declaration_id, shown(representation.declaration, representation))
 
 
 def void(declaration_id: str) -> Response:
@@ -94,9 +96,7 @@ def build(api: ApiVersion) -> Blueprint:
     else:
         route(blueprint, "/participant-declarations", "GET")(index)  # V-05
     route(blueprint, "/participant-declarations", "POST")(create)
-    blueprint.add_url_rule(
-        "/participant-declarations/<declaration_id>", view_func=show, provide_automatic_options=False
-    )
+    record_route(blueprint, api, "/participant-declarations", _declaration)
     route(blueprint, "/participant-declarations/<declaration_id>/void", "PUT")(void)
     if api.rules({}).delivery_partner_input:
         route(blueprint, "/participant-declarations/<declaration_id>/change-delivery-partner", "PUT")(

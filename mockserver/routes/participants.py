@@ -15,14 +15,15 @@ from mockserver.routes.common import (
     new_blueprint,
     ok,
     ok_list,
-    ok_record,
     record_id,
+    record_route,
     route,
     shown,
     sort_param,
     views,
 )
 from mockserver.services import participants as service
+from mockserver.services.context import Context
 from mockserver.versions import ApiVersion
 
 TRAINING_STATUSES = ("active", "deferred", "withdrawn")
@@ -62,9 +63,9 @@ def _training_status(args: Any) -> str | None:
     return raw
 
 
-def show(user_id: str) -> Response:
+def _participant(ctx: Context, representation: Any, user_id: str) -> bytes:
     """R-71."""
-    return ok_record(service.participant_body(context(), record_id(user_id), shown(views().participant)))
+    return service.participant_body(ctx, user_id, shown(representation.participant, representation))
 
 
 def _action(name: str, use_case: Callable[..., Any]) -> Callable[[str], Response]:
@@ -89,7 +90,7 @@ def build(api: ApiVersion) -> Blueprint:
     """The participant routes of one API version."""
     blueprint = new_blueprint("participants", api)
     route(blueprint, "/participants/npq", "GET")(index)
-    blueprint.add_url_rule("/participants/npq/<user_id>", view_func=show, provide_automatic_options=False)
+    record_route(blueprint, api, "/participants/npq", _participant)
     for name, use_case in ACTIONS.items():
         route(blueprint, f"/participants/npq/<user_id>/{name}", "PUT")(_action(name, use_case))
     return blueprint
