@@ -1,19 +1,21 @@
-"""One record by id, answered in front of Flask when nothing but the record is asked for.
+"""Pages and records answered in front of Flask when nothing but the stored bodies is asked for.
 
-`GET /api/<version>/<collection>/<id>` is the request a provider's client makes most, and its answer is a
-stored body (mockserver/store/rendered.py): the work is one indexed query. Flask's request cycle and the
-mock's hooks around it (world binding, faults, R-17, V-31's filter check, authentication, body parsing,
-headers, the journal) cost about three times that query. This WSGI layer answers the plain case itself,
-calling the same functions the Flask route calls (routes/common.record_route lists them), and hands every
-other request to Flask unchanged:
+`GET /api/<version>/<collection>` (a page) and `.../<collection>/<id>` (one record) are what a provider's
+client asks most, and their answers are stored bodies (mockserver/store/rendered.py): the work is one or
+two indexed queries. Flask's request cycle and the mock's hooks around it (world binding, faults, R-17,
+V-31's filter check, authentication, body parsing, headers, the journal) cost about twice a record's
+query and half a page's. This WSGI layer answers the plain cases itself, calling the same functions the
+Flask views call (routes/common.record_route and page_route list them: query arguments, filters, paging
+and their refusals are theirs), and hands every other request to Flask unchanged:
 
-- not a GET, a query string, a body, or any of the headers that change what a request does
-  (X-NPQ-Mock-World, X-NPQ-Mock-Fault, X-With-Server-Date);
-- a path that is not exactly a record of a version's collection with a UUID id (`.csv`, a trailing
-  slash, anything else: Flask's routing decides);
+- not a GET, a body, or any of the headers that change what a request does (X-NPQ-Mock-World,
+  X-NPQ-Mock-Fault, X-With-Server-Date); a query string on a record;
+- a path that is not exactly a version's page or a record of it with a UUID id (`.csv`, a trailing slash,
+  anything else: Flask's routing decides);
 - a token that is not one of the default world's (a created world's token, an unknown one: 401);
 - a fault profile or R-17 in force in the default world (they count and may refuse requests);
-- any refusal (404, V-53's 410): Flask answers it with its error handling, headers and rule codes;
+- any refusal (404, V-53's 410, V-31's 400, a bad filter or page): Flask answers it with its error
+  handling, headers and rule codes;
 - the process's first answers, before the journal has read the world's providers.
 
 What it answers is what Flask would: the same status, headers and body, and the same journal entry
@@ -23,61 +25,73 @@ What it answers is what Flask would: the same status, headers and body, and the 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask
+from werkzeug.wrappers import Request
 
 from mockserver import world
 from mockserver.auth import token_from_header
 from mockserver.domain.uuids import is_uuid
 from mockserver.errors import ApiError
-from mockserver.jsonapi import JSON_TYPE, record_envelope
+from mockserver.jsonapi import JSON_TYPE, list_envelope, record_envelope
 from mockserver.pages.journal import journal
 from mockserver.resilience.hooks import resilience
-from mockserver.routes.common import RECORD_READERS
+from mockserver.routes.common import filter_is_object, read_routes
 from mockserver.services.context import Context
-from mockserver.versions import VERSIONS
+from mockserver.versions import ApiVersion
 
 log = logging.getLogger(__name__)
 WSGIApp = Callable[[dict[str, Any], Callable], Iterable[bytes]]
-_RECORD = re.compile(r"/api/(v[0-9]+)(/.+)/([^/]+)\Z")
 # Headers that change what a request does: such requests go through Flask.
 _OWN_HEADERS = ("HTTP_X_NPQ_MOCK_WORLD", "HTTP_X_NPQ_MOCK_FAULT", "HTTP_X_WITH_SERVER_DATE",
                 "HTTP_TRANSFER_ENCODING")
-_APIS = {api.name: api for api in VERSIONS}
 
 
 def stored_reads(app: Flask, flask_app: WSGIApp) -> WSGIApp:
-    """`flask_app` (the app's WSGI callable) with plain record GETs answered in front of it."""
+    """`flask_app` (the app's WSGI callable) with plain record and page GETs answered in front of it."""
     mock = world.state_of(app)
 
+    def rendered(environ: dict[str, Any], ctx_of: Callable[[ApiVersion], Context]) -> bytes | None:
+        """The envelope's JSON for a read route's path, None when Flask must answer."""
+        routes, path, query = read_routes(app), environ.get("PATH_INFO", ""), environ.get("QUERY_STRING")
+        listed = routes.pages.get(path)
+        if listed is not None:
+            api, bodies_of = listed
+            args = Request(environ).args  # exactly as Flask parses them
+            ctx = ctx_of(api)
+            if ctx.rules.filter_must_be_object and not filter_is_object(args):
+                return None  # V-31's 400
+            return list_envelope(bodies_of(ctx, api.views(lambda: ctx.settings), args))
+        collection, _, raw_id = path.rpartition("/")
+        found = routes.records.get(collection)
+        if found is None or query or not is_uuid(raw_id):
+            return None
+        api, body_of = found
+        ctx = ctx_of(api)
+        return record_envelope(body_of(ctx, api.views(lambda: ctx.settings), raw_id.lower()))
+
     def answer(environ: dict[str, Any]) -> bytes | None:
-        if (environ.get("REQUEST_METHOD") != "GET" or environ.get("QUERY_STRING")
-                or environ.get("CONTENT_LENGTH") not in (None, "", "0")
-                or any(name in environ for name in _OWN_HEADERS)):
-            return None
-        matched = _RECORD.match(environ.get("PATH_INFO", ""))
-        if matched is None:
-            return None
-        version, collection, raw_id = matched.groups()
-        body_of = app.extensions.get(RECORD_READERS, {}).get((version, collection))
-        book = journal(app)
-        if body_of is None or not is_uuid(raw_id) or not resilience(app).default_world_quiet():
+        if (environ.get("REQUEST_METHOD") != "GET" or environ.get("CONTENT_LENGTH") not in (None, "", "0")
+                or any(name in environ for name in _OWN_HEADERS)
+                or not resilience(app).default_world_quiet()):
             return None
         default = mock.of_world(None)
         conn = default.connections.get()
         provider = default.tokens.provider(conn, token_from_header(environ.get("HTTP_AUTHORIZATION")))
+        book = journal(app)
         if provider is None or (book is not None and not book.knows(provider)):
             return None
-        api = _APIS[version]
-        ctx = Context(conn=conn, catalogs=default.catalogs, api=api, provider_id=provider)
+
+        def ctx_of(api: ApiVersion) -> Context:
+            return Context(conn=conn, catalogs=default.catalogs, api=api, provider_id=provider)
+
         try:
-            body = record_envelope(body_of(ctx, api.views(lambda: ctx.settings), raw_id.lower()))
+            body = rendered(environ, ctx_of)
         except ApiError:
             return None  # Flask answers refusals, with its headers and rule codes
-        if book is not None:
+        if body is not None and book is not None:
             book.note(environ, provider, 200, "", b"", JSON_TYPE, body, None)
         return body
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, request
+from werkzeug.datastructures import MultiDict
 
 from mockserver.jsonapi import (
     attribute,
@@ -22,7 +23,7 @@ from mockserver.routes.common import (
     csv_shown,
     new_blueprint,
     ok,
-    ok_list,
+    page_route,
     record_id,
     record_route,
     route,
@@ -35,25 +36,23 @@ from mockserver.services.context import Context
 from mockserver.versions import ApiVersion
 
 
-def index() -> Response:
+def _applications(ctx: Context, representation: Any, args: MultiDict) -> list[bytes]:
     """R-45, V-57: a page of the provider's applications. V-41: filters left to right (cohort,
     participant_id, updated_since), then pagination."""
-    args, ctx = request.args, context()
     cohorts = cohort_filter(args)
     participants = participant_filter(args) if ctx.rules.v3_filters else None
     updated_since = time_filter(args, "updated_since")
     page, per_page = page_params(args)
-    rows = service.list_applications(
+    return service.list_applications(
         ctx,
         cohorts=cohorts,
         updated_since=updated_since,
         page=page,
         per_page=per_page,
-        shown=shown(views().application),
+        shown=shown(representation.application, representation),
         participant_ids=participants,
-        sort=sort_param(),
+        sort=sort_param(args),
     )
-    return ok_list(rows)
 
 
 def index_csv() -> Response:
@@ -117,11 +116,10 @@ def change_funded_place(app_id: str) -> Response:
 def build(api: ApiVersion) -> Blueprint:
     """The application routes of one API version."""
     blueprint = new_blueprint("applications", api)
+    # V-05: a v3 `.csv` URL answers the JSON list
+    page_route(blueprint, api, "/npq-applications", _applications, csv_twin=not api.csv)
     if api.csv:
-        blueprint.add_url_rule("/npq-applications", view_func=index, provide_automatic_options=False)
         blueprint.add_url_rule("/npq-applications.csv", view_func=index_csv, provide_automatic_options=False)
-    else:
-        route(blueprint, "/npq-applications", "GET")(index)  # V-05: `.csv` answers the JSON list
     if api.name == "v2":
         for rule, view in (("/npq-enrolments.csv", enrolments_csv), ("/npq-enrolments", enrolments_json)):
             blueprint.add_url_rule(rule, view_func=view, provide_automatic_options=False)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
 import orjson
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, Flask, Response, g, request
+from werkzeug.datastructures import MultiDict
 
 from mockserver import world
 from mockserver.auth import authenticate
@@ -21,7 +23,23 @@ from mockserver.versions import ApiVersion, view_number
 View = Callable[..., Response]
 # (the request's context, its version's representation, the record's id) -> the record's JSON
 RecordBody = Callable[[Context, Any, str], bytes]
-RECORD_READERS = "npq_record_readers"  # app.extensions: {(version, collection): RecordBody}
+# (the request's context, its version's representation, the query's arguments) -> the page's records' JSON
+PageBodies = Callable[[Context, Any, MultiDict], list[bytes]]
+READ_ROUTES = "npq_read_routes"
+
+
+@dataclass
+class ReadRoutes:
+    """The GET routes answered from stored bodies, by path (`/api/v3/npq-applications`): what
+    mockserver/stored_reads.py may answer itself, with the very functions the Flask views call."""
+
+    records: dict[str, tuple[ApiVersion, RecordBody]] = field(default_factory=dict)
+    pages: dict[str, tuple[ApiVersion, PageBodies]] = field(default_factory=dict)
+
+
+def read_routes(app: Flask) -> ReadRoutes:
+    """The app's ReadRoutes (an empty set until blueprints register theirs)."""
+    return app.extensions.setdefault(READ_ROUTES, ReadRoutes())
 _JSON_TYPES = ("application/json", "text/x-json", "application/jsonrequest")
 
 
@@ -30,6 +48,13 @@ def new_blueprint(name: str, api: ApiVersion) -> Blueprint:
     blueprint = Blueprint(f"{api.name}_{name}", __name__, url_prefix=api.prefix)
     blueprint.before_request(partial(_before, api))
     return blueprint
+
+
+def filter_is_object(args: MultiDict) -> bool:
+    """V-31's test of the query: `filter`, when present, must be nested (`filter[x]=...`); `?filter=abc`,
+    `?filter=` and `?filter[]=x` are not."""
+    keys = list(args.keys())
+    return "filter" not in keys and not any(k.startswith("filter[]") for k in keys)
 
 
 def _before(api: ApiVersion) -> None:
@@ -54,10 +79,8 @@ def _before(api: ApiVersion) -> None:
 
 
 def _filter_is_object() -> bool:
-    """V-31: `filter`, when present in the query or the JSON body, must be a nested object
-    (`filter[x]=...`); `?filter=abc`, `?filter=` and `?filter[]=x` are not."""
-    keys = list(request.args.keys())
-    if "filter" in keys or any(k.startswith("filter[]") for k in keys):
+    """V-31: `filter`, when present in the query or the JSON body, must be a nested object."""
+    if not filter_is_object(request.args):
         return False
     if request.content_length and _is_json(request.content_type):
         try:
@@ -69,9 +92,9 @@ def _filter_is_object() -> bool:
     return True
 
 
-def sort_param() -> str | None:
+def sort_param(args: MultiDict) -> str | None:
     """V-33: the raw `sort` value; `sort[]=x` is dropped by parameter permitting (None: default order)."""
-    values = request.args.getlist("sort")
+    values = args.getlist("sort")
     return values[-1] if values else None
 
 
@@ -154,8 +177,9 @@ def csv_ok(chunks: Iterator[bytes]) -> Response:
 def record_route(blueprint: Blueprint, api: ApiVersion, collection: str, body_of: RecordBody) -> None:
     """GET <collection>/<id>: one record, as `body_of` renders it.
 
-    The app also lists `body_of` under (version, collection), so that mockserver/stored_reads.py answers the
-    plain case of this request with the very same function, without Flask's request cycle. The rule's
+    The app also lists `body_of` under the collection's path (read_routes), so that
+    mockserver/stored_reads.py answers the plain case of this request with the very same function,
+    without Flask's request cycle. The rule's
     `<record>` also matches "<id>.csv" (R-03, V-05): record_id drops the suffix."""
 
     def show(raw_id: str) -> Response:
@@ -163,10 +187,25 @@ def record_route(blueprint: Blueprint, api: ApiVersion, collection: str, body_of
 
     blueprint.add_url_rule(f"{collection}/<raw_id>", endpoint="show", view_func=show,
                            provide_automatic_options=False)
-    blueprint.record_once(
-        lambda setup: setup.app.extensions.setdefault(RECORD_READERS, {}).__setitem__(
-            (api.name, collection), body_of)
-    )
+    blueprint.record_once(lambda setup: read_routes(setup.app).records.update(
+        {api.prefix + collection: (api, body_of)}))
+
+
+def page_route(blueprint: Blueprint, api: ApiVersion, collection: str, bodies_of: PageBodies, *,
+               csv_twin: bool) -> None:
+    """GET <collection>: a page of records, as `bodies_of` renders them from the query's arguments (and,
+    with `csv_twin`, the same JSON page at <collection>.csv). Listed for mockserver/stored_reads.py, as
+    record_route's."""
+
+    def index() -> Response:
+        return ok_list(bodies_of(context(), views(), request.args))
+
+    if csv_twin:
+        route(blueprint, collection, "GET")(index)
+    else:
+        blueprint.add_url_rule(collection, view_func=index, provide_automatic_options=False)
+    blueprint.record_once(lambda setup: read_routes(setup.app).pages.update(
+        {api.prefix + collection: (api, bodies_of)}))
 
 
 def both(rule: str) -> Sequence[str]:

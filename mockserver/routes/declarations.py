@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, request
+from werkzeug.datastructures import MultiDict
 
 from mockserver.jsonapi import (
     cohort_filter,
@@ -20,7 +21,7 @@ from mockserver.routes.common import (
     csv_ok,
     new_blueprint,
     ok,
-    ok_list,
+    page_route,
     record_id,
     record_route,
     route,
@@ -32,23 +33,20 @@ from mockserver.services.context import Context
 from mockserver.versions import ApiVersion
 
 
-def index() -> Response:
+def _declarations(ctx: Context, representation: Any, args: MultiDict) -> list[bytes]:
     """R-107: a page of the provider's declarations."""
-    args = request.args
     page, per_page = page_params(args)
     updated_since, participants = time_filter(args, "updated_since"), participant_filter(args)
-    ctx = context()
     cohorts = cohort_filter(args, arrays=True) if ctx.rules.declaration_cohort_filter else None
-    rows = service.list_declarations(
+    return service.list_declarations(
         ctx,
         updated_since=updated_since,
         participant_ids=participants,
         cohorts=cohorts,
         page=page,
         per_page=per_page,
-        shown=shown(views().declaration),
+        shown=shown(representation.declaration, representation),
     )
-    return ok_list(rows)
 
 
 def index_csv() -> Response:
@@ -88,13 +86,11 @@ def change_delivery_partner(declaration_id: str) -> Response:
 def build(api: ApiVersion) -> Blueprint:
     """The declaration routes of one API version."""
     blueprint = new_blueprint("declarations", api)
+    page_route(blueprint, api, "/participant-declarations", _declarations, csv_twin=not api.csv)  # V-05
     if api.csv:
-        blueprint.add_url_rule("/participant-declarations", view_func=index, provide_automatic_options=False)
         blueprint.add_url_rule(
             "/participant-declarations.csv", view_func=index_csv, provide_automatic_options=False
         )
-    else:
-        route(blueprint, "/participant-declarations", "GET")(index)  # V-05
     route(blueprint, "/participant-declarations", "POST")(create)
     record_route(blueprint, api, "/participant-declarations", _declaration)
     route(blueprint, "/participant-declarations/<declaration_id>/void", "PUT")(void)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
+from werkzeug.datastructures import MultiDict
 
 from mockserver.errors import ApiError
 from mockserver.jsonapi import data_attributes, nested_param, page_params, time_filter
@@ -14,7 +15,7 @@ from mockserver.routes.common import (
     context,
     new_blueprint,
     ok,
-    ok_list,
+    page_route,
     record_id,
     record_route,
     route,
@@ -29,10 +30,9 @@ from mockserver.versions import ApiVersion
 TRAINING_STATUSES = ("active", "deferred", "withdrawn")
 
 
-def index() -> Response:
+def _participants(ctx: Context, representation: Any, args: MultiDict) -> list[bytes]:
     """R-70: a page of the provider's participants; v3 adds training_status, from_participant_id and sort.
     V-41: updated_since, then training_status (422), then pagination."""
-    args, ctx = request.args, context()
     updated_since = time_filter(args, "updated_since")
     training_status = from_id = None
     if ctx.rules.v3_filters:
@@ -40,17 +40,16 @@ def index() -> Response:
         raw = nested_param(args, "filter", "from_participant_id")
         from_id = raw if isinstance(raw, str) and raw.strip() else None
     page, per_page = page_params(args)
-    bodies = service.list_participants(
+    return service.list_participants(
         ctx,
         updated_since=updated_since,
         page=page,
         per_page=per_page,
-        shown=shown(views().participant),
+        shown=shown(representation.participant, representation),
         training_status=training_status,
         from_participant_id=from_id,
-        sort=sort_param(),
+        sort=sort_param(args),
     )
-    return ok_list(bodies)
 
 
 def _training_status(args: Any) -> str | None:
@@ -89,7 +88,7 @@ ACTIONS = {
 def build(api: ApiVersion) -> Blueprint:
     """The participant routes of one API version."""
     blueprint = new_blueprint("participants", api)
-    route(blueprint, "/participants/npq", "GET")(index)
+    page_route(blueprint, api, "/participants/npq", _participants, csv_twin=True)  # R-03
     record_route(blueprint, api, "/participants/npq", _participant)
     for name, use_case in ACTIONS.items():
         route(blueprint, f"/participants/npq/<user_id>/{name}", "PUT")(_action(name, use_case))
