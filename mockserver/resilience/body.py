@@ -36,7 +36,7 @@ CHUNK = 64 * 1024
 MAX_READERS = 64  # per process: slow clients waited on at once
 
 
-def _read(stream: Any, length: int | None, limit: int, into: list[bytes], done: threading.Event) -> None:
+def _read(stream: Any, length: int | None, limit: int, into: list[bytes], done: Any) -> None:
     try:
         remaining = limit + 1 if length is None else length
         while remaining > 0:
@@ -48,7 +48,7 @@ def _read(stream: Any, length: int | None, limit: int, into: list[bytes], done: 
     except Exception:  # noqa: BLE001 - the client went away: whatever arrived is all there is
         pass
     finally:
-        done.set()
+        done.release()
 
 
 class _Readers:
@@ -103,11 +103,14 @@ def body_deadline(app: WSGIApp, timeout: float, limit: int) -> WSGIApp:
         if (length is None and not chunked) or (length is not None and not 0 < length <= limit):
             return app(environ, start_response)
         parts: list[bytes] = []
-        done = threading.Event()
+        # Held until the reader is done: a plain lock is the cheapest hand-off (an Event is a Condition
+        # with a lock of its own and a list of waiters).
+        done = threading.Lock()
+        done.acquire()
         stream = environ["wsgi.input"]
         if not readers.submit(lambda: _read(stream, length, limit, parts, done)):
             return app(environ, start_response)  # every reader waits on a slow client: no deadline
-        if not done.wait(timeout):
+        if not done.acquire(timeout=timeout):
             return _timed_out(start_response)
         data = b"".join(parts)
         environ["wsgi.input"] = io.BytesIO(data)
