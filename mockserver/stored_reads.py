@@ -12,8 +12,8 @@ and their refusals are theirs), and hands every other request to Flask unchanged
   X-NPQ-Mock-Fault, X-With-Server-Date); a query string on a record;
 - a path that is not exactly a version's page or a record of it with a UUID id (`.csv`, a trailing slash,
   anything else: Flask's routing decides);
-- a token that is not one of the default world's (a created world's token, an unknown one: 401);
-- a fault profile or R-17 in force in the default world (they count and may refuse requests);
+- a token that is no live world's (401);
+- a fault profile or R-17 in force in the token's world (they count and may refuse requests);
 - any refusal (404, V-53's 410, V-31's 400, a bad filter or page): Flask answers it with its error
   handling, headers and rule codes;
 - the process's first answers, before the journal has read the world's providers.
@@ -74,25 +74,28 @@ def stored_reads(app: Flask, flask_app: WSGIApp) -> WSGIApp:
 
     def answer(environ: dict[str, Any]) -> bytes | None:
         if (environ.get("REQUEST_METHOD") != "GET" or environ.get("CONTENT_LENGTH") not in (None, "", "0")
-                or any(name in environ for name in _OWN_HEADERS)
-                or not resilience(app).default_world_quiet()):
+                or any(name in environ for name in _OWN_HEADERS)):
             return None
-        default = mock.of_world(None)
-        conn = default.connections.get()
-        provider = default.tokens.provider(conn, token_from_header(environ.get("HTTP_AUTHORIZATION")))
+        token = token_from_header(environ.get("HTTP_AUTHORIZATION"))
+        world_id = world.world_of_token(mock, token)  # as Flask's first hook decides it
+        if not resilience(app).quiet(world_id):
+            return None
+        chosen = mock.of_world(world_id)
+        conn = chosen.connections.get()
+        provider = chosen.tokens.provider(conn, token)
         book = journal(app)
         if provider is None or (book is not None and not book.knows(provider)):
             return None
 
         def ctx_of(api: ApiVersion) -> Context:
-            return Context(conn=conn, catalogs=default.catalogs, api=api, provider_id=provider)
+            return Context(conn=conn, catalogs=chosen.catalogs, api=api, provider_id=provider)
 
         try:
             body = rendered(environ, ctx_of)
         except ApiError:
             return None  # Flask answers refusals, with its headers and rule codes
         if body is not None and book is not None:
-            book.note(environ, provider, 200, "", b"", JSON_TYPE, body, None)
+            book.note(environ, provider, 200, "", b"", JSON_TYPE, body, world_id)
         return body
 
     def serve(environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:

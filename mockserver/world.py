@@ -142,16 +142,21 @@ def _bind_world() -> Response | None:
     then answers 401, as for any unknown token)."""
     g.world_id = None
     mock = state()
-    registry_conn = mock.connections.get()
     explicit = request.headers.get(WORLD_HEADER)
     if explicit:
-        if not _live(registry.get(registry_conn, explicit)):
+        if not _live(registry.get(mock.connections.get(), explicit)):
             return Response(b'{"error":"Resource not found"}', 404, content_type="application/json")
         g.world_id = explicit
         return None
-    token = token_from_header(request.headers.get("Authorization"))
+    g.world_id = world_of_token(mock, token_from_header(request.headers.get("Authorization")))
+    return None
+
+
+def world_of_token(mock: MockState, token: str | None) -> str | None:
+    """The live created world whose token this is; None for the default world's tokens and unknown ones."""
+    registry_conn = mock.connections.get()
     if token and mock.of_world(None).tokens.provider(registry_conn, token) is None:
         world = registry.world_of_token(registry_conn, token)
         if _live(world):
-            g.world_id = world["id"]  # type: ignore[index]
+            return world["id"]  # type: ignore[index]
     return None

@@ -55,10 +55,10 @@ class Resilience:
         scope = self._scope() if scope is None else scope
         return {k[len(scope):]: v for k, v in self.counters.switches().items() if k.startswith(scope)}
 
-    def default_world_quiet(self) -> bool:
-        """Neither a fault profile nor R-17 in force in the default world: its requests count nothing and
-        none is refused here."""
-        switches = self.switches("/")
+    def quiet(self, world_id: str | None) -> bool:
+        """Neither a fault profile nor R-17 in force in a world (None: the default one): its requests count
+        nothing and none is refused here."""
+        switches = self.switches(f"{world_id or ''}/")
         return not switches.get("faults") and not switches.get("rate_limit", self.settings.rate_limit)
 
     def set_switches(self, values: dict[str, Any]) -> None:

@@ -137,14 +137,30 @@ def test_with_a_fault_profile_or_r17_on_flask_answers(twin: Twin, monkeypatch: p
     assert not twin.compare(url)
 
 
-def test_a_created_world_s_token_goes_to_flask(twin: Twin) -> None:
+def test_a_created_world_is_answered_in_front_too_and_its_own_faults_send_it_to_flask(
+    twin: Twin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(hooks, "sleep", lambda _seconds: None)
     made = twin.client.post("/__mock__/worlds", json={})
     assert made.status_code == 201
     providers = made.get_json()["data"]["lead_providers"]
     token = next(p["token"] for p in providers if p["name"] == "Ambition Institute")
     headers = {"Authorization": f"Bearer {token}"}
-    record = twin.first_id("applications", headers=headers)
-    assert not twin.compare(f"/api/v3/npq-applications/{record}", headers)
+    created = twin.client.post("/__mock__/applications", json={"data": {"attributes": {}}}, headers=headers)
+    assert created.status_code == 201
+    record = created.get_json()["data"]["id"]
+    assert twin.client.post(f"/api/v3/npq-applications/{record}/reject", headers=headers).status_code == 200
+    url = f"/api/v3/npq-applications/{record}"
+    assert twin.compare(url, headers) and twin.compare("/api/v3/npq-applications?page[per_page]=3", headers)
+    assert twin.client.get(url, headers=headers).get_json()["data"]["attributes"]["status"] == "rejected"
+    assert twin.client.get(url, headers=AUTH).status_code == 404  # made in that world only
+    world_id = made.get_json()["data"]["id"]
+    profile = {"seed": 3, "rules": [{"path": "/api/v3/participants*", "status": 503}]}
+    put = twin.client.put("/__mock__/faults", json=profile, headers={"X-NPQ-Mock-World": world_id})
+    assert put.status_code == 200
+    assert not twin.compare(url, headers)  # that world's profile counts its requests
+    default_record = twin.first_id("applications")
+    assert twin.compare(f"/api/v3/npq-applications/{default_record}")  # the default world has none
 
 
 PAGES = [
