@@ -53,28 +53,40 @@ def stored_reads(app: Flask, flask_app: WSGIApp) -> WSGIApp:
     """`flask_app` (the app's WSGI callable) with plain record and page GETs answered in front of it."""
     mock = world.state_of(app)
 
-    def rendered(environ: dict[str, Any], ctx_of: Callable[[ApiVersion], Context]) -> bytes | None:
-        """The envelope's JSON for a read route's path, None when Flask must answer."""
-        routes, path, query = read_routes(app), environ.get("PATH_INFO", ""), environ.get("QUERY_STRING")
+    def read_of(environ: dict[str, Any]) -> Callable[[Callable[[ApiVersion], Context]], bytes] | None:
+        """What renders the envelope's JSON for this request, given how to make its context; None when the
+        request is not a plain read (Flask answers it)."""
+        if (environ.get("REQUEST_METHOD") != "GET" or environ.get("CONTENT_LENGTH") not in (None, "", "0")
+                or any(name in environ for name in _OWN_HEADERS)):
+            return None
+        routes, path = read_routes(app), environ.get("PATH_INFO", "")
         listed = routes.pages.get(path)
         if listed is not None:
             api, bodies_of = listed
-            args = Request(environ).args  # exactly as Flask parses them
-            ctx = ctx_of(api)
-            if ctx.rules.filter_must_be_object and not filter_is_object(args):
-                return None  # V-31's 400
-            return list_envelope(bodies_of(ctx, api.views(lambda: ctx.settings), args))
+            args = Request(environ, populate_request=False, shallow=True).args  # as Flask parses them
+
+            def page(ctx_of: Callable[[ApiVersion], Context]) -> bytes:
+                ctx = ctx_of(api)
+                if ctx.rules.filter_must_be_object and not filter_is_object(args):
+                    raise ApiError.of("filter.not_object")  # V-31: Flask answers it
+                return list_envelope(bodies_of(ctx, api.views(lambda: ctx.settings), args))
+
+            return page
         collection, _, raw_id = path.rpartition("/")
         found = routes.records.get(collection)
-        if found is None or query or not is_uuid(raw_id):
+        if found is None or environ.get("QUERY_STRING") or not is_uuid(raw_id):
             return None
         api, body_of = found
-        ctx = ctx_of(api)
-        return record_envelope(body_of(ctx, api.views(lambda: ctx.settings), raw_id.lower()))
+
+        def record(ctx_of: Callable[[ApiVersion], Context]) -> bytes:
+            ctx = ctx_of(api)
+            return record_envelope(body_of(ctx, api.views(lambda: ctx.settings), raw_id.lower()))
+
+        return record
 
     def answer(environ: dict[str, Any]) -> bytes | None:
-        if (environ.get("REQUEST_METHOD") != "GET" or environ.get("CONTENT_LENGTH") not in (None, "", "0")
-                or any(name in environ for name in _OWN_HEADERS)):
+        read = read_of(environ)
+        if read is None:
             return None
         token = token_from_header(environ.get("HTTP_AUTHORIZATION"))
         world_id = world.world_of_token(mock, token)  # as Flask's first hook decides it
@@ -91,10 +103,10 @@ def stored_reads(app: Flask, flask_app: WSGIApp) -> WSGIApp:
             return Context(conn=conn, catalogs=chosen.catalogs, api=api, provider_id=provider)
 
         try:
-            body = rendered(environ, ctx_of)
+            body = read(ctx_of)
         except ApiError:
             return None  # Flask answers refusals, with its headers and rule codes
-        if body is not None and book is not None:
+        if book is not None:
             book.note(environ, provider, 200, "", b"", JSON_TYPE, body, world_id)
         return body
 
