@@ -192,6 +192,7 @@ class Context:
     _settings: dict[str, Any] | None = field(default=None, repr=False)
     _now: datetime | None = field(default=None, repr=False)
     _catalog: Catalog | None = field(default=None, repr=False)
+    _rules: RuleSet | None = field(default=None, repr=False)
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -209,10 +210,12 @@ class Context:
 
     @property
     def rules(self) -> RuleSet:
-        """The rule set of the request's API version under the world's settings."""
-        if self.api is None:
-            return rulesets.baseline("v1", self.settings)
-        return self.api.rules(self.settings)
+        """The rule set of the request's API version under the world's settings (read once per request,
+        as the settings are: a use case asks for it many times, and v1/v2's is built from them)."""
+        if self._rules is None:
+            api = self.api
+            self._rules = rulesets.baseline("v1", self.settings) if api is None else api.rules(self.settings)
+        return self._rules
 
     @property
     def now(self) -> datetime:
