@@ -280,8 +280,10 @@ def void_declaration(ctx: Context, declaration_id: str) -> dict[str, Any]:
     with write_transaction(ctx.conn):
         row = load_for_change(ctx, declaration_id)
         declaration = records.declaration(row)
-        ended, refund_statement = next_output_fee(
-            ctx, declaration.lead_provider_id, declaration.cohort, str(row["cohort_suffix"])
+        ended, refund_statement = (
+            next_output_fee(ctx, declaration.lead_provider_id, declaration.cohort, str(row["cohort_suffix"]))
+            if declaration.state in rules.CLAWBACK_STATES
+            else (False, None)  # read by neither the checks nor the void of another state
         )
         errors = rules.validate_void(declaration, cohort_closed=ended)
         if errors:
