@@ -38,6 +38,7 @@ class Feeds:
     records: str | None
     events: tuple[str, ...] = EVENTS
     columns: tuple[str, ...] = ()  # UPDATE OF these columns only (empty: any column)
+    one: bool = False  # `records` selects at most one record (by unique keys): a scalar subquery then
 
 
 # The changed row is itself the record: its bodies are one range of slots, deleted without a query.
@@ -57,14 +58,15 @@ DEPENDENCIES: tuple[Feeds, ...] = (
     # A participant (per provider) shows the person, the updated_at of all their applications and id
     # changes, their accepted applications with schedules, and the latest deferral/withdrawal records.
     Feeds("users", PARTICIPANTS, ITSELF, CHANGED),
-    Feeds("applications", PARTICIPANTS, _PERSON_OF),
+    Feeds("applications", PARTICIPANTS, _PERSON_OF, one=True),
     Feeds(
         "application_states",
         PARTICIPANTS,
         "SELECT u.rowid AS record FROM applications a JOIN users u ON u.id = a.user_id "
         "WHERE a.id = {row}.application_id",
+        one=True,
     ),
-    Feeds("participant_id_changes", PARTICIPANTS, _PERSON_OF),
+    Feeds("participant_id_changes", PARTICIPANTS, _PERSON_OF, one=True),
     Feeds("schedules", PARTICIPANTS, None),
     Feeds("lead_providers", PARTICIPANTS, None, CHANGED, ("id",)),  # the slot holds the provider's rowid
     # A declaration shows its row, its application's course and uplift flag, its latest outcome, its
@@ -76,8 +78,8 @@ DEPENDENCIES: tuple[Feeds, ...] = (
         "SELECT rowid AS record FROM declarations WHERE application_id = {row}.id",
         CHANGED,
     ),
-    Feeds("outcomes", DECLARATIONS, _DECLARATION_OF),
-    Feeds("statement_items", DECLARATIONS, _DECLARATION_OF),
+    Feeds("outcomes", DECLARATIONS, _DECLARATION_OF, one=True),
+    Feeds("statement_items", DECLARATIONS, _DECLARATION_OF, one=True),
     Feeds("delivery_partners", DECLARATIONS, None, CHANGED),
     Feeds("lead_providers", DECLARATIONS, None, CHANGED, ("id", "name")),
 )
@@ -98,11 +100,11 @@ def kind_range(kind: int) -> tuple[int, int]:
 def _delete_bodies(feeds: Feeds, event: str) -> str:
     """The trigger body: delete the bodies of the records the changed row affects, before and after.
 
-    Each part of a UNION is a statement of its own and the row itself (ITSELF) a range of slots: a
-    subquery's rows are materialised, twice with the UNION, and these triggers ran ~25 us a statement in
-    every write. An UPDATE's OLD row affects the same records as its NEW row unless a column the part reads
-    of it changed, so OLD's statements are skipped then (a guard on the row alone: SQLite tests it before
-    running the subquery)."""
+    Each part of a UNION is a statement of its own, and one record (the row itself, ITSELF, or a `one`
+    feed's) a range of slots: a subquery's rows are materialised, twice with the UNION, and these triggers
+    ran ~25 us a statement in every write. An UPDATE's OLD row affects the same records as its NEW row
+    unless a column the part reads of it changed, so OLD's statements are skipped then (a guard on the row
+    alone: SQLite tests it before running the subquery)."""
     if feeds.records is None:
         first, last = kind_range(feeds.kind)
         return f"DELETE FROM rendered WHERE slot BETWEEN {first} AND {last};"
@@ -115,15 +117,18 @@ def _delete_bodies(feeds: Feeds, event: str) -> str:
                 if not read:  # the same records before and after
                     continue
                 guard = "(" + " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in read) + ") AND "
-            statements.append(f"DELETE FROM rendered WHERE {guard}{_slots(feeds.kind, part, row)};")
+            statements.append(f"DELETE FROM rendered WHERE {guard}{_slots(feeds, part, row)};")
     return " ".join(statements)
 
 
-def _slots(kind: int, records: str, row: str) -> str:
-    """SQL true of the slots of the bodies of `kind` of the records `records` selects of `row`."""
-    base, width = kind << KIND_SHIFT, (1 << RECORD_SHIFT) - 1
-    if records == ITSELF:
-        first = f"{base} + ({row}.rowid << {RECORD_SHIFT})"
+def _slots(feeds: Feeds, records: str, row: str) -> str:
+    """SQL true of the slots of the bodies of feeds.kind of the records `records` selects of `row`: a
+    range of slots for one record (the row itself, or a scalar subquery's: NULL, none, when it has no
+    row), else the records' ranges joined (their slots materialised, as a DELETE reads its own table)."""
+    base, width = feeds.kind << KIND_SHIFT, (1 << RECORD_SHIFT) - 1
+    if records == ITSELF or feeds.one:
+        record = f"{row}.rowid" if records == ITSELF else "(" + records.format(row=row) + ")"
+        first = f"{base} + ({record} << {RECORD_SHIFT})"
         return f"slot BETWEEN {first} AND {first} + {width}"
     return (
         "slot IN (SELECT r.slot FROM (" + records.format(row=row) + ") x JOIN rendered r ON "
