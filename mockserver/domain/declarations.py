@@ -30,7 +30,9 @@ class DeclarationFacts:
     course_has_outcomes: bool  # leadership or specialist course
     has_contract: bool
     fundable: bool
-    same_type_and_date_state: str | None  # state of a billable/submitted twin with this type and date
+    # state of a billable/submitted twin with this type and date; read by R-100 only, so the service looks
+    # it up only when the cohort's contract has ended (cohort_closed)
+    same_type_and_date_state: str | None
     cohort_closed: bool  # no next output-fee statement for the cohort (V-71)
     same_type_billable: bool
     now: datetime

@@ -145,7 +145,7 @@ def _facts(
         is_fundable = fundable(app, _previously_funded(ctx, app, theirs))
         # VD19's state and R-102's "already declared": the same billable declaration of this type
         same_type_state = store.same_type_state(conn, app.id, str(declaration_type))
-        if when is not None and isinstance(course, str):
+        if ended and when is not None and isinstance(course, str):  # R-100 alone reads it (domain)
             twin = store.twin_state(conn, app.user_id, ctx.provider_id, course, str(declaration_type), when)
     facts = rules.DeclarationFacts(
         participant_id=pid,
