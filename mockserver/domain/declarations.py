@@ -30,7 +30,9 @@ class DeclarationFacts:
     course_has_outcomes: bool  # leadership or specialist course
     has_contract: bool
     fundable: bool
-    same_type_and_date_state: str | None  # state of a billable/submitted twin with this type and date
+    # state of a billable/submitted twin with this type and date; read by R-100 only, so the service looks
+    # it up only when the cohort's contract has ended (cohort_closed)
+    same_type_and_date_state: str | None
     cohort_closed: bool  # R-100: no next output-fee statement for the cohort (V-71)
     same_type_billable: bool
     now: datetime
@@ -242,12 +244,17 @@ def outcome_state(has_passed: object) -> str:
     return "passed" if has_passed in (True, "true") else "failed"
 
 
+# A void of a declaration in these states is a claw-back's business (R-110, R-111): only then do the
+# cohort's funding contract and its next output-fee statement (the refund's) matter.
+CLAWBACK_STATES = ("paid", "awaiting_clawback", "clawed_back")
+
+
 def validate_void(declaration: Declaration, *, cohort_closed: bool) -> list[Violation]:
     """R-110/R-111: what stops a void or a claw-back."""
     state = declaration.state
     if state == "voided":
         return [Violation("void.already_voided")]
-    if state not in ("paid", "awaiting_clawback", "clawed_back"):
+    if state not in CLAWBACK_STATES:
         return []
     errors: list[Violation] = []
     if state in ("awaiting_clawback", "clawed_back"):

@@ -17,7 +17,7 @@ from mockserver.domain.rulesets import RuleSet, RuleSource
 from mockserver.domain.schedules import current_cohort
 from mockserver.domain.timeparse import parse_server_date, stamp
 from mockserver.reference import ReferenceData
-from mockserver.store.db import get_setting, get_settings, set_setting
+from mockserver.store.db import get_settings, get_settings_of, set_setting
 from mockserver.store.records import pairs_of
 from mockserver.store.reference_rows import CATALOG_REVISION_KEY, catalog_rows
 
@@ -192,6 +192,7 @@ class Context:
     _settings: dict[str, Any] | None = field(default=None, repr=False)
     _now: datetime | None = field(default=None, repr=False)
     _catalog: Catalog | None = field(default=None, repr=False)
+    _rules: RuleSet | None = field(default=None, repr=False)
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -209,10 +210,12 @@ class Context:
 
     @property
     def rules(self) -> RuleSet:
-        """The rule set of the request's API version under the world's settings."""
-        if self.api is None:
-            return rulesets.baseline("v1", self.settings)
-        return self.api.rules(self.settings)
+        """The rule set of the request's API version under the world's settings (read once per request,
+        as the settings are: a use case asks for it many times, and v1/v2's is built from them)."""
+        if self._rules is None:
+            api = self.api
+            self._rules = rulesets.baseline("v1", self.settings) if api is None else api.rules(self.settings)
+        return self._rules
 
     @property
     def now(self) -> datetime:
@@ -234,8 +237,9 @@ class Context:
 
     def new_id(self) -> str:
         """A new record id, deterministic for a given world seed and creation order (caller's transaction)."""
-        sequence = int(get_setting(self.conn, ID_SEQUENCE_KEY, 0) or 0) + 1
+        stored = get_settings_of(self.conn, (ID_SEQUENCE_KEY, "world"))
+        sequence = int(stored.get(ID_SEQUENCE_KEY, 0) or 0) + 1
         set_setting(self.conn, ID_SEQUENCE_KEY, sequence)
-        seed = (get_setting(self.conn, "world", {}) or {}).get("seed", 0)
+        seed = (stored.get("world", {}) or {}).get("seed", 0)
         digest = hashlib.sha256(f"npq-mock:{seed}:{sequence}".encode()).digest()
         return str(uuid.UUID(bytes=digest[:16], version=4))

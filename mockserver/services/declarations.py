@@ -71,7 +71,14 @@ def declarations_csv(
 
 
 def _load(ctx: Context, declaration_id: str) -> sqlite3.Row:
-    row = store.get(ctx.conn, declaration_id, ctx.provider_id, owner_scope=ctx.rules.declaration_owner_scope)
+    flags = ctx.rules
+    row = store.get(
+        ctx.conn,
+        declaration_id,
+        ctx.provider_id,
+        owner_scope=flags.declaration_owner_scope,
+        billing=flags.declaration_billing,
+    )
     if row is None:
         raise ApiError.of("resource.not_found")
     return row
@@ -110,9 +117,18 @@ def _facts(
     # Postgres compares uuid values case-insensitively; ids are stored lower-case (as URL ids are matched).
     pid = pid.lower() if is_uuid(pid) else pid
     declaration_type = rules.as_rails_string(attrs.get("declaration_type"))
-    user = participant_store.visible(conn, pid, ctx.provider_id) if is_uuid(pid) else None
+    person = participant_store.person(conn, pid) if is_uuid(pid) else None
+    # Every application of the person, read once: visibility (R-14), the application declared against and
+    # whether any provider accepted them for the course (R-84), and R-40's previous funding read them all.
+    rows = app_store.of_people(conn, [pid]) if person is not None else []
+    theirs = [records.application(r) for r in rows]
+    mine = any(a.lead_provider_id == ctx.provider_id and a.status == "accepted" for a in theirs)
+    user = person if mine else None
     courses = catalog.same_course(course) if isinstance(course, str) and course in catalog.courses else ()
-    row = participant_store.accepted_for(conn, pid, ctx.provider_id, courses) if user and courses else None
+    accepted = [i for i, a in enumerate(theirs) if a.status == "accepted" and a.course_identifier in courses]
+    accepted = accepted if user else []
+    # of_people's order is (created_at, rowid): the provider's last one is its most recent
+    row = next((rows[i] for i in reversed(accepted) if theirs[i].lead_provider_id == ctx.provider_id), None)
     app = records.application(row) if row is not None else None
     schedule = (
         catalog.schedule(app.schedule_cohort, app.schedule_identifier, app.schedule_suffix) if app else None
@@ -123,13 +139,13 @@ def _facts(
     if app is not None:
         latest = app_store.latest_state(conn, app.id, ctx.provider_id)
         withdrawn_at = latest["created_at"] if latest is not None and latest["state"] == "withdrawn" else None
-    is_fundable, twin, same_type = False, None, False
+    is_fundable, twin, same_type_state = False, None, None
     _, when = rules.declaration_date_checks(attrs.get("declaration_date"))
     if app is not None:
-        mine = [records.application(r) for r in app_store.of_people(conn, [app.user_id])]
-        is_fundable = fundable(app, _previously_funded(ctx, app, mine))
-        same_type = store.same_type_billable(conn, app.id, str(declaration_type))
-        if when is not None and isinstance(course, str):
+        is_fundable = fundable(app, _previously_funded(ctx, app, theirs))
+        # VD19's state and R-102's "already declared": the same billable declaration of this type
+        same_type_state = store.same_type_state(conn, app.id, str(declaration_type))
+        if ended and when is not None and isinstance(course, str):  # R-100 alone reads it (domain)
             twin = store.twin_state(conn, app.user_id, ctx.provider_id, course, str(declaration_type), when)
     facts = rules.DeclarationFacts(
         participant_id=pid,
@@ -142,9 +158,7 @@ def _facts(
         application=app,
         schedule=schedule,
         withdrawn_at=withdrawn_at,
-        accepted_for_course_anywhere=bool(
-            user and courses and participant_store.accepted_for(conn, pid, None, courses)
-        ),
+        accepted_for_course_anywhere=bool(accepted),
         course_has_outcomes=isinstance(course, str) and catalog.ref.has_outcomes(course),
         has_contract=bool(
             schedule
@@ -154,7 +168,7 @@ def _facts(
         fundable=is_fundable,
         same_type_and_date_state=twin,
         cohort_closed=ended,
-        same_type_billable=same_type,
+        same_type_billable=same_type_state is not None,
         now=ctx.now,
         delivery_partner_rule=ctx.rules.delivery_partner_required,
         inside_catchment=row is not None
@@ -162,7 +176,7 @@ def _facts(
         partners=_partner_facts(ctx, attrs, schedule and schedule.cohort, suffix)
         if ctx.rules.delivery_partner_input
         else None,
-        model_duplicate_state=store.same_type_state(conn, app.id, str(declaration_type)) if app else None,
+        model_duplicate_state=same_type_state,
         duplicate_guard=ctx.rules.declaration_duplicate_guard,
         overseas_apostrophe=ctx.rules.overseas_apostrophe,
     )
@@ -266,8 +280,10 @@ def void_declaration(ctx: Context, declaration_id: str) -> dict[str, Any]:
     with write_transaction(ctx.conn):
         row = load_for_change(ctx, declaration_id)
         declaration = records.declaration(row)
-        ended, refund_statement = next_output_fee(
-            ctx, declaration.lead_provider_id, declaration.cohort, str(row["cohort_suffix"])
+        ended, refund_statement = (
+            next_output_fee(ctx, declaration.lead_provider_id, declaration.cohort, str(row["cohort_suffix"]))
+            if declaration.state in rules.CLAWBACK_STATES
+            else (False, None)  # read by neither the checks nor the void of another state
         )
         errors = rules.validate_void(declaration, cohort_closed=ended)
         if errors:

@@ -392,6 +392,12 @@ def get_setting(conn: sqlite3.Connection, key: str, default: Any = None) -> Any:
     return default if row is None else orjson.loads(row[0])
 
 
+def get_settings_of(conn: sqlite3.Connection, keys: Sequence[str]) -> dict[str, Any]:
+    """The stored settings among `keys` (JSON-decoded), in one query; a key never set is absent."""
+    rows = conn.execute(f"SELECT key, value FROM settings WHERE key IN ({', '.join('?' * len(keys))})", keys)
+    return {key: orjson.loads(value) for key, value in rows}
+
+
 def kept_key_values(conn: sqlite3.Connection, table: str, kept: KeptTable | None) -> KeptTable:
     """A key/value table's rows, values JSON-decoded, read-only, with the file_version they were read at:
     `kept` (what this returned before on this connection) again while the file is unchanged. Tables every

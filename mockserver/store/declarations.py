@@ -61,9 +61,11 @@ def get(
     provider_id: str | None = None,
     *,
     owner_scope: bool = False,
+    billing: bool = True,
 ) -> sqlite3.Row | None:
-    """One declaration with its application's course and latest outcome; scoped when provider given."""
-    sql, params = f"{SELECT} WHERE d.id = ?", [declaration_id]
+    """One declaration with its application's course and latest outcome; scoped when provider given.
+    Without billing only what v1/v2 show is computed (as list_query)."""
+    sql, params = f"{SELECT if billing else SELECT_OWN} WHERE d.id = ?", [declaration_id]
     if provider_id is not None:
         sql += " AND " + _scope(owner_scope)
         params.extend(_scope_params(provider_id, owner_scope))
@@ -158,16 +160,6 @@ def twin_state(
         (user_id, provider_id, course, declaration_type, stamp(at), at.microsecond),
     ).fetchone()
     return None if row is None else row[0]
-
-
-def same_type_billable(conn: sqlite3.Connection, app_id: str, declaration_type: str) -> bool:
-    """R-102: the application already has a billable-or-changeable declaration of this type."""
-    row = conn.execute(
-        f"SELECT 1 FROM declarations WHERE application_id = ? AND declaration_type = ? AND state "
-        f"IN {BILLABLE}",
-        (app_id, declaration_type),
-    ).fetchone()
-    return row is not None
 
 
 def duplicate_of(

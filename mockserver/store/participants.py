@@ -26,6 +26,11 @@ def visible(conn: sqlite3.Connection, user_id: str, provider_id: str) -> sqlite3
     return conn.execute(f"{SELECT} WHERE u.id = ? AND {VISIBLE}", (user_id, provider_id)).fetchone()
 
 
+def person(conn: sqlite3.Connection, user_id: str) -> sqlite3.Row | None:
+    """The person's users row (any provider's participant or applicant), or None."""
+    return conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
+
+
 def exists(conn: sqlite3.Connection, user_id: str) -> bool:
     """Whether a person with this id exists at all."""
     return conn.execute("SELECT 1 FROM users WHERE id = ?", (user_id,)).fetchone() is not None
