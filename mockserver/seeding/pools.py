@@ -38,8 +38,10 @@ _SET = (4 << 76) | (0x8000 << 48)
 def new_uuid(rng: random.Random) -> str:
     """A version-4 UUID drawn from rng (uuid4() would read the OS and break determinism); the text of
     str(uuid.UUID(int=rng.getrandbits(128), version=4))."""
-    h = "%032x" % (rng.getrandbits(128) & _KEEP | _SET)
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    # The 16 bytes' hex, the middle three groups by bytes.hex's separator: a world makes millions of ids,
+    # and this is about half the instructions of formatting the int with "%032x" and slicing it five ways.
+    raw = (rng.getrandbits(128) & _KEEP | _SET).to_bytes(16)
+    return f"{raw[:4].hex()}-{raw[4:10].hex('-', 2)}-{raw[10:].hex()}"
 
 
 @dataclass
