@@ -35,7 +35,7 @@ def row_batches(ref: ReferenceData, schedule_ids: ScheduleIds, seed: int, total:
     for rows, done in build(builder, total):
         items = billing.annotate(rows)
         tables = {table: bulk.as_tuples(table, getattr(rows, table)) for table in bulk.COLUMNS}
-        tables["statement_items"] = bulk.as_tuples("statement_items", items)
+        tables["statement_items"] = items
         yield tables, done
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import random
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from mockserver.seeding.draws import pick
 from mockserver.seeding.timeline import between
 
 if TYPE_CHECKING:  # Faker is imported only when pools are filled: it is big, and a worker rarely needs it
@@ -52,6 +53,8 @@ class Pools:
     last_names: list[str]
     companies: list[str]
     domains: list[str]
+    # full name -> its email's local part: a pool of 300 first and last names makes at most 90,000
+    _locals: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def build(cls, faker: Faker, size: int = 300) -> Pools:
@@ -65,16 +68,19 @@ class Pools:
 
     def full_name(self, rng: random.Random) -> str:
         """A plausible British full name."""
-        return f"{rng.choice(self.first_names)} {rng.choice(self.last_names)}"
+        return f"{pick(rng, self.first_names)} {pick(rng, self.last_names)}"
 
     def email(self, rng: random.Random, full_name: str, serial: int) -> str:
         """An email derived from the name; the serial keeps it unique in big worlds."""
-        local = ".".join(part.lower() for part in full_name.replace("'", "").split())
-        return f"{local}{serial}@{rng.choice(self.domains)}"
+        local = self._locals.get(full_name)
+        if local is None:
+            local = self._locals[full_name] = ".".join(
+                part.lower() for part in full_name.replace("'", "").split())
+        return f"{local}{serial}@{pick(rng, self.domains)}"
 
     def employer(self, rng: random.Random) -> tuple[str | None, str | None]:
         """(employer_name, employment_role): set for people outside schools, else both null."""
-        return (rng.choice(self.companies), rng.choice(ROLES)) if rng.random() < 0.2 else (None, None)
+        return (pick(rng, self.companies), pick(rng, ROLES)) if rng.random() < 0.2 else (None, None)
 
 
 _BUILDING = threading.Lock()
@@ -116,4 +122,4 @@ def ukprn(rng: random.Random) -> str:
 
 def catchment_place(rng: random.Random, catchment: str) -> tuple[str, str]:
     """(country, ISO code) for a stored catchment value; `another` picks a country abroad."""
-    return CATCHMENT_COUNTRIES.get(catchment) or rng.choice(ABROAD)
+    return CATCHMENT_COUNTRIES.get(catchment) or pick(rng, ABROAD)
