@@ -4,9 +4,12 @@ Run: .venv/bin/python benchmarks/seed_phases.py --size 100000 --rounds 3 --repo 
 
 Each round builds one world per checkout, alternating (so a shared machine's noise falls on all of them),
 in a child process whose code is that checkout's (PYTHONPATH and working directory). It prints, per build:
-wall seconds of each phase (applications, indexes, v2/v3 records, saving) and of the slowest indexes, and
-the CPU seconds of the writing process and of the producer process it started. `--digest` prints a SHA-256
-of every table's rows in rowid (or key) order: two checkouts that make the same world print the same.
+wall seconds of each phase (applications, indexes, v2/v3 records, saving) with the writing process's CPU
+seconds in it in brackets, wall seconds of the slowest indexes, and the CPU seconds of the writing
+process and of the producer process it started. On a busy machine the CPU seconds are the figures to
+compare: a quiet machine's wall time is about max(producer, writer's applications phase) + the rest.
+`--digest` prints a SHA-256 of every table's rows in rowid (or key) order: two checkouts that make the
+same world print the same.
 `record_generation` is left out, as the number of writes that made a world is not part of it.
 """
 
@@ -27,19 +30,20 @@ from pathlib import Path
 from mockserver.reference import load_reference
 from mockserver.seed import build_world_file
 
-marks = []  # (seconds since start, phase, detail) at each change of phase or index
+marks = []  # (seconds since start, phase, detail, this process's CPU seconds) as a phase or index starts
 started = time.perf_counter()
 
 def record(done, total, phase="applications", detail=""):
     key = (phase, detail if phase == "indexes" else "")
-    if not marks or marks[-1][1:] != key:
-        marks.append((time.perf_counter() - started, *key))
+    if not marks or tuple(marks[-1][1:3]) != key:
+        marks.append((time.perf_counter() - started, *key, time.process_time()))
 
 build_world_file(Path(sys.argv[1]), load_reference(), seed=int(sys.argv[3]), applications=int(sys.argv[2]),
                  progress=record)
 ended = time.perf_counter() - started
 me, producer = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"marks": marks, "wall": ended, "cpu_writer": me.ru_utime + me.ru_stime,
+                  "cpu_end": time.process_time(),
                   "cpu_producer": producer.ru_utime + producer.ru_stime}))
 """
 
@@ -53,13 +57,14 @@ def build(repo: Path, path: Path, size: int, seed: int) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def phases(result: dict) -> tuple[dict[str, float], list[tuple[float, str]]]:
-    """Wall seconds of each phase, and of each index, from the marks."""
-    marks = [*result["marks"], (result["wall"], "end", "")]
-    by_phase: dict[str, float] = {}
+def phases(result: dict) -> tuple[dict[str, tuple[float, float]], list[tuple[float, str]]]:
+    """(wall, writer CPU) seconds of each phase, and wall seconds of each index, from the marks."""
+    marks = [*result["marks"], (result["wall"], "end", "", result["cpu_end"])]
+    by_phase: dict[str, tuple[float, float]] = {}
     indexes: list[tuple[float, str]] = []
-    for (at, phase, detail), (next_at, _p, _d) in zip(marks, marks[1:], strict=False):
-        by_phase[phase] = by_phase.get(phase, 0.0) + next_at - at
+    for (at, phase, detail, cpu), (next_at, _p, _d, next_cpu) in zip(marks, marks[1:], strict=False):
+        wall, used = by_phase.get(phase, (0.0, 0.0))
+        by_phase[phase] = (wall + next_at - at, used + next_cpu - cpu)
         if phase == "indexes" and detail:
             indexes.append((next_at - at, detail))
     return by_phase, sorted(indexes, reverse=True)
@@ -104,7 +109,7 @@ def main() -> None:
                 path = Path(scratch) / f"world-{number}.sqlite3"
                 result = build(repo, path, args.size, args.seed)
                 by_phase, indexes = phases(result)
-                shown = "  ".join(f"{name} {wall:5.1f}" for name, wall in by_phase.items())
+                shown = "  ".join(f"{name} {wall:5.1f} ({cpu:.1f})" for name, (wall, cpu) in by_phase.items())
                 slowest = ", ".join(f"{name} {wall:.1f}" for wall, name in indexes[:4])
                 print(f"round {round_number + 1} {repo}: wall {result['wall']:5.1f} s | {shown} | "
                       f"CPU-s writer {result['cpu_writer']:5.1f} producer {result['cpu_producer']:5.1f} "

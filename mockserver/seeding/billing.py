@@ -27,6 +27,7 @@ KINDS = ("Teaching School Hub", "Learning Partnership", "Education Trust", "Lead
 PARTNERS_PER_PROVIDER_AND_COHORT = 4
 BILLABLE = ("eligible", "payable", "paid")
 REFUND = ("awaiting_clawback", "clawed_back")
+_NO_SERIES: tuple[list[str], list[str]] = ([], [])  # read only
 
 
 class Billing:
@@ -77,7 +78,7 @@ class Billing:
     def _statement(self, provider: str, cohort: int, at: str) -> str | None:
         """The output-fee statement whose deadline is the first on or after `at` (the last one after the
         series ends)."""
-        deadlines, ids = self.series.get((provider, cohort), ([], []))
+        deadlines, ids = self.series.get((provider, cohort), _NO_SERIES)
         if not ids:
             return None
         return ids[min(bisect.bisect_left(deadlines, at[:10]), len(ids) - 1)]

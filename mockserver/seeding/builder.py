@@ -14,6 +14,7 @@ from mockserver.seeding.timeline import DAY, WORLD_NOW_SECONDS, between, midnigh
 Row = dict[str, object]
 LEADERS = {"npq-headship", "npq-senior-leadership", "npq-executive-leadership"}
 ITT_PROVIDERS = ("University of Southampton", "Teach First", None, None)
+ACCEPTED_TRAINING = transition("training_status", None, "accept")  # an accepted application's first state
 
 
 @dataclass
@@ -146,7 +147,7 @@ class WorldBuilder:
             app["funded_place"] = 0
         self.touch(app, when)
         self.touch(user, when)  # R-58: status changes touch the user
-        self._record_state(app, transition("training_status", None, "accept"), None, when)
+        self._record_state(app, ACCEPTED_TRAINING, None, when)
 
     def reject(self, app: Row, user: Row, at: int) -> None:
         """Reject a pending application (by the provider or as an accepted sibling's side effect, R-57)."""
