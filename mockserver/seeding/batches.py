@@ -37,6 +37,9 @@ def row_batches(ref: ReferenceData, schedule_ids: ScheduleIds, seed: int, total:
         items = billing.annotate(rows)
         tables = {table: bulk.as_tuples(table, getattr(rows, table)) for table in bulk.COLUMNS}
         tables["statement_items"] = items
+        # The dict rows go before the batch is marshalled: marshal notes every object that something else
+        # also holds (to write it once and refer to it), and while the dicts lived that was every value.
+        del rows
         yield tables, done
 
 
