@@ -13,6 +13,7 @@ from datetime import timedelta
 from mockserver.domain.statements import seeded_series
 from mockserver.reference import ReferenceData
 from mockserver.seeding.builder import Row, Rows
+from mockserver.seeding.draws import pick
 from mockserver.seeding.pools import new_uuid
 from mockserver.seeding.timeline import DAY, WORLD_NOW, WORLD_NOW_SECONDS, iso, midnight, stamp
 from mockserver.seeding.training import is_fundable
@@ -26,6 +27,7 @@ KINDS = ("Teaching School Hub", "Learning Partnership", "Education Trust", "Lead
 PARTNERS_PER_PROVIDER_AND_COHORT = 4
 BILLABLE = ("eligible", "payable", "paid")
 REFUND = ("awaiting_clawback", "clawed_back")
+_NO_SERIES: tuple[list[str], list[str]] = ([], [])  # read only
 
 
 class Billing:
@@ -76,44 +78,43 @@ class Billing:
     def _statement(self, provider: str, cohort: int, at: str) -> str | None:
         """The output-fee statement whose deadline is the first on or after `at` (the last one after the
         series ends)."""
-        deadlines, ids = self.series.get((provider, cohort), ([], []))
+        deadlines, ids = self.series.get((provider, cohort), _NO_SERIES)
         if not ids:
             return None
         return ids[min(bisect.bisect_left(deadlines, at[:10]), len(ids) - 1)]
 
-    def annotate(self, rows: Rows) -> list[Row]:
-        """Give the batch's England 2024+ declarations partnered delivery partners; return their items."""
+    def annotate(self, rows: Rows) -> list[tuple]:
+        """Give the batch's England 2024+ declarations partnered delivery partners; return their statement
+        items as tuples in the store's ITEM_COLUMNS order (statement_id, declaration_id, state, created_at,
+        updated_at), as the bulk writer takes them."""
         apps = {a["id"]: a for a in rows.applications}
-        items: list[Row] = []
-        for decl in rows.declarations:
+        items: list[tuple] = []
+        rng = self.rng
+        for decl in rows.declarations:  # made by training.declare: delivery partners None, values typed
             app = apps.get(decl["application_id"])
-            provider, cohort = str(decl["lead_provider_id"]), int(decl["cohort"])  # type: ignore[call-overload]
-            decl.setdefault("delivery_partner_id", None)
-            decl.setdefault("secondary_delivery_partner_id", None)
-            if app is not None and app["teacher_catchment"] == "england" and cohort >= 2024:
-                options = self.partnered.get((provider, cohort), [])
+            cohort = decl["cohort"]
+            if app is not None and app["teacher_catchment"] == "england" and cohort >= 2024:  # type: ignore[operator]
+                options = self.partnered.get((decl["lead_provider_id"], cohort), [])  # type: ignore[arg-type]
                 if options:
-                    first = self.rng.choice(options)
+                    first = pick(rng, options)
                     decl["delivery_partner_id"] = first
-                    if self.rng.random() < 0.2:
-                        others = [o for o in options if o != first]
-                        decl["secondary_delivery_partner_id"] = self.rng.choice(others)
-            items.extend(self._items(decl, app))
+                    if rng.random() < 0.2:
+                        decl["secondary_delivery_partner_id"] = pick(rng, [o for o in options if o != first])
+            self._add_items(items, decl, app)
         return items
 
-    def _items(self, decl: Row, app: Row | None) -> list[Row]:
-        state, created, updated = str(decl["state"]), str(decl["created_at"]), str(decl["updated_at"])
+    def _add_items(self, items: list[tuple], decl: Row, app: Row | None) -> None:
+        state, created, updated = decl["state"], str(decl["created_at"]), str(decl["updated_at"])
         provider, cohort = str(decl["lead_provider_id"]), int(decl["cohort"])  # type: ignore[call-overload]
         billing = self._statement(provider, cohort, created)
         if billing is None:
-            return []
+            return
         if state in BILLABLE or state == "ineligible":
-            kinds = [(billing, state, created)]
+            items.append((billing, decl["id"], state, created, updated))
         elif state in REFUND:
-            kinds = [(billing, "paid", created), (self._statement(provider, cohort, updated), state, updated)]
+            items.append((billing, decl["id"], "paid", created, updated))
+            refund = self._statement(provider, cohort, updated)
+            if refund is not None:
+                items.append((refund, decl["id"], state, updated, updated))
         elif state == "voided" and app is not None and is_fundable(app):
-            kinds = [(billing, "voided", created)]
-        else:
-            kinds = []
-        return [{"statement_id": s, "declaration_id": decl["id"], "state": st, "created_at": at,
-                 "updated_at": updated} for s, st, at in kinds if s is not None]
+            items.append((billing, decl["id"], "voided", created, updated))

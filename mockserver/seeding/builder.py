@@ -7,11 +7,14 @@ from dataclasses import dataclass, field
 
 from mockserver.domain.states import transition
 from mockserver.reference import ReferenceData, ScheduleTemplate
+from mockserver.seeding.draws import pick
 from mockserver.seeding.pools import Pools, catchment_place, new_uuid, trn, ukprn, urn
 from mockserver.seeding.timeline import DAY, WORLD_NOW_SECONDS, between, midnight, stamp
 
 Row = dict[str, object]
 LEADERS = {"npq-headship", "npq-senior-leadership", "npq-executive-leadership"}
+ITT_PROVIDERS = ("University of Southampton", "Teach First", None, None)
+ACCEPTED_TRAINING = transition("training_status", None, "accept")  # an accepted application's first state
 
 
 @dataclass
@@ -100,15 +103,15 @@ class WorldBuilder:
             "schedule_id": None, "funded_place": None, "eligible_for_funding": int(eligible),
             "funding_eligibility_status_code": "funded" if eligible else "ineligible_establishment_type",
             "employer_name": employer, "employment_role": role,
-            "funding_choice": None if eligible else rng.choice(self.ref.funding_choices),
-            "headteacher_status": rng.choice(self.ref.headteacher_statuses) if course in LEADERS else None,
+            "funding_choice": None if eligible else pick(rng, self.ref.funding_choices),
+            "headteacher_status": pick(rng, self.ref.headteacher_statuses) if course in LEADERS else None,
             "private_childcare_provider_urn": None if in_school else f"EY{between(rng, 100000, 999999)}",
             "school_urn": urn(rng) if in_school else None, "school_ukprn": ukprn(rng) if in_school else None,
             "works_in_school": int(in_school),
             "targeted_delivery_funding_eligibility": int(rng.random() < 0.1),
             "teacher_catchment": catchment, "teacher_catchment_country": country,
             "teacher_catchment_iso_country_code": iso_code,
-            "itt_provider": rng.choice(("University of Southampton", "Teach First", None, None)),
+            "itt_provider": pick(rng, ITT_PROVIDERS),
             "lead_mentor": int(rng.random() < 0.05), "accepted_at": None,
             "created_at": when, "updated_at": when,
             "cohort_suffix": "a", "reason_for_rejection": None, "senco_in_role": None,
@@ -144,7 +147,7 @@ class WorldBuilder:
             app["funded_place"] = 0
         self.touch(app, when)
         self.touch(user, when)  # R-58: status changes touch the user
-        self._record_state(app, transition("training_status", None, "accept"), None, when)
+        self._record_state(app, ACCEPTED_TRAINING, None, when)
 
     def reject(self, app: Row, user: Row, at: int) -> None:
         """Reject a pending application (by the provider or as an accepted sibling's side effect, R-57)."""
@@ -184,4 +187,4 @@ class WorldBuilder:
             options = [s for s in self.ref.schedules_for(cohort) if s.course_group == group]
             started = [s for s in options if self.schedule_start(s, cohort) < before]
             choices = self._schedules[key] = started or options
-        return self.rng.choice(choices)
+        return pick(self.rng, choices)

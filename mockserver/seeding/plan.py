@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from bisect import bisect
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from itertools import accumulate
 from typing import Protocol
 
 from mockserver.seeding import stories
@@ -45,12 +47,23 @@ def run(b: WorldBuilder, name: str, provider_id: str, other_id: str) -> Counter[
     """Play one story by name ('pending:2025' fixes the cohort)."""
     story, _, arg = name.partition(":")
     if story in ("pending", "rejected"):
-        return getattr(stories, story)(b, provider_id, int(arg) if arg else None)
+        getattr(stories, story)(b, provider_id, int(arg) if arg else None)
+        return Counter({provider_id: 1})
     if story == "two_providers":
         return stories.two_providers(b, provider_id, other_id)
     if story in ("shared_trn", "previously_funded"):
         return getattr(stories, story)(b, provider_id)
-    return stories.accepted(b, provider_id, story)
+    stories.accepted(b, provider_id, story)
+    return Counter({provider_id: 1})
+
+
+def _filler_story(name: str) -> Callable[[WorldBuilder, str], None]:
+    """One FILLER story as a function of (builder, provider): each makes one application of the provider."""
+    if name == "pending":
+        return lambda b, provider_id: stories.pending(b, provider_id)
+    if name == "rejected":
+        return lambda b, provider_id: stories.rejected(b, provider_id)
+    return lambda b, provider_id: stories.accepted(b, provider_id, name)
 
 
 SIZES = {"two_providers": 2, "shared_trn": 2, "previously_funded": 2}
@@ -61,7 +74,11 @@ def build(b: WorldBuilder, total: int, batch: int = 5000) -> Iterator[tuple[Rows
     providers = [p.id for p in b.ref.lead_providers]
     left = shares(total, providers)
     done = 0
-    names, weights = list(FILLER), list(FILLER.values())
+    # rng.choices(names, weights)[0] is names[bisect(cumulative weights, random() * total, 0, last)]: the same
+    # draw, with the cumulative weights summed once rather than for each of a million stories
+    plays = [_filler_story(name) for name in FILLER]
+    cumulative = list(accumulate(FILLER.values()))
+    total, last, draw = cumulative[-1] + 0.0, len(plays) - 1, b.rng.random
     for index, provider_id in enumerate(providers):
         other_id = providers[(index + 1) % len(providers)]
         for name in SHOWCASE:
@@ -72,8 +89,8 @@ def build(b: WorldBuilder, total: int, batch: int = 5000) -> Iterator[tuple[Rows
             _subtract(left, made)
             done += sum(made.values())
     for provider_id in providers:
-        while left[provider_id] > 0:
-            _subtract(left, run(b, b.rng.choices(names, weights)[0], provider_id, provider_id))
+        for _ in range(left[provider_id]):  # each filler story makes one application of the provider
+            plays[bisect(cumulative, draw() * total, 0, last)](b, provider_id)
             done += 1
             if len(b.rows.applications) >= batch:
                 yield b.rows.drain(), done

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from mockserver.reference import ScheduleTemplate
 from mockserver.seeding.builder import WorldBuilder
+from mockserver.seeding.draws import pick
 from mockserver.seeding.timeline import DAY, WORLD_NOW_SECONDS, after
 from mockserver.seeding.training import pause, train
 
@@ -51,24 +52,28 @@ KINDS: dict[str, Kind] = {
 NEEDS_DECLARATIONS = 62 * DAY
 
 
-def accepted(b: WorldBuilder, provider_id: str, name: str) -> Counter[str]:
+def accepted(b: WorldBuilder, provider_id: str, name: str) -> None:
     """One person, one application accepted by the provider, and a training history of the given kind."""
     kind, rng = KINDS[name], b.rng
-    cohort = rng.choice(kind.cohorts)
-    course = rng.choice(b.courses_for(cohort, kind.groups))
+    cohort = pick(rng, kind.cohorts)
+    course = pick(rng, b.courses_for(cohort, kind.groups))
     at = b.registration_time(cohort)
     user = b.person(at)
-    app = b.apply(user, provider_id, cohort, course, at, catchment=rng.choice(kind.catchments),
+    app = b.apply(user, provider_id, cohort, course, at, catchment=pick(rng, kind.catchments),
                   eligible=kind.eligible)
     wants = kind.depth != (0, 0)
     schedule = b.schedule_for(cohort, course, WORLD_NOW_SECONDS - (NEEDS_DECLARATIONS if wants else 0))
     b.accept(app, user, accept_time(b, at, cohort, schedule), schedule, funded_place=kind.funded_place)
-    depth = None if kind.depth is None else rng.randint(*kind.depth)
+    depth = None if kind.depth is None else _randint(b, *kind.depth)
     made = train(b, app, schedule, depth=depth, ending=kind.ending, passed=kind.passed) if wants else []
     if kind.pause and made:
         pause(b, app, made, "withdrawn" if kind.pause == "withdrawn" else "deferred",
               resume=kind.pause == "resumed")
-    return Counter({provider_id: 1})
+
+
+def _randint(b: WorldBuilder, low: int, high: int) -> int:
+    """rng.randint(low, high): the same draw (a draw even when low == high), as timeline.after makes it."""
+    return low + b.rng._randbelow(high - low + 1)
 
 
 def accept_time(b: WorldBuilder, created: int, cohort: int, schedule: ScheduleTemplate) -> int:
@@ -78,22 +83,20 @@ def accept_time(b: WorldBuilder, created: int, cohort: int, schedule: ScheduleTe
     return max(created + 5 * 60, min(after(b.rng, created, 1, 20), start - 2 * 3600))
 
 
-def pending(b: WorldBuilder, provider_id: str, cohort: int | None = None) -> Counter[str]:
+def pending(b: WorldBuilder, provider_id: str, cohort: int | None = None) -> None:
     """A person with an application the provider has not decided on yet."""
-    cohort = cohort or b.rng.choice((2023, 2024, 2024, 2025, 2025, 2025))
+    cohort = cohort or pick(b.rng, (2023, 2024, 2024, 2025, 2025, 2025))
     at = b.registration_time(cohort)
-    b.apply(b.person(at), provider_id, cohort, b.rng.choice(b.courses_for(cohort, ALL_GROUPS)), at)
-    return Counter({provider_id: 1})
+    b.apply(b.person(at), provider_id, cohort, pick(b.rng, b.courses_for(cohort, ALL_GROUPS)), at)
 
 
-def rejected(b: WorldBuilder, provider_id: str, cohort: int | None = None) -> Counter[str]:
+def rejected(b: WorldBuilder, provider_id: str, cohort: int | None = None) -> None:
     """A person whose application the provider rejected."""
-    cohort = cohort or b.rng.choice((2021, 2022, 2023, 2024, 2025))
+    cohort = cohort or pick(b.rng, (2021, 2022, 2023, 2024, 2025))
     at = b.registration_time(cohort)
     user = b.person(at)
-    app = b.apply(user, provider_id, cohort, b.rng.choice(b.courses_for(cohort, ALL_GROUPS)), at)
+    app = b.apply(user, provider_id, cohort, pick(b.rng, b.courses_for(cohort, ALL_GROUPS)), at)
     b.reject(app, user, min(after(b.rng, at, 2, 40), WORLD_NOW_SECONDS - DAY))
-    return Counter({provider_id: 1})
 
 
 def two_providers(b: WorldBuilder, provider_id: str, other_id: str) -> Counter[str]:

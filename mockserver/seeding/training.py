@@ -22,21 +22,37 @@ def declaration_dates(b: WorldBuilder, app: Row, schedule: ScheduleTemplate) -> 
     """(type, date) for each milestone of the schedule reached before WORLD_NOW, in order."""
     start = b.schedule_start(schedule, int(app["cohort"]))  # type: ignore[call-overload]
     found = []
-    for kind in schedule.declaration_types:
-        low, high = SPECIALIST_COMPLETED if kind == "completed" and "retained-2" not in \
-            schedule.declaration_types else DUE_DAYS[kind]
-        moment = after(b.rng, start, low, high)
+    randbelow = b.rng._randbelow
+    for kind, low, span in _windows(schedule.declaration_types):
+        moment = start + low + randbelow(span)  # after(b.rng, start, *days), as after draws it
         if moment >= LATEST:
             break
         found.append((kind, moment))
     return found
 
 
-def declare(b: WorldBuilder, app: Row, kind: str, when: int, *, state: str | None = None) -> Row:
-    """A declaration as R-104 leaves it, then moved along by DfE's payment runs according to its age."""
+_WINDOWS: dict[tuple[str, ...], list[tuple[str, int, int]]] = {}
+
+
+def _windows(types: tuple[str, ...]) -> list[tuple[str, int, int]]:
+    """(type, seconds from the schedule's start to its window, window's seconds + 1) of each milestone."""
+    found = _WINDOWS.get(types)
+    if found is None:
+        found = _WINDOWS[types] = []
+        for kind in types:
+            low, high = SPECIALIST_COMPLETED if kind == "completed" and "retained-2" not in types \
+                else DUE_DAYS[kind]
+            found.append((kind, int(low * DAY), int(high * DAY) - int(low * DAY) + 1))
+    return found
+
+
+def declare(b: WorldBuilder, app: Row, kind: str, when: int, *, state: str | None = None,
+            fundable: bool | None = None) -> Row:
+    """A declaration as R-104 leaves it, then moved along by DfE's payment runs according to its age
+    (`fundable`: is_fundable(app), when the caller knows it)."""
     created = min(after(b.rng, when, 0, 4), LATEST)
     if state is None:
-        state = "eligible" if is_fundable(app) else "submitted"
+        state = "eligible" if (is_fundable(app) if fundable is None else fundable) else "submitted"
         age = (WORLD_NOW_SECONDS - created) // DAY
         if state == "eligible" and age > 150:
             state = "paid"
@@ -82,8 +98,9 @@ def train(b: WorldBuilder, app: Row, schedule: ScheduleTemplate, *, depth: int |
           ending: str | None = None, passed: bool | None = None) -> list[Row]:
     """Declarations up to `depth` milestones; `ending` voids or claws back the last; outcomes if completed."""
     made = []
+    fundable = is_fundable(app)  # no declaration changes what it reads
     for kind, when in declaration_dates(b, app, schedule)[:depth]:
-        decl = declare(b, app, kind, when)
+        decl = declare(b, app, kind, when, fundable=fundable)
         made.append(decl)
         if kind == "completed" and b.ref.has_outcomes(str(app["course_identifier"])):
             ok = b.rng.random() < 0.85 if passed is None else passed

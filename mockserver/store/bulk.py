@@ -97,14 +97,67 @@ def insert_batch(conn: sqlite3.Connection, tables: Mapping[str, Sequence[tuple]]
     """Insert a batch of generated rows (tuples by table, complete people with their records) and the
     derived rows they make: the participants table is filled batch by batch while the next batch is being
     generated, rather than in one join over every application once all are in."""
-    applications_after, declarations_after = (_last_rowid(conn, t) for t in ("applications", "declarations"))
+    users_after, applications_after, declarations_after = (
+        _last_rowid(conn, t) for t in ("users", "applications", "declarations"))
     for table, rows in tables.items():
         insert_tuples(conn, table, rows)
-    fill_derived(conn, applications_after=applications_after, declarations_after=declarations_after)
+    derived = _derived_rows(tables, users_after, declarations_after)
+    if derived is None:  # a record of a person or application of another batch: the joins find them
+        fill_derived(conn, applications_after=applications_after, declarations_after=declarations_after)
+        return
+    participants, foreign = derived
+    conn.executemany(_FILL_PARTICIPANT, participants)
+    conn.executemany(_FILL_FOREIGN_DECLARATION, foreign)
 
 
 def _last_rowid(conn: sqlite3.Connection, table: str) -> int:
     return conn.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM {table}").fetchone()[0]  # noqa: S608
+
+
+_FILL_PARTICIPANT = ("INSERT OR IGNORE INTO provider_participants "
+                     "(lead_provider_id, user_id, user_created_at, user_seq) VALUES (?, ?, ?, ?)")
+_FILL_FOREIGN_DECLARATION = ("INSERT OR IGNORE INTO foreign_declarations "
+                             "(owner_id, created_at, declaration_rowid) VALUES (?, ?, ?)")
+
+
+def _places(table: str, *columns: str) -> tuple[int, ...]:
+    return tuple(TUPLE_COLUMNS[table].index(c) for c in columns)
+
+
+_USER = _places("users", "id", "created_at")
+_APPLICATION = _places("applications", "id", "user_id", "lead_provider_id", "status")
+_DECLARATION = _places("declarations", "application_id", "lead_provider_id", "created_at")
+
+
+def _derived_rows(tables: Mapping[str, Sequence[tuple]], users_after: int,
+                  declarations_after: int) -> tuple[list[tuple], list[tuple]] | None:
+    """The rows db.fill_derived's joins would add for this batch (participants of its accepted
+    applications, its declarations of applications another provider owns), from the batch itself: a
+    million-application world would otherwise look up every application's person and every declaration's
+    application in the id indexes. None when a row refers to a person or application outside the batch.
+    Rowids are the tables' next ones in order (the bulk inserts name none)."""
+    person_id, person_created = _USER
+    people = {user[person_id]: (user[person_created], users_after + place)
+              for place, user in enumerate(tables.get("users", ()), start=1)}
+    app_id, app_user, app_provider, app_status = _APPLICATION
+    participants = []
+    owners = {}
+    for app in tables.get("applications", ()):
+        owners[app[app_id]] = app[app_provider]
+        if app[app_status] == "accepted":
+            person = people.get(app[app_user])
+            if person is None:
+                return None
+            participants.append((app[app_provider], app[app_user], *person))
+    decl_app, decl_provider, decl_created = _DECLARATION
+    foreign = []
+    for place, decl in enumerate(tables.get("declarations", ()), start=1):
+        owner = owners.get(decl[decl_app])
+        if owner is None:
+            return None
+        if owner != decl[decl_provider]:
+            foreign.append((owner, decl[decl_created], declarations_after + place))
+    return participants, foreign
 
 
 # Building a new world file that no other connection has open yet (seed.build_world_file): no rollback

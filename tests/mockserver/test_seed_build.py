@@ -114,3 +114,49 @@ def test_progress_moves_through_every_phase_and_ends_each_complete(tmp_path: Pat
         assert [done for done, _total in steps] == sorted(done for done, _total in steps)
     indexes = [detail for _done, _total, phase, detail in told if phase == INDEXES_PHASE and detail]
     assert "declarations_by_provider" in indexes and len(indexes) == len(set(indexes)) > 20
+
+
+def test_pick_draws_what_choice_draws() -> None:
+    from mockserver.seeding.draws import pick
+
+    ours, theirs = random.Random(11), random.Random(11)
+    for size in (1, 2, 3, 4, 5, 7, 8, 9, 300):
+        items = list(range(size))
+        for _ in range(300):
+            assert pick(ours, items) == theirs.choice(items)
+    assert ours.random() == theirs.random()  # still in step
+    with pytest.raises(IndexError):
+        pick(ours, [])
+
+
+def test_a_batch_referring_to_an_earlier_one_gets_the_rows_the_joins_give(tmp_path: Path) -> None:
+    from mockserver.store import bulk
+
+    columns = bulk.TUPLE_COLUMNS
+
+    when = "2024-05-01T00:00:00Z"
+
+    def row(table: str, **values: object) -> tuple:
+        if table == "applications":
+            values.update(course_identifier="c", status="accepted", eligible_for_funding=1, created_at=when,
+                          updated_at=when, targeted_delivery_funding_eligibility=0, lead_mentor=0,
+                          cohort_suffix="a")
+        return tuple(values.get(c) for c in columns[table])
+
+    conn = bulk.open_new_world(tmp_path / "w.sqlite3")
+    conn.execute("BEGIN")
+    bulk.insert_batch(conn, {
+        "users": [row("users", id="u1", full_name="A B", email="a@b", trn_verified=0, created_at=when,
+                      updated_at=when, previous_names="[]")],
+        "applications": [row("applications", id="a1", user_id="u1", lead_provider_id="p")]})
+    # the person and the declared application of this batch are in the one before: the joins find them
+    bulk.insert_batch(conn, {
+        "applications": [row("applications", id="a2", user_id="u1", lead_provider_id="q")],
+        "declarations": [row("declarations", id="d1", application_id="a1", user_id="u1",
+                             lead_provider_id="q", cohort=2024, declaration_type="started",
+                             declaration_date=when, state="submitted", created_at=when, updated_at=when)]})
+    assert sorted(map(tuple, conn.execute("SELECT * FROM provider_participants"))) == [
+        ("p", "u1", when, 1), ("q", "u1", when, 1)]
+    assert list(map(tuple, conn.execute("SELECT * FROM foreign_declarations"))) == [("p", when, 1)]
+    conn.execute("ROLLBACK")
+    conn.close()
