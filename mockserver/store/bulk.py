@@ -7,7 +7,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import itemgetter
 from pathlib import Path
 
-from mockserver.store.db import create_indexes, create_tables, create_triggers, drop_indexes, fill_derived
+from mockserver.store.db import (
+    bind_none_quickly,
+    create_indexes,
+    create_tables,
+    create_triggers,
+    drop_indexes,
+    fill_derived,
+)
 from mockserver.store.statements import ITEM_COLUMNS
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -170,6 +177,7 @@ def open_new_world(path: Path) -> sqlite3.Connection:
     """A connection to a new, empty world file with the tables only; indexes and triggers come once every
     row is in (index_world, trigger_world): building an index over sorted keys once is far cheaper
     than keeping twenty of them up to date row by row."""
+    bind_none_quickly()
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA journal_mode=OFF")

@@ -26,10 +26,14 @@ _SCHEMA = resources.files("mockserver.store").joinpath("schema.sql")
 CACHE_KIB = 8 * 1024
 
 
-# None binds as NULL either way; registered, pysqlite finds its adapter at once instead of asking the
-# adaptation protocol (a failed attribute lookup that formats an AttributeError, ~1,900 instructions, for
-# every None parameter: a seeded world binds tens of millions, some 15% of its insert work).
-sqlite3.register_adapter(type(None), {}.get)  # {}.get(None) is None
+def bind_none_quickly() -> None:
+    """Register pysqlite's adapter for None (idempotent; called as connections open, not at import).
+
+    None binds as NULL either way; registered, pysqlite finds its adapter at once instead of asking the
+    adaptation protocol (a failed attribute lookup that formats an AttributeError, ~1,900 instructions, for
+    every None parameter: a seeded world binds tens of millions, some 15% of its insert work). The
+    registry is the sqlite3 module's, so this holds for the whole process, with the same values."""
+    sqlite3.register_adapter(type(None), {}.get)  # {}.get(None) is None
 
 
 # A key/value table's decoded rows and the file_version they were read at (kept_key_values).
@@ -89,6 +93,7 @@ def _switch_to_wal(conn: sqlite3.Connection, patience: float = 30.0) -> None:
 
 def connect(path: str | Path) -> sqlite3.Connection:
     """Open the world's database file for one thread: WAL so several worker processes share it."""
+    bind_none_quickly()
     # isolation_level=None: autocommit; every state change opens its own explicit transaction.
     conn = sqlite3.connect(
         str(path), isolation_level=None, check_same_thread=False, timeout=30, factory=WorldConnection
