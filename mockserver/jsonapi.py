@@ -17,6 +17,7 @@ from mockserver.errors import ApiError
 DEFAULT_PER_PAGE = 100
 MAX_PER_PAGE = 3000
 JSON_TYPE = "application/json"
+SERVER_DATE_HEADER = "X-With-Server-Date"  # "now" for one request
 CSV_TYPE = "text/csv"
 
 

@@ -35,27 +35,37 @@ from mockserver import world
 from mockserver.auth import token_from_header
 from mockserver.domain.uuids import is_uuid
 from mockserver.errors import ApiError
-from mockserver.jsonapi import JSON_TYPE, list_envelope, record_envelope
+from mockserver.jsonapi import JSON_TYPE, SERVER_DATE_HEADER, list_envelope, record_envelope
 from mockserver.pages.journal import journal
 from mockserver.resilience.hooks import resilience
+from mockserver.resilience.profile import FAULT_HEADER
 from mockserver.routes.common import filter_is_object, read_routes
 from mockserver.services.context import Context
 from mockserver.versions import ApiVersion
 
 log = logging.getLogger(__name__)
 WSGIApp = Callable[[dict[str, Any], Callable], Iterable[bytes]]
-# Headers that change what a request does: such requests go through Flask.
-_OWN_HEADERS = ("HTTP_X_NPQ_MOCK_WORLD", "HTTP_X_NPQ_MOCK_FAULT", "HTTP_X_WITH_SERVER_DATE",
-                "HTTP_TRANSFER_ENCODING")
+# (the request's context, its version's representation) -> the envelope's JSON
+Render = Callable[[Context, Any], bytes]
+
+
+def _environ_key(header: str) -> str:
+    return "HTTP_" + header.upper().replace("-", "_")
+
+
+# Headers that change what a request does (and a chunked body): such requests go through Flask.
+_OWN_HEADERS = tuple(
+    _environ_key(h) for h in (world.WORLD_HEADER, FAULT_HEADER, SERVER_DATE_HEADER, "Transfer-Encoding")
+)
 
 
 def stored_reads(app: Flask, flask_app: WSGIApp) -> WSGIApp:
     """`flask_app` (the app's WSGI callable) with plain record and page GETs answered in front of it."""
     mock = world.state_of(app)
 
-    def read_of(environ: dict[str, Any]) -> Callable[[Callable[[ApiVersion], Context]], bytes] | None:
-        """What renders the envelope's JSON for this request, given how to make its context; None when the
-        request is not a plain read (Flask answers it)."""
+    def read_of(environ: dict[str, Any]) -> tuple[ApiVersion, Render] | None:
+        """The version and the rendering of this request's answer; None when the request is not a plain
+        read (Flask answers it)."""
         if (environ.get("REQUEST_METHOD") != "GET" or environ.get("CONTENT_LENGTH") not in (None, "", "0")
                 or any(name in environ for name in _OWN_HEADERS)):
             return None
@@ -65,29 +75,24 @@ def stored_reads(app: Flask, flask_app: WSGIApp) -> WSGIApp:
             api, bodies_of = listed
             args = Request(environ, populate_request=False, shallow=True).args  # as Flask parses them
 
-            def page(ctx_of: Callable[[ApiVersion], Context]) -> bytes:
-                ctx = ctx_of(api)
+            def page(ctx: Context, representation: Any) -> bytes:
                 if ctx.rules.filter_must_be_object and not filter_is_object(args):
                     raise ApiError.of("filter.not_object")  # V-31: Flask answers it
-                return list_envelope(bodies_of(ctx, api.views(lambda: ctx.settings), args))
+                return list_envelope(bodies_of(ctx, representation, args))
 
-            return page
+            return api, page
         collection, _, raw_id = path.rpartition("/")
         found = routes.records.get(collection)
         if found is None or environ.get("QUERY_STRING") or not is_uuid(raw_id):
             return None
         api, body_of = found
-
-        def record(ctx_of: Callable[[ApiVersion], Context]) -> bytes:
-            ctx = ctx_of(api)
-            return record_envelope(body_of(ctx, api.views(lambda: ctx.settings), raw_id.lower()))
-
-        return record
+        return api, lambda ctx, representation: record_envelope(body_of(ctx, representation, raw_id.lower()))
 
     def answer(environ: dict[str, Any]) -> bytes | None:
         read = read_of(environ)
         if read is None:
             return None
+        api, render = read
         token = token_from_header(environ.get("HTTP_AUTHORIZATION"))
         world_id = world.world_of_token(mock, token)  # as Flask's first hook decides it
         if not resilience(app).quiet(world_id):
@@ -98,12 +103,9 @@ def stored_reads(app: Flask, flask_app: WSGIApp) -> WSGIApp:
         book = journal(app)
         if provider is None or (book is not None and not book.knows(provider)):
             return None
-
-        def ctx_of(api: ApiVersion) -> Context:
-            return Context(conn=conn, catalogs=chosen.catalogs, api=api, provider_id=provider)
-
+        ctx = Context(conn=conn, catalogs=chosen.catalogs, api=api, provider_id=provider)
         try:
-            body = read(ctx_of)
+            body = render(ctx, api.views(lambda: ctx.settings))
         except ApiError:
             return None  # Flask answers refusals, with its headers and rule codes
         if book is not None:

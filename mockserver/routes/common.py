@@ -15,7 +15,15 @@ from mockserver import world
 from mockserver.auth import authenticate
 from mockserver.domain.uuids import is_uuid
 from mockserver.errors import ApiError
-from mockserver.jsonapi import CSV_TYPE, JSON_TYPE, csv_lines, envelope, list_envelope, record_envelope
+from mockserver.jsonapi import (
+    CSV_TYPE,
+    JSON_TYPE,
+    SERVER_DATE_HEADER,
+    csv_lines,
+    envelope,
+    list_envelope,
+    record_envelope,
+)
 from mockserver.services.context import Context
 from mockserver.services.rendering import Lines, Shown
 from mockserver.versions import ApiVersion, view_number
@@ -26,6 +34,7 @@ RecordBody = Callable[[Context, Any, str], bytes]
 # (the request's context, its version's representation, the query's arguments) -> the page's records' JSON
 PageBodies = Callable[[Context, Any, MultiDict], list[bytes]]
 READ_ROUTES = "npq_read_routes"
+_JSON_TYPES = ("application/json", "text/x-json", "application/jsonrequest")
 
 
 @dataclass
@@ -40,7 +49,6 @@ class ReadRoutes:
 def read_routes(app: Flask) -> ReadRoutes:
     """The app's ReadRoutes (an empty set until blueprints register theirs)."""
     return app.extensions.setdefault(READ_ROUTES, ReadRoutes())
-_JSON_TYPES = ("application/json", "text/x-json", "application/jsonrequest")
 
 
 def new_blueprint(name: str, api: ApiVersion) -> Blueprint:
@@ -65,7 +73,7 @@ def _before(api: ApiVersion) -> None:
     ctx = Context(
         conn=conn,
         catalogs=mock.catalogs,
-        server_date=request.headers.get("X-With-Server-Date"),
+        server_date=request.headers.get(SERVER_DATE_HEADER),
         api=api,
     )
     if ctx.rules.filter_must_be_object and not _filter_is_object():
@@ -179,8 +187,8 @@ def record_route(blueprint: Blueprint, api: ApiVersion, collection: str, body_of
 
     The app also lists `body_of` under the collection's path (read_routes), so that
     mockserver/stored_reads.py answers the plain case of this request with the very same function,
-    without Flask's request cycle. The rule's
-    `<record>` also matches "<id>.csv" (R-03, V-05): record_id drops the suffix."""
+    without Flask's request cycle. The rule's `<raw_id>` also matches "<id>.csv" (R-03, V-05):
+    record_id drops the suffix."""
 
     def show(raw_id: str) -> Response:
         return ok_record(body_of(context(), views(), record_id(raw_id)))

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, request
 
 from mockserver import world as mock_world
 from mockserver.errors import ApiError, Violation
+from mockserver.jsonapi import SERVER_DATE_HEADER
 from mockserver.services.context import Context
 
 blueprint = Blueprint("testing_api", __name__, url_prefix="/__mock__")
@@ -52,7 +53,7 @@ def read_body(required: bool = True) -> dict[str, Any]:
 def context(provider_id: str = "") -> Context:
     """Core's request context: the connection, reference catalog, and "now" (header, frozen clock, real)."""
     return Context(conn=mock_world.connection(), catalogs=mock_world.state().catalogs,
-                   provider_id=provider_id, server_date=request.headers.get("X-With-Server-Date"))
+                   provider_id=provider_id, server_date=request.headers.get(SERVER_DATE_HEADER))
 
 
 def document(data: dict[str, Any], status: int = 200) -> Response:

@@ -13,6 +13,7 @@ from mockserver import world as mock_world
 from mockserver.auth import token_from_header
 from mockserver.domain.uuids import is_uuid
 from mockserver.errors import InvalidAttribute
+from mockserver.jsonapi import SERVER_DATE_HEADER
 from mockserver.seeding.factory import rfc3339
 from mockserver.seeding.timeline import iso
 from mockserver.services.applications import show_application
@@ -28,7 +29,7 @@ NOT_FOUND = {"error": "Resource not found"}
 
 def _v3_context(provider_id: str = "") -> Context:
     return Context(conn=mock_world.connection(), catalogs=mock_world.state().catalogs,
-                   provider_id=provider_id, server_date=request.headers.get("X-With-Server-Date"), api=V3_API)
+                   provider_id=provider_id, server_date=request.headers.get(SERVER_DATE_HEADER), api=V3_API)
 
 
 def _v3_views(ctx: Context) -> Any:
