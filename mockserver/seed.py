@@ -25,6 +25,7 @@ from mockserver.store import delivery_partners as partner_store
 from mockserver.store import statements as statement_store
 from mockserver.store.db import connect, create_schema, get_setting, set_setting, write_transaction
 from mockserver.store.reference_rows import bump_catalog_revision, write_reference
+from mockserver.store.writers import QUEUE_SUFFIX
 
 WORLD_KEY = "world"  # settings key remembering how the world was made, so reset can remake it
 # The phases of a build after the applications (plan.APPLICATIONS_PHASE), as the progress bar names them.
@@ -194,10 +195,10 @@ def reopen_world(path: Path) -> bool:
 
 
 def remove_database(path: Path) -> None:
-    """Delete a world file, its WAL companions, its request journal, its R-17/fault counters and the worlds
-    made beside it (used for temporary worlds on shutdown)."""
-    for suffix in ("", "-wal", "-shm", ".requests.sqlite3", ".requests.sqlite3-wal", ".requests.sqlite3-shm",
-                   ".limits.sqlite3", ".limits.sqlite3-wal", ".limits.sqlite3-shm"):
+    """Delete a world file, its WAL companions, its writers' queue, its request journal, its R-17/fault
+    counters and the worlds made beside it (used for temporary worlds on shutdown)."""
+    for suffix in ("", "-wal", "-shm", QUEUE_SUFFIX, ".requests.sqlite3", ".requests.sqlite3-wal",
+                   ".requests.sqlite3-shm", ".limits.sqlite3", ".limits.sqlite3-wal", ".limits.sqlite3-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     shutil.rmtree(f"{path}.worlds", ignore_errors=True)
 
