@@ -26,11 +26,12 @@ _SCHEMA = resources.files("mockserver.store").joinpath("schema.sql")
 # every process shares and no process's RSS counts (64 MiB a connection grew workers past 200 MiB).
 CACHE_KIB = 8 * 1024
 
-# WAL frames a commit may leave before it checkpoints them into the file (SQLite's default: 1,000). A
-# checkpoint copies each page changed since the last one once and syncs twice: writes change the same
-# index and stored-body pages again and again, so ten times fewer checkpoints copy and sync far less
-# (v1 declaration POST +20% under wrk). The WAL then grows to ~40 MB between checkpoints.
-CHECKPOINT_PAGES = 10_000
+# WAL pages after which a commit checkpoints them into the file itself (SQLite's default: 1,000). Queued
+# writes checkpoint sooner, after their turn (store/writers.py); this catches every other commit. A
+# checkpoint copies each page changed since the last one once and syncs twice, and writes change the
+# same index and stored-body pages again and again: rarer checkpoints copy and sync far less. The WAL
+# grows to ~80 MB at most.
+CHECKPOINT_PAGES = 20_000
 
 
 def bind_none_quickly() -> None:
@@ -405,6 +406,8 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+    if queue is not None:
+        queue.checkpoint_when_due(conn)
 
 
 @contextmanager

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from mockserver.seed import remove_database
+from mockserver.store import writers
 from mockserver.store.db import CHECKPOINT_PAGES, WorldConnection, connect, write_transaction
 from mockserver.store.writers import queue_path
 
@@ -86,6 +87,21 @@ def test_a_second_connection_of_the_same_process_waits_for_the_turn(world: Path)
     writer.join(10)
     assert order == ["first commits", "second in"]
     assert [tuple(row) for row in first.execute("SELECT n FROM t ORDER BY rowid")] == [(1,), (2,)]
+
+
+def test_a_queued_writer_checkpoints_every_so_often_once_it_has_let_go(
+    world: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(writers, "CHECKPOINT_EVERY", 3)
+    conn = connect(world)
+    checkpoints: list[tuple[str, bool]] = []
+    conn.set_trace_callback(
+        lambda sql: checkpoints.append((sql, turn_is_free(world))) if "wal_checkpoint" in sql else None
+    )
+    for n in range(7):
+        with write_transaction(conn):
+            conn.execute("INSERT INTO t VALUES (?)", (n,))
+    assert checkpoints == [("PRAGMA wal_checkpoint(PASSIVE)", True)] * 2  # after the 3rd and the 6th
 
 
 def test_world_connections_checkpoint_less_often_than_sqlites_default(world: Path) -> None:
