@@ -114,7 +114,7 @@ def test_progress_moves_through_every_phase_and_ends_each_complete(tmp_path: Pat
         assert steps[-1][0] == steps[-1][1]
         assert [done for done, _total in steps] == sorted(done for done, _total in steps)
     indexes = [detail for _done, _total, phase, detail in told if phase == INDEXES_PHASE and detail]
-    assert "declarations_by_provider" in indexes and len(indexes) == len(set(indexes)) > 20
+    assert "declarations_page" in indexes and len(indexes) == len(set(indexes)) > 20
 
 
 def test_pick_draws_what_choice_draws() -> None:
