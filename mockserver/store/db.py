@@ -332,9 +332,11 @@ def _migrate(conn: sqlite3.Connection) -> None:
     provider_participants gained user_seq (users.rowid, the participants list's tie-break, R-70). The
     table is derived data only, so it is dropped with its triggers; the schema script then recreates them
     and _fill_participants rebuilds the rows from applications and users. declarations gained
-    declaration_usec (the fraction of declaration_date, R-93).
+    declaration_usec (the fraction of declaration_date, R-93). Retired indexes are dropped.
     """
     with write_transaction(conn):
+        for name in _RETIRED_INDEXES:
+            conn.execute(f"DROP INDEX IF EXISTS {name}")
         columns = _columns(conn, "provider_participants")
         if columns and "user_seq" not in columns:
             for name in _PARTICIPANT_TRIGGERS:
@@ -351,6 +353,10 @@ def _migrate(conn: sqlite3.Connection) -> None:
                 _rebuild(conn, table)
 
 
+# Indexes older files have and this schema has not. (lead_provider_id, created_at, id): no query's plan used
+# them (the lists go by (created_at, rowid): the *_page indexes), yet every write kept them up to date and
+# a new world sorted them (3 s at a million applications).
+_RETIRED_INDEXES = ("applications_by_provider", "declarations_by_provider", "outcomes_by_provider")
 # Columns added since the first world files, with their declarations (schema.sql has them in CREATE TABLE).
 # Older rows get the defaults: whole-second declaration dates (usec 0), suffix 'a' (one cohort a year).
 _ADDED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {

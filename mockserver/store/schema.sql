@@ -93,7 +93,6 @@ CREATE TABLE IF NOT EXISTS applications (
     senco_in_role TEXT,                        -- yes | no_but_i_plan_to_become_one | no_i_do_not_plan_to_be_a_SENCO
     senco_start_date TEXT
 );
-CREATE INDEX IF NOT EXISTS applications_by_provider ON applications (lead_provider_id, created_at, id);
 CREATE INDEX IF NOT EXISTS applications_by_provider_updated ON applications (lead_provider_id, updated_at);
 CREATE INDEX IF NOT EXISTS applications_by_user ON applications (user_id, course_identifier, cohort);
 
@@ -128,7 +127,6 @@ CREATE TABLE IF NOT EXISTS declarations (
     secondary_delivery_partner_id TEXT,
     state_reason TEXT                          -- 'duplicate' only from DfE's side (V-18, V-102)
 );
-CREATE INDEX IF NOT EXISTS declarations_by_provider ON declarations (lead_provider_id, created_at, id);
 CREATE INDEX IF NOT EXISTS declarations_by_provider_updated ON declarations (lead_provider_id, updated_at);
 CREATE INDEX IF NOT EXISTS declarations_by_application ON declarations (application_id);
 CREATE INDEX IF NOT EXISTS declarations_by_user ON declarations (user_id);
@@ -142,7 +140,6 @@ CREATE TABLE IF NOT EXISTS outcomes (
     completion_date TEXT NOT NULL,
     created_at TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS outcomes_by_provider ON outcomes (lead_provider_id, created_at, id);
 CREATE INDEX IF NOT EXISTS outcomes_by_declaration ON outcomes (declaration_id, created_at);
 CREATE INDEX IF NOT EXISTS outcomes_by_user ON outcomes (user_id, lead_provider_id, created_at, id);
 

@@ -143,6 +143,32 @@ def test_a_world_file_from_before_foreign_declarations_gets_them_on_open(ops_wor
         assert foreign(reopened) == seeded
 
 
+def test_a_world_file_with_the_retired_provider_indexes_opens_without_them(ops_world: Path) -> None:
+    """(lead_provider_id, created_at, id) indexes no query used: a file that has them loses them when it is
+    opened, so its writes stop keeping them up to date; its lists are unchanged."""
+    import sqlite3
+
+    retired = {"applications_by_provider", "declarations_by_provider", "outcomes_by_provider"}
+
+    def indexes(conn: sqlite3.Connection) -> set[str]:
+        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+
+    before = create_app(Settings(db_path=ops_world)).test_client()
+    listed = before.get("/api/v3/npq-applications?page[per_page]=3000", headers=TOKEN).data
+    conn = sqlite3.connect(ops_world)
+    assert not indexes(conn) & retired
+    for name, table in (("applications_by_provider", "applications"),
+                        ("declarations_by_provider", "declarations"), ("outcomes_by_provider", "outcomes")):
+        conn.execute(f"CREATE INDEX {name} ON {table} (lead_provider_id, created_at, id)")
+    conn.commit()
+    conn.close()
+
+    again = create_app(Settings(db_path=ops_world)).test_client()
+    with sqlite3.connect(ops_world) as reopened:
+        assert not indexes(reopened) & retired
+    assert again.get("/api/v3/npq-applications?page[per_page]=3000", headers=TOKEN).data == listed
+
+
 def test_a_new_side_file_opened_by_many_connections_at_once_opens_for_all(tmp_path: Path) -> None:
     """Workers open a world's side files (journal, counters) on first need, often at the same moment: the
     switch to WAL can then be refused with "database is locked" without waiting. Before the retry, about

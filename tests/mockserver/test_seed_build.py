@@ -14,6 +14,7 @@ from mockserver.reference import load_reference
 from mockserver.seed import build_world_file, seed_world
 from mockserver.seeding.pools import new_uuid
 from mockserver.seeding.timeline import after, between, iso, seconds, stamp, stamp_seconds
+from mockserver.store import bulk
 from mockserver.store.db import connect, create_schema
 from tests.mockserver.core_world import dump
 
@@ -113,7 +114,7 @@ def test_progress_moves_through_every_phase_and_ends_each_complete(tmp_path: Pat
         assert steps[-1][0] == steps[-1][1]
         assert [done for done, _total in steps] == sorted(done for done, _total in steps)
     indexes = [detail for _done, _total, phase, detail in told if phase == INDEXES_PHASE and detail]
-    assert "declarations_by_provider" in indexes and len(indexes) == len(set(indexes)) > 20
+    assert "declarations_page" in indexes and len(indexes) == len(set(indexes)) > 20
 
 
 def test_pick_draws_what_choice_draws() -> None:
@@ -130,8 +131,6 @@ def test_pick_draws_what_choice_draws() -> None:
 
 
 def test_a_batch_referring_to_an_earlier_one_gets_the_rows_the_joins_give(tmp_path: Path) -> None:
-    from mockserver.store import bulk
-
     columns = bulk.TUPLE_COLUMNS
 
     when = "2024-05-01T00:00:00Z"
@@ -159,4 +158,23 @@ def test_a_batch_referring_to_an_earlier_one_gets_the_rows_the_joins_give(tmp_pa
         ("p", "u1", when, 1), ("q", "u1", when, 1)]
     assert list(map(tuple, conn.execute("SELECT * FROM foreign_declarations"))) == [("p", when, 1)]
     conn.execute("ROLLBACK")
+    conn.close()
+
+
+def test_indexes_are_sorted_in_small_runs_by_helper_threads_and_the_connection_gets_its_settings_back(
+        tmp_path: Path) -> None:
+    conn = bulk.open_new_world(tmp_path / "w.sqlite3")
+
+    def settings() -> tuple[int, int]:
+        return (conn.execute("PRAGMA cache_size").fetchone()[0], conn.execute("PRAGMA threads").fetchone()[0])
+
+    before = settings()
+    during = []
+    conn.execute("BEGIN")
+    bulk.index_world(conn, lambda _made, _of, _name: during.append(settings()))
+    conn.execute("COMMIT")
+    assert len(during) > 20
+    assert set(during) == {(-bulk.INDEX_SORT_KIB, bulk.index_sort_threads())}
+    assert bulk.index_sort_threads() >= 1
+    assert settings() == before == (-bulk.BUILD_CACHE_KIB, 0)
     conn.close()
