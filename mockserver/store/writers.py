@@ -3,7 +3,8 @@
 SQLite lets one connection write at a time. A BEGIN IMMEDIATE that finds the write lock taken retries from
 its busy handler, sleeping 1, 2, 5, 10 ms... between tries, while a write holds the lock for well under a
 millisecond: under a load of writes the waiting workers slept on after the lock was free, and a third of
-the machine's two cores sat idle (benchmarks/bench_writes.py). So a write transaction first takes an
+the machine's two cores sat idle (wrk's writes against `npq-mock serve`, as benchmarks/bench_prism.py sends
+them, with the machine's idle time read from /proc/stat). So a write transaction first takes an
 exclusive flock on a file beside the world, then BEGIN IMMEDIATE: the kernel wakes the next writer the
 moment the previous one lets go. Each connection opens the file itself (its own open file description),
 so two threads of one process queue as two processes do.
