@@ -150,9 +150,11 @@ def create_app(
         return response
 
     _register_errors(app)
-    resilience.init_app(app)  # testing-API gate, fault profiles, R-17 (each off unless asked for)
-    _register_blueprints(app)
     app.wsgi_app = stored_reads(app, app.wsgi_app)  # type: ignore[method-assign]
+    # Testing-API gate, fault profiles, R-17 (each off unless asked for); outside the stored reads and Flask:
+    # the body deadline, then the process's turns (resilience/turns.py).
+    resilience.init_app(app)
+    _register_blueprints(app)
     if settings.testing_api:
         # Its record factory needs Faker pools (~0.2 s: importing Faker scans its locales). They are filled
         # in the background as the worker starts, so the first POST /__mock__/applications rarely waits, and

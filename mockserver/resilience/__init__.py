@@ -8,7 +8,8 @@ who may use the testing API (`--testing-api-token`, `--no-testing-api`), and how
 2. on `/api/...` only: the fault for this request (its `X-NPQ-Mock-Fault` header, else the first matching
    rule of the fault profile): latency, then maybe a 500/502/503/504 or a cut connection;
 0. (WSGI middleware, resilience/body.py) a body must arrive within `--body-timeout` seconds (30 by
-   default), else 408;
+   default), else 408; then (resilience/turns.py) the request waits for its process's turn to run the app
+   (stored reads and Flask), at most 50 ms;
 3. on `/api/...` only, when on: R-17, 1000 requests per 5 minutes per `Authorization` value, then
    `429 Retry later` (Rack::Attack's answer, exactly).
 
@@ -22,12 +23,15 @@ from flask import Flask
 
 from mockserver.resilience.body import body_deadline
 from mockserver.resilience.hooks import install
+from mockserver.resilience.turns import taking_turns
 
 __all__ = ["init_app"]
 
 
 def init_app(app: Flask) -> None:
-    """Gate the testing API, inject faults, rate-limit (each off unless asked for); bound body reads."""
-    install(app)
+    """Gate the testing API, inject faults, rate-limit (each off unless asked for); bound body reads; let the
+    process's requests take turns (wraps the app's WSGI callable as it is now: call it last but one)."""
+    state = install(app)
     settings = app.extensions["npq_mock"].settings
-    app.wsgi_app = body_deadline(app.wsgi_app, settings.body_timeout, settings.max_body_bytes)  # type: ignore[method-assign]
+    turned = taking_turns(app.wsgi_app, state.turns)
+    app.wsgi_app = body_deadline(turned, settings.body_timeout, settings.max_body_bytes)  # type: ignore[method-assign]

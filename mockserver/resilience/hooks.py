@@ -28,6 +28,7 @@ from mockserver.resilience.profile import (
     rules_of,
     strikes,
 )
+from mockserver.resilience.turns import Turns
 from mockserver.store.limits import Counters, limits_path
 
 EXTENSION = "npq_resilience"
@@ -45,6 +46,7 @@ class Resilience:
 
     def __init__(self, settings: Settings, counters: Counters) -> None:
         self.settings, self.counters = settings, counters
+        self.turns = Turns()  # the process's requests take turns (turns.py); a fault's latency gives it up
 
     @staticmethod
     def _scope() -> str:
@@ -137,7 +139,8 @@ def _cut(fault: Fault) -> Response:
 
 def _fault_answer(fault: Fault) -> Response | None:
     if fault.latency_ms:
-        sleep(fault.latency_ms / 1000)
+        with _state().turns.set_aside():  # the others need not wait for this request's sleep
+            sleep(fault.latency_ms / 1000)
     if fault.reset:
         return _cut(fault)
     if fault.status is None:
@@ -266,7 +269,7 @@ def delete_faults() -> Response:
     return _profile_answer()
 
 
-def install(app: Flask) -> None:
+def install(app: Flask) -> Resilience:
     settings: Settings = app.extensions[world.EXTENSION].settings
     # An app over a connection factory (tests) has no world file: its counters go to a private folder.
     path = settings.db_path
@@ -276,6 +279,7 @@ def install(app: Flask) -> None:
         path = folder / "world"
     counters = Counters(limits_path(path))
     counters.conn()  # create the file now, in the process that prepared the world
-    app.extensions[EXTENSION] = Resilience(settings, counters)
+    state = app.extensions[EXTENSION] = Resilience(settings, counters)
     app.before_request(_before)
     app.register_blueprint(faults_api)
+    return state
