@@ -119,6 +119,7 @@ def serve(settings: Settings) -> int:
             # costs a worker two thirds of its throughput on this workload (design/performance-notes.md),
             # one thread let a single client trickling a body stall its worker; 4 cost 3-20 % of req/s on a
             # list GET (wrk -c8, 2 runs each, noisy shared cores: ~4,065 vs ~3,535). `--threads 1` for speed.
+            # The threads take turns running the app (resilience/turns.py); more of them measured no faster.
             blocking_threads=settings.threads, log_access=False, log_level=LogLevels.warning,
             # A worker that has not stopped 3 s after the signal is killed: a mock has no work worth
             # waiting for (every state change is one SQLite transaction), and Ctrl-C must not hang.
