@@ -5,12 +5,15 @@ statement, and with a worker's threads all busy each let-go hands the interprete
 request holding the world's writer turn (store/writers.py) then waits for its own process's other
 requests between its statements, and every writer of both processes waits for it: under served writes
 (v1, wrk with 16 connections) a third of both cores sat idle. Taking turns, a request runs its statements
-back to back while the others stay parked on a lock instead of contending for the GIL: accept and
-declaration POST answered 12-25% more per second (benchmarks/bench_prism.py), reads the same.
+back to back while the others stay parked on a lock instead of contending for the GIL. Served v1 writes
+(bench_prism.py's requests under wrk, 16 connections, alternating with the code before, twice): accept
++11-21%, declaration POST +12-25%, idle time 30% -> 23%; record and page reads the same.
 
 What still runs side by side, so that no client can stall the others:
 - bodies are read before a request asks for its turn (resilience/body.py is the layer outside this one),
-  so a client trickling a body never holds it; a streamed answer (CSV) is sent after the turn;
+  so a client trickling a body does not hold it (unless the deadline is off, `--body-timeout 0`, or all of
+  body.py's readers are busy: then the others go ahead after `patience`); a streamed answer (CSV) is sent
+  after the turn;
 - a request that has waited `patience` for its turn (behind a long one: a new world, a big testing-API
   batch) goes ahead without it, as every request did before;
 - a request that sleeps (a fault's latency) gives its turn up while it sleeps (`set_aside`).
