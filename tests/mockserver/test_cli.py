@@ -110,6 +110,27 @@ def test_ctrl_c_that_reaches_the_workers_before_the_master_still_exits_0() -> No
     assert process.returncode == 0, f"exit {process.returncode}: {out[-2000:]}\n{err[-2000:]}"
 
 
+def test_a_worker_that_dies_is_a_failure_not_a_stop() -> None:
+    """A worker killed without being asked to stop ends the server with a non-zero exit: telling a Ctrl-C
+    by the workers' clean exits (serve.py) must not pass a crash off as one."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "mockserver.cli", "serve", "--port", str(port)],
+                               cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    try:
+        wait_for_answer(process, port)
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        workers = [int(pid) for pid in children
+                   if b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()]
+        os.kill(workers[0], signal.SIGKILL)
+        out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            out, err = process.communicate()
+    assert process.returncode == 1, f"exit {process.returncode}: {out[-2000:]}\n{err[-2000:]}"
+
+
 @pytest.mark.parametrize(
     ("argv", "env", "message"),
     [
