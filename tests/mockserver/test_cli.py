@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -80,10 +81,10 @@ def _stopped(pid: int) -> bool:
         return True
 
 
-def test_ctrl_c_that_reaches_the_workers_before_the_master_still_exits_0() -> None:
-    """Ctrl-C reaches the whole group; under load a worker may stop on it before granian's master has
-    handled it, and granian then counts the worker as failed (exit 1). Made certain here: the master is
-    paused while the workers get the SIGINT and stop, then resumed."""
+def _serve_then(act: Callable[[subprocess.Popen, list[int]], None]) -> tuple[int, str]:
+    """Start `npq-mock serve` (its own process group), call act(process, worker pids) once it answers,
+    wait for it to end; (exit code, what it printed: granian logs to stdout, so both are kept, and a rare
+    failure under load can be told apart)."""
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "mockserver.cli", "serve", "--port", str(port)],
                                cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -95,40 +96,37 @@ def test_ctrl_c_that_reaches_the_workers_before_the_master_still_exits_0() -> No
         workers = [int(pid) for pid in children
                    if b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()]
         assert len(workers) == 2
+        act(process, workers)
+        out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)  # only the group this test started
+            out, err = process.communicate()
+    return process.returncode, f"{out[-2000:]}\n{err[-2000:]}"
+
+
+def test_ctrl_c_that_reaches_the_workers_before_the_master_still_exits_0() -> None:
+    """Ctrl-C reaches the whole group; under load a worker may stop on it before granian's master has
+    handled it, and granian then counts the worker as failed (exit 1). Made certain here: the master is
+    paused while the workers get the SIGINT and stop, then resumed."""
+
+    def ctrl_c_with_the_master_paused(process: subprocess.Popen, workers: list[int]) -> None:
         os.kill(process.pid, signal.SIGSTOP)
         os.killpg(process.pid, signal.SIGINT)
         deadline = time.monotonic() + 60
         while not all(_stopped(pid) for pid in workers) and time.monotonic() < deadline:
             time.sleep(0.02)  # polling interval: the workers' exit is the synchronisation
         os.kill(process.pid, signal.SIGCONT)
-        out, err = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            out, err = process.communicate()
-    # granian logs to stdout: both are shown, so a rare failure under load can be told apart.
-    assert process.returncode == 0, f"exit {process.returncode}: {out[-2000:]}\n{err[-2000:]}"
+
+    code, printed = _serve_then(ctrl_c_with_the_master_paused)
+    assert code == 0, f"exit {code}: {printed}"
 
 
 def test_a_worker_that_dies_is_a_failure_not_a_stop() -> None:
     """A worker killed without being asked to stop ends the server with a non-zero exit: telling a Ctrl-C
     by the workers' clean exits (serve.py) must not pass a crash off as one."""
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "mockserver.cli", "serve", "--port", str(port)],
-                               cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
-    try:
-        wait_for_answer(process, port)
-        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
-        workers = [int(pid) for pid in children
-                   if b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()]
-        os.kill(workers[0], signal.SIGKILL)
-        out, err = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            out, err = process.communicate()
-    assert process.returncode == 1, f"exit {process.returncode}: {out[-2000:]}\n{err[-2000:]}"
+    code, printed = _serve_then(lambda _process, workers: os.kill(workers[0], signal.SIGKILL))
+    assert code == 1, f"exit {code}: {printed}"
 
 
 @pytest.mark.parametrize(
