@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 from werkzeug.wrappers import Request
@@ -43,8 +43,10 @@ from mockserver.routes.common import filter_is_object, read_routes
 from mockserver.services.context import Context
 from mockserver.versions import ApiVersion
 
+if TYPE_CHECKING:  # the standard WSGI callable's type (typeshed's stubs; nothing at run time)
+    from _typeshed.wsgi import WSGIApplication
+
 log = logging.getLogger(__name__)
-WSGIApp = Callable[[dict[str, Any], Callable], Iterable[bytes]]
 # (the request's context, its version's representation) -> the envelope's JSON
 Render = Callable[[Context, Any], bytes]
 
@@ -59,7 +61,7 @@ _OWN_HEADERS = tuple(
 )
 
 
-def stored_reads(app: Flask, flask_app: WSGIApp) -> WSGIApp:
+def stored_reads(app: Flask, flask_app: WSGIApplication) -> WSGIApplication:
     """`flask_app` (the app's WSGI callable) with plain record and page GETs answered in front of it."""
     mock = world.state_of(app)
 

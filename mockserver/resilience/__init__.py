@@ -30,7 +30,8 @@ __all__ = ["init_app"]
 
 def init_app(app: Flask) -> None:
     """Gate the testing API, inject faults, rate-limit (each off unless asked for); bound body reads; let the
-    process's requests take turns (wraps the app's WSGI callable as it is now: call it last but one)."""
+    process's requests take turns. The last two wrap the app's WSGI callable as it is at the call, so every
+    layer that must run in the turn (stored reads) is put on it before (app.py)."""
     state = install(app)
     settings = app.extensions["npq_mock"].settings
     turned = taking_turns(app.wsgi_app, state.turns)

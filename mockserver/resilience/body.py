@@ -27,11 +27,13 @@ import io
 import queue
 import threading
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mockserver.errors import render_refusal
 
-WSGIApp = Callable[[dict[str, Any], Callable], Iterable[bytes]]
+if TYPE_CHECKING:  # the standard WSGI callable's type (typeshed's stubs; nothing at run time)
+    from _typeshed.wsgi import WSGIApplication
+
 CHUNK = 64 * 1024
 MAX_READERS = 64  # per process: slow clients waited on at once
 
@@ -89,7 +91,7 @@ def _timed_out(start_response: Callable) -> list[bytes]:
     return [body]
 
 
-def body_deadline(app: WSGIApp, timeout: float, limit: int) -> WSGIApp:
+def body_deadline(app: WSGIApplication, timeout: float, limit: int) -> WSGIApplication:
     """Wrap a WSGI app so that bodies (up to `limit` bytes; larger ones are the app's 413) must arrive
     within `timeout` seconds (0: no deadline)."""
     if timeout <= 0:

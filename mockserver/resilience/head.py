@@ -13,11 +13,13 @@ them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mockserver.errors import render_refusal
 
-WSGIApp = Callable[[dict[str, Any], Callable], Iterable[bytes]]
+if TYPE_CHECKING:  # the standard WSGI callable's type (typeshed's stubs; nothing at run time)
+    from _typeshed.wsgi import WSGIApplication
+
 SERVER_BUFFER_BYTES = 2 * 1024 * 1024
 MAX_HEADER_BYTES = 64 * 1024
 MAX_QUERY_BYTES = 32 * 1024
@@ -33,7 +35,7 @@ def _refused(code: str, start_response: Callable) -> list[bytes]:
     return [body]
 
 
-def head_limit(app: WSGIApp) -> WSGIApp:
+def head_limit(app: WSGIApplication) -> WSGIApplication:
     """Wrap a WSGI app: 414 for a query string over MAX_QUERY_BYTES, 431 for header values (together) over
     MAX_HEADER_BYTES."""
 

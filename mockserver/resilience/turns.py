@@ -24,9 +24,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-WSGIApp = Callable[[dict[str, Any], Callable], Iterable[bytes]]
+if TYPE_CHECKING:  # the standard WSGI callable's type (typeshed's stubs; nothing at run time)
+    from _typeshed.wsgi import WSGIApplication
+
 PATIENCE = 0.05  # seconds a request waits for its turn before it goes ahead anyway
 
 
@@ -71,7 +73,7 @@ class Turns:
             self._mine.held = self._lock.acquire(timeout=self.patience)
 
 
-def taking_turns(app: WSGIApp, turns: Turns) -> WSGIApp:
+def taking_turns(app: WSGIApplication, turns: Turns) -> WSGIApplication:
     """Wrap a WSGI app so that each call runs in the process's turn (its streamed body is sent after it)."""
 
     def turned(environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
