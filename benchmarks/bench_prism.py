@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import shutil
 import socket
 import sqlite3
@@ -29,7 +30,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -110,11 +111,15 @@ def _prism_serving(prism: Path, spec: Path, version: str) -> Iterator[int]:
         process.wait(timeout=30)
 
 
-def _start_mock(world: Path) -> tuple[subprocess.Popen, int, float]:
-    """npq-mock serve --db world on a free port; (process, port, seconds until its first answer)."""
+def _start_mock(world: Path, checkout: Path = REPO,
+                extra: Sequence[str] = ()) -> tuple[subprocess.Popen, int, float]:
+    """npq-mock serve --db world (with `extra` arguments) of a checkout, its source first on the path, on a
+    free port; (process, port, seconds until its first answer)."""
     port, started = _free_port(), time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "mockserver.cli", "serve", "--db", str(world), "--port",
-                                str(port)], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = ["-m", "mockserver.cli", "serve", "--db", str(world), "--port", str(port), *extra]
+    process = subprocess.Popen([sys.executable, *command], cwd=checkout,
+                               env={**os.environ, "PYTHONPATH": str(checkout)},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     while time.perf_counter() - started < 300:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):

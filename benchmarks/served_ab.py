@@ -19,15 +19,11 @@ anything, and a difference smaller than the spread between rounds is none.
 from __future__ import annotations
 
 import argparse
-import os
 import shlex
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from collections import defaultdict
 from pathlib import Path
 
@@ -35,25 +31,11 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from benchmarks.bench_prism import LISTS, World, Writes, _free_port, _writable, _wrk  # noqa: E402
+from benchmarks.bench_prism import LISTS, World, Writes, _start_mock, _writable, _wrk  # noqa: E402
+from benchmarks.bench_seed import cpu_seconds  # noqa: E402
 
 CONNECTIONS = 16
 Figure = tuple[float, float, float]  # req/s, server CPU microseconds per answer, machine idle share
-
-
-def _cpu_seconds(pid: int) -> float:
-    """CPU time of a process and its descendants (granian's master and workers), from /proc."""
-    total, todo = 0.0, [pid]
-    while todo:
-        process = todo.pop()
-        try:
-            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-            for task in os.listdir(f"/proc/{process}/task"):
-                todo.extend(int(c) for c in Path(f"/proc/{process}/task/{task}/children").read_text().split())
-        except OSError:
-            pass  # a process that ended meanwhile
-    return total
 
 
 def _idle_and_total() -> tuple[int, int]:
@@ -69,27 +51,13 @@ class Served:
         for side in folder.iterdir():
             side.unlink()
         shutil.copyfile(world, self.copy)
-        self.port = _free_port()
-        command = ["-m", "mockserver.cli", "serve", "--db", str(self.copy), "--port", str(self.port), *extra]
-        self.process = subprocess.Popen(
-            [sys.executable, *command],
-            cwd=checkout, env={**os.environ, "PYTHONPATH": str(checkout)},
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 300
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=2).close()
-                return
-            except OSError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"{checkout}: the mock did not start") from None
-                time.sleep(0.05)
+        self.process, self.port, _seconds = _start_mock(self.copy, checkout, extra)
 
     def load(self, requests: list[tuple[str, str, str]], seconds: float, folder: Path) -> Figure:
         """(req/s, server CPU microseconds per answer, machine idle share) of wrk sending `requests`."""
-        cpu, (idle, total) = _cpu_seconds(self.process.pid), _idle_and_total()
+        cpu, (idle, total) = cpu_seconds(self.process.pid), _idle_and_total()
         rate, _answers = _wrk(self.port, requests, CONNECTIONS, seconds, folder)
-        cpu, (idle2, total2) = _cpu_seconds(self.process.pid) - cpu, _idle_and_total()
+        cpu, (idle2, total2) = cpu_seconds(self.process.pid) - cpu, _idle_and_total()
         return rate, cpu / max(rate * seconds, 1) * 1e6, (idle2 - idle) / max(total2 - total, 1)
 
     def stop(self) -> None:
