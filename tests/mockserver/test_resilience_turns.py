@@ -6,10 +6,13 @@ No test sleeps to let a thread get somewhere: a waiting thread is seen parked at
 
 from __future__ import annotations
 
+import linecache
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
 
 import pytest
 
@@ -25,26 +28,20 @@ AUTH = {"Authorization": "Bearer ambition-token"}
 
 def parked_at_the_lock(thread: threading.Thread) -> bool:
     """Whether the thread is inside Turns.turn or set_aside, on its line that takes the lock."""
-    frame = sys._current_frames().get(thread.ident or -1)
+    frame: FrameType | None = sys._current_frames().get(thread.ident or -1)
     while frame is not None:
-        if frame.f_code.co_filename.endswith("turns.py") and "acquire" in _line(frame):
+        code = frame.f_code.co_filename
+        if code.endswith("turns.py") and "acquire" in linecache.getline(code, frame.f_lineno):
             return True
         frame = frame.f_back
     return False
 
 
-def _line(frame: object) -> str:
-    import linecache
-
-    return linecache.getline(frame.f_code.co_filename, frame.f_lineno)  # type: ignore[attr-defined]
-
-
 def wait_for(condition: Callable[[], bool], what: str) -> None:
-    done = threading.Event()
     for _ in range(50_000):
         if condition():
             return
-        done.wait(0.0002)  # a poll of another thread's state, not a wait standing in for it
+        time.sleep(0.0002)  # the interval of a poll of another thread's state, not a wait standing in for it
     raise AssertionError(f"never saw: {what}")
 
 
@@ -94,9 +91,15 @@ def test_another_request_waits_for_the_turn_and_then_holds_it() -> None:
 
 def test_after_patience_a_request_goes_ahead_without_the_turn() -> None:
     turns, seen = Turns(patience=0), []
+
+    def another_request() -> None:
+        with turns.turn():
+            seen.append(turns.holding())
+
     with turns.turn():
-        in_thread(lambda: seen.append(turns.holding()) or None).join()  # type: ignore[func-returns-value]
-        assert turns.holding()
+        other = in_thread(another_request)
+        other.join(timeout=30)  # a bound for a broken patience, which would wait for this turn for ever
+        assert not other.is_alive() and turns.holding()
     assert seen == [False]
 
 
