@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from mockserver.domain.states import transition
@@ -12,6 +13,7 @@ from mockserver.seeding.pools import Pools, catchment_place, new_uuid, trn, ukpr
 from mockserver.seeding.timeline import DAY, WORLD_NOW_SECONDS, between, midnight, stamp
 
 Row = dict[str, object]
+TrnTaken = Callable[[str], bool]
 LEADERS = {"npq-headship", "npq-senior-leadership", "npq-executive-leadership"}
 ITT_PROVIDERS = ("University of Southampton", "Teach First", None, None)
 ACCEPTED_TRAINING = transition("training_status", None, "accept")  # an accepted application's first state
@@ -35,6 +37,36 @@ class Rows:
         return taken
 
 
+FIRST_TRN, TRNS = 1_000_000, 9_000_000  # drawn TRNs are 1,000,000-9,999,999 (pools.trn)
+
+
+class TrnRegister:
+    """The seven-digit TRNs a builder has given out, one bit each (1.1 MiB for all nine million)."""
+
+    def __init__(self) -> None:
+        self.bits = bytearray((TRNS + 7) // 8)
+
+    def taken(self, value: str) -> bool:
+        index = int(value) - FIRST_TRN
+        return 0 <= index < TRNS and bool(self.bits[index >> 3] & (1 << (index & 7)))
+
+    def mark(self, value: str) -> None:
+        index = int(value) - FIRST_TRN if value.isdigit() else -1
+        if 0 <= index < TRNS:
+            self.bits[index >> 3] |= 1 << (index & 7)
+
+
+def unused_trn(drawn: str, taken: TrnTaken) -> str:
+    """`drawn`, or the next seven-digit TRN after it that nobody has. Teachers' TRNs are unique, and R-53
+    and R-104 treat two people with one TRN as one teacher: a random draw shared by chance (a few hundred
+    pairs in 100,000 people, tens of thousands in a million) made accepts and declarations of unrelated
+    people refused or ineligible. The draw stays the rng's, so the rest of a seeded world is unchanged."""
+    value = int(drawn)
+    while taken(str(value)):
+        value = value + 1 if value + 1 < FIRST_TRN + TRNS else FIRST_TRN
+    return str(value)
+
+
 class WorldBuilder:
     """Makes consistent records from reference data; every choice comes from the rng it is given.
 
@@ -43,8 +75,15 @@ class WorldBuilder:
     """
 
     def __init__(self, ref: ReferenceData, schedule_ids: dict[tuple[int, str], int],
-                 rng: random.Random, pools: Pools) -> None:
+                 rng: random.Random, pools: Pools, trn_taken: TrnTaken | None = None) -> None:
+        """`trn_taken` says whether a TRN is already someone's (a world's users, for people added to it);
+        by default the people this builder made (a whole seeded world is made by one builder)."""
         self.ref, self.schedule_ids, self.rng, self.pools = ref, schedule_ids, rng, pools
+        self.trns: TrnRegister | None = None
+        if trn_taken is None:
+            self.trns = TrnRegister()
+            trn_taken = self.trns.taken
+        self.trn_taken = trn_taken
         self.rows = Rows()
         self.serial = 0
         self.capped = {c.start_year: c.funding_cap for c in ref.cohorts}
@@ -79,9 +118,13 @@ class WorldBuilder:
         name = self.pools.full_name(rng)
         has_trn = teacher_reference_number is not None or rng.random() < 0.93
         when = stamp(at)
+        if teacher_reference_number is None and has_trn:
+            teacher_reference_number = unused_trn(trn(rng), self.trn_taken)
+        if teacher_reference_number is not None and self.trns is not None:
+            self.trns.mark(teacher_reference_number)  # a given one too: later draws avoid it
         user = {
             "id": new_uuid(rng), "full_name": name, "email": self.pools.email(rng, name, self.serial),
-            "trn": teacher_reference_number or (trn(rng) if has_trn else None),
+            "trn": teacher_reference_number,
             "trn_verified": int(verified if verified is not None else has_trn and rng.random() < 0.88),
             "created_at": when, "updated_at": when, "previous_names": "[]",
         }

@@ -109,7 +109,8 @@ def _date(attributes: dict[str, Any], name: str) -> str | None:
 def make_application(conn: sqlite3.Connection, rng: random.Random, provider_id: str, *, ref: ReferenceData,
                      pools: Pools, now: datetime, **attributes: Any) -> str:
     """Create one application owned by provider_id (caller's transaction); returns its id."""
-    b = WorldBuilder(ref, bulk.schedule_ids(conn), rng, pools)
+    b = WorldBuilder(ref, bulk.schedule_ids(conn), rng, pools,
+                     trn_taken=lambda value: testing_rows.trn_in_use(conn, value))
     bools = (True, False)
     cohort, suffix, funding = _cohort(conn, attributes, rng)
     b.funding[(cohort, suffix)] = funding

@@ -12,6 +12,11 @@ def user_row(conn: sqlite3.Connection, user_id: str) -> dict | None:
     return dict(row) if row else None
 
 
+def trn_in_use(conn: sqlite3.Connection, trn: str) -> bool:
+    """Whether some person already holds this TRN."""
+    return conn.execute("SELECT 1 FROM users WHERE trn = ? LIMIT 1", (trn,)).fetchone() is not None
+
+
 def accepted_for_course(conn: sqlite3.Connection, user_id: str, cohort: int, courses: Iterable[str]) -> bool:
     """Whether the user already has an accepted application for one of the courses in the cohort (R-53)."""
     courses = list(courses)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import shutil
 import sqlite3
 import threading
@@ -13,6 +14,8 @@ import yaml
 from mockserver.config import Settings
 from mockserver.reference import load_reference
 from mockserver.seed import prepare_database, reset_world, seed_world
+from mockserver.seeding import builder as builder_module
+from mockserver.seeding.builder import WorldBuilder
 from mockserver.seeding.pools import _pools_for, pools_for
 from mockserver.seeding.timeline import WORLD_NOW, iso
 from mockserver.store.bulk import world_counts
@@ -117,6 +120,32 @@ def test_two_people_share_a_trn_and_the_later_declaration_is_a_duplicate(db: sql
     duplicates = rows(db, "SELECT d.id FROM declarations d JOIN declarations o ON o.id = d.superseded_by_id "
                           "WHERE d.state = 'ineligible' AND o.declaration_type = d.declaration_type")
     assert len(duplicates) == len(rows(db, "SELECT id FROM declarations WHERE state = 'ineligible'"))
+
+
+def test_a_drawn_trn_is_nobody_else_s_and_a_given_one_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """R-53 and R-104 read one TRN as one teacher: two people sharing a random draw would refuse an accept
+    or make a declaration ineligible for no reason the world meant (stories share TRNs on purpose)."""
+    ref = load_reference()
+    b = WorldBuilder(ref, {}, random.Random(1), pools_for(1))
+    monkeypatch.setattr(builder_module, "trn", lambda rng: "9999998")  # every draw the same number
+
+    def drawn() -> object:  # the next person with a TRN (about 1 in 14 has none)
+        return next(p["trn"] for p in iter(lambda: b.person(0), None) if p["trn"] is not None)
+
+    assert [drawn(), drawn(), drawn()] == ["9999998", "9999999", "1000000"]  # the next free, wrapping
+    assert b.person(0, teacher_reference_number="9999998")["trn"] == "9999998"  # given: shared on purpose
+    b.person(0, teacher_reference_number="1000001")
+    assert drawn() == "1000002"  # given ones are avoided by later draws
+
+
+def test_only_stories_share_a_trn(db: sqlite3.Connection) -> None:
+    shared = rows(db, "SELECT trn, COUNT(*) FROM users WHERE trn IS NOT NULL "
+                      "GROUP BY trn HAVING COUNT(*) > 1")
+    duplicates = rows(db, "SELECT DISTINCT u.trn FROM declarations d JOIN users u ON u.id = d.user_id "
+                          "JOIN declarations o ON o.id = d.superseded_by_id WHERE o.user_id <> d.user_id")
+    # (a story's pair can be one person since: a participant-id change merged them)
+    assert shared and {trn for trn, _ in shared} <= {trn for (trn,) in duplicates}
+    assert all(count == 2 for _, count in shared)
 
 
 def test_outcomes_only_on_completed_leadership_or_specialist_declarations(db: sqlite3.Connection) -> None:

@@ -62,6 +62,21 @@ def test_given_attributes_are_kept(ops_client: Any) -> None:
         "npq-headship"]
 
 
+def test_a_new_person_never_gets_a_trn_someone_in_the_world_has(
+    ops_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """R-53 would refuse accepting the new person's application if another person with an accepted one
+    for the course held the same (drawn) TRN; a TRN given in the request is kept as given."""
+    first = create(ops_client, teacher_reference_number="7654321", teacher_reference_number_validated=True)
+    assert first.json["data"]["attributes"]["teacher_reference_number"] == "7654321"
+    monkeypatch.setattr("mockserver.seeding.builder.trn", lambda rng: "7654321")
+    made = [create(ops_client).json["data"]["attributes"]["teacher_reference_number"] for _ in range(4)]
+    drawn = [trn for trn in made if trn is not None]  # (a drawn person may have no TRN)
+    assert drawn == ["7654322", "7654323", "7654324", "7654325"][: len(drawn)] and drawn  # the next free
+    again = create(ops_client, teacher_reference_number="7654321")
+    assert again.json["data"]["attributes"]["teacher_reference_number"] == "7654321"
+
+
 def test_a_second_application_for_an_existing_person_rejects_the_pending_sibling(ops_client: Any) -> None:
     first = create(ops_client, cohort=2024, course_identifier="npq-senco").json["data"]
     person = first["attributes"]["participant_id"]
