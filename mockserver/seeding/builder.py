@@ -5,11 +5,12 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from mockserver.domain.states import transition
 from mockserver.reference import ReferenceData, ScheduleTemplate
 from mockserver.seeding.draws import pick
-from mockserver.seeding.pools import Pools, catchment_place, new_uuid, trn, ukprn, urn
+from mockserver.seeding.pools import FIRST_TRN, TRNS, Pools, catchment_place, new_uuid, trn, ukprn, urn
 from mockserver.seeding.timeline import DAY, WORLD_NOW_SECONDS, between, midnight, stamp
 
 Row = dict[str, object]
@@ -37,34 +38,37 @@ class Rows:
         return taken
 
 
-FIRST_TRN, TRNS = 1_000_000, 9_000_000  # drawn TRNs are 1,000,000-9,999,999 (pools.trn)
-
-
 class TrnRegister:
-    """The seven-digit TRNs a builder has given out, one bit each (1.1 MiB for all nine million)."""
+    """The seven-digit TRNs a builder has given out, one bit each (1.1 MiB for all nine million).
+
+    Teachers' TRNs are unique, and R-53 and R-104 read two people with one TRN as one teacher: random draws
+    shared by chance (~700 pairs in 100,000 people, tens of thousands in a million) made accepts of
+    unrelated people refused and their declarations duplicates. A drawn TRN someone has moves to the next
+    free one; the rng's draws are unchanged, so the rest of a seeded world is the same."""
 
     def __init__(self) -> None:
         self.bits = bytearray((TRNS + 7) // 8)
 
-    def taken(self, value: str) -> bool:
-        index = int(value) - FIRST_TRN
-        return 0 <= index < TRNS and bool(self.bits[index >> 3] & (1 << (index & 7)))
+    def claim(self, drawn: int) -> int:
+        """`drawn`, or the next TRN after it (wrapping) that nobody has; now taken."""
+        bits, index = self.bits, drawn - FIRST_TRN
+        while bits[index >> 3] & (1 << (index & 7)):
+            index = index + 1 if index + 1 < TRNS else 0
+        bits[index >> 3] |= 1 << (index & 7)
+        return FIRST_TRN + index
 
-    def mark(self, value: str) -> None:
-        index = int(value) - FIRST_TRN if value.isdigit() else -1
+    def mark(self, given: str) -> None:
+        """A TRN given, not drawn (stories share one on purpose): later draws avoid it."""
+        index = int(given) - FIRST_TRN if given.isdigit() else -1
         if 0 <= index < TRNS:
             self.bits[index >> 3] |= 1 << (index & 7)
 
 
-def unused_trn(drawn: str, taken: TrnTaken) -> str:
-    """`drawn`, or the next seven-digit TRN after it that nobody has. Teachers' TRNs are unique, and R-53
-    and R-104 treat two people with one TRN as one teacher: a random draw shared by chance (a few hundred
-    pairs in 100,000 people, tens of thousands in a million) made accepts and declarations of unrelated
-    people refused or ineligible. The draw stays the rng's, so the rest of a seeded world is unchanged."""
-    value = int(drawn)
-    while taken(str(value)):
-        value = value + 1 if value + 1 < FIRST_TRN + TRNS else FIRST_TRN
-    return str(value)
+def unused_trn(drawn: int, taken: TrnTaken) -> int:
+    """TrnRegister.claim's answer when only `taken` (a world's users) knows which TRNs are held."""
+    while taken(str(drawn)):
+        drawn = drawn + 1 if drawn + 1 < FIRST_TRN + TRNS else FIRST_TRN
+    return drawn
 
 
 class WorldBuilder:
@@ -77,13 +81,11 @@ class WorldBuilder:
     def __init__(self, ref: ReferenceData, schedule_ids: dict[tuple[int, str], int],
                  rng: random.Random, pools: Pools, trn_taken: TrnTaken | None = None) -> None:
         """`trn_taken` says whether a TRN is already someone's (a world's users, for people added to it);
-        by default the people this builder made (a whole seeded world is made by one builder)."""
+        without it, the people this builder made are all there is (a seeded world is made by one)."""
         self.ref, self.schedule_ids, self.rng, self.pools = ref, schedule_ids, rng, pools
-        self.trns: TrnRegister | None = None
-        if trn_taken is None:
-            self.trns = TrnRegister()
-            trn_taken = self.trns.taken
-        self.trn_taken = trn_taken
+        self.trns = TrnRegister() if trn_taken is None else None
+        self.claim_trn: Callable[[int], int] = (
+            self.trns.claim if self.trns is not None else partial(unused_trn, taken=trn_taken))
         self.rows = Rows()
         self.serial = 0
         self.capped = {c.start_year: c.funding_cap for c in ref.cohorts}
@@ -118,13 +120,13 @@ class WorldBuilder:
         name = self.pools.full_name(rng)
         has_trn = teacher_reference_number is not None or rng.random() < 0.93
         when = stamp(at)
-        if teacher_reference_number is None and has_trn:
-            teacher_reference_number = unused_trn(trn(rng), self.trn_taken)
-        if teacher_reference_number is not None and self.trns is not None:
-            self.trns.mark(teacher_reference_number)  # a given one too: later draws avoid it
+        user_id, email = new_uuid(rng), self.pools.email(rng, name, self.serial)  # the rng's order matters
+        if teacher_reference_number is None:
+            teacher_reference_number = str(self.claim_trn(trn(rng))) if has_trn else None
+        elif self.trns is not None:
+            self.trns.mark(teacher_reference_number)
         user = {
-            "id": new_uuid(rng), "full_name": name, "email": self.pools.email(rng, name, self.serial),
-            "trn": teacher_reference_number,
+            "id": user_id, "full_name": name, "email": email, "trn": teacher_reference_number,
             "trn_verified": int(verified if verified is not None else has_trn and rng.random() < 0.88),
             "created_at": when, "updated_at": when, "previous_names": "[]",
         }

@@ -127,7 +127,7 @@ def test_a_drawn_trn_is_nobody_else_s_and_a_given_one_is_kept(monkeypatch: pytes
     or make a declaration ineligible for no reason the world meant (stories share TRNs on purpose)."""
     ref = load_reference()
     b = WorldBuilder(ref, {}, random.Random(1), pools_for(1))
-    monkeypatch.setattr(builder_module, "trn", lambda rng: "9999998")  # every draw the same number
+    monkeypatch.setattr(builder_module, "trn", lambda rng: 9999998)  # every draw the same number
 
     def drawn() -> object:  # the next person with a TRN (about 1 in 14 has none)
         return next(p["trn"] for p in iter(lambda: b.person(0), None) if p["trn"] is not None)

@@ -69,7 +69,7 @@ def test_a_new_person_never_gets_a_trn_someone_in_the_world_has(
     for the course held the same (drawn) TRN; a TRN given in the request is kept as given."""
     first = create(ops_client, teacher_reference_number="7654321", teacher_reference_number_validated=True)
     assert first.json["data"]["attributes"]["teacher_reference_number"] == "7654321"
-    monkeypatch.setattr("mockserver.seeding.builder.trn", lambda rng: "7654321")
+    monkeypatch.setattr("mockserver.seeding.builder.trn", lambda rng: 7654321)
     made = [create(ops_client).json["data"]["attributes"]["teacher_reference_number"] for _ in range(4)]
     drawn = [trn for trn in made if trn is not None]  # (a drawn person may have no TRN)
     assert drawn == ["7654322", "7654323", "7654324", "7654325"][: len(drawn)] and drawn  # the next free
