@@ -102,11 +102,11 @@ def _pools_for(seed: int) -> Pools:
     return Pools.build(faker)
 
 
-# The numbers below are timeline.between(rng, low, high), itself rng.randint's draw: low +
-# rng._randbelow(high - low + 1), written out (a million-application world makes three million of them).
 FIRST_TRN, TRNS = 1_000_000, 9_000_000  # teacher reference numbers have seven digits
 
 
+# The numbers below are timeline.between(rng, low, high), itself rng.randint's draw: low +
+# rng._randbelow(high - low + 1), written out (a million-application world makes three million of them).
 def trn(rng: random.Random) -> int:
     """A seven-digit teacher reference number (as a number: seeding/builder.py keeps them unique)."""
     return FIRST_TRN + rng._randbelow(TRNS)
