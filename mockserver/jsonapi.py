@@ -155,18 +155,6 @@ def csv_body(
         yield first
 
 
-def stream_csv(
-    header: Sequence[str],
-    batches: Iterable[Sequence[Any]],
-    row: Callable[[Any], Sequence[Any]],
-    *,
-    header_when_empty: bool = True,
-) -> Iterator[bytes]:
-    """CSV, one chunk per batch of records (`row` gives a record's cells), with true/false booleans and
-    empty nulls; no records and not header_when_empty: an empty body."""
-    return csv_body(header, map(csv_lines(row), batches), header_when_empty=header_when_empty)
-
-
 def data_attributes(body: object, *, optional: bool) -> Mapping[str, Any] | None:
     """`data.attributes`; None when optional and `data` is absent; 400 when malformed or empty."""
     if optional and (not isinstance(body, Mapping) or "data" not in body):

@@ -58,6 +58,8 @@ VIEW_NUMBERS: dict[object, int] = {
     _V3_AUG_2025: 4,
     V1.application_csv_row: 5,
     V2.enrolment_csv_row: 6,
+    V1.declaration_csv_row: 7,
+    V2.declaration_csv_row: 8,
 }
 
 

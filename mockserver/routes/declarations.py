@@ -9,16 +9,17 @@ from werkzeug.datastructures import MultiDict
 
 from mockserver.jsonapi import (
     cohort_filter,
+    csv_body,
     data_attributes,
     page_params,
     participant_filter,
-    stream_csv,
     time_filter,
 )
 from mockserver.routes.common import (
     body,
     context,
     csv_ok,
+    csv_shown,
     new_blueprint,
     ok,
     page_route,
@@ -53,10 +54,10 @@ def index_csv() -> Response:
     """R-31, V-24: every matching declaration as CSV; no rows gives an empty body."""
     args = request.args
     updated_since, participants = time_filter(args, "updated_since"), participant_filter(args)
-    batches = service.declarations_csv(context(), updated_since=updated_since, participant_ids=participants)
     shown = views()
-    columns, row = shown.declaration_csv_columns, shown.declaration_csv_row
-    return csv_ok(stream_csv(columns, batches, row, header_when_empty=False))
+    batches = service.declarations_csv(context(), updated_since=updated_since, participant_ids=participants,
+                                       lines=csv_shown(shown.declaration_csv_row))
+    return csv_ok(csv_body(shown.declaration_csv_columns, batches, header_when_empty=False))
 
 
 def create() -> Response:

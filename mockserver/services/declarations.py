@@ -14,7 +14,7 @@ from mockserver.domain.uuids import is_uuid
 from mockserver.errors import ApiError
 from mockserver.services.context import Context
 from mockserver.services.outcomes import record_outcome, void_outcome_after_clawback
-from mockserver.services.rendering import Shown, page_bodies, record_body
+from mockserver.services.rendering import Lines, Shown, export_lines, page_bodies, record_body
 from mockserver.services.statements import after_void, attach, next_output_fee
 from mockserver.store import applications as app_store
 from mockserver.store import declarations as store
@@ -23,7 +23,7 @@ from mockserver.store import participants as participant_store
 from mockserver.store import records
 from mockserver.store.db import read_transaction, write_transaction
 from mockserver.store.invalidation import DECLARATIONS
-from mockserver.store.paging import PageQuery, stream_all
+from mockserver.store.paging import PageQuery
 
 
 def list_declarations(
@@ -61,13 +61,13 @@ def _list_query(
 
 
 def declarations_csv(
-    ctx: Context, *, updated_since: str | None, participant_ids: Sequence[str] | None
-) -> Iterator[list[dict[str, Any]]]:
-    """R-31: every matching declaration (the CSV), in batches as they are read."""
+    ctx: Context, *, updated_since: str | None, participant_ids: Sequence[str] | None, lines: Lines
+) -> Iterator[list[bytes]]:
+    """R-31: every matching declaration as its line of the CSV, in batches as they are read."""
     query = store.list_query(
         ctx.provider_id, updated_since, participant_ids, billing=ctx.rules.declaration_billing
     )
-    return stream_all(ctx.conn, query)
+    return export_lines(ctx, query, lines, DECLARATIONS)
 
 
 def _load(ctx: Context, declaration_id: str) -> sqlite3.Row:

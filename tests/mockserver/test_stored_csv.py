@@ -16,12 +16,13 @@ import pytest
 from mockserver.app import create_app
 from mockserver.config import Settings
 from mockserver.reference import load_reference
+from mockserver.representations import v1, v2
 from mockserver.representations.v1 import APPLICATION_CSV_COLUMNS, application_csv_row
 from mockserver.representations.v2 import ENROLMENT_CSV_COLUMNS, enrolment_csv_row
 from mockserver.store import applications as application_store
 from mockserver.store import rendered
 from mockserver.store.db import connect
-from mockserver.store.invalidation import APPLICATIONS, KIND_SHIFT
+from mockserver.store.invalidation import APPLICATIONS, DECLARATIONS, KIND_SHIFT
 from mockserver.store.paging import PageQuery, stream_all
 from mockserver.store.records import pairs_of
 from mockserver.versions import view_number
@@ -35,6 +36,9 @@ FILTERS = (
     "", "?filter[cohort]=2023,2024", "?filter[updated_since]=2023-06-01T00:00:00Z", "?filter[cohort]=1999"
 )
 STAMP = "this build"
+# The declarations CSV of each version, with its row function (each stores its lines under its own view).
+DECLARATIONS_CSV = {"/api/v1/participant-declarations.csv": v1.declaration_csv_row,
+                    "/api/v2/participant-declarations.csv": v2.declaration_csv_row}
 
 
 def _as_before(header: Sequence[str], rows: Sequence[Any], row: Callable[[Any], Sequence[Any]]) -> bytes:
@@ -60,11 +64,11 @@ def _rows(world: Path, query: PageQuery) -> list[dict[str, Any]]:
     return [row for batch in stream_all(connect(world), query) for row in batch]
 
 
-def _stored_lines(world: Path, view: int) -> int:
-    first = (APPLICATIONS << KIND_SHIFT) + view
+def _stored_lines(world: Path, view: int, kind: int = APPLICATIONS) -> int:
+    first = (kind << KIND_SHIFT) + view
     return connect(world).execute(
         "SELECT COUNT(*) FROM rendered WHERE slot BETWEEN ? AND ? AND slot & 15 = ?",
-        (first, ((APPLICATIONS + 1) << KIND_SHIFT) - 1, view),
+        (first, ((kind + 1) << KIND_SHIFT) - 1, view),
     ).fetchone()[0]
 
 
@@ -104,6 +108,45 @@ def test_filters_select_the_same_rows_as_the_rendered_export(apps: tuple[Any, An
                     assert (ours.status_code, ours.data) == (theirs.status_code, theirs.data), path + query
     empty = stored.get(APPLICATIONS_CSV[0] + "?filter[cohort]=1999", headers=AMBITION).data
     assert empty == _as_before(APPLICATION_CSV_COLUMNS, [], application_csv_row)
+
+
+def test_declaration_exports_are_the_rows_rendered_as_before_and_their_lines_are_stored(
+    ops_world: Path, apps: tuple[Any, Any]
+) -> None:
+    stored, plain = apps
+    for url, row in DECLARATIONS_CSV.items():
+        body = plain.get(url, headers=AMBITION).data
+        assert body.count(b"\n") > 10, url
+        for _rendered_then_read in range(2):
+            reply = stored.get(url, headers=AMBITION)
+            assert (reply.status_code, reply.mimetype, reply.data) == (200, "text/csv", body), url
+        assert _stored_lines(ops_world, view_number(row), DECLARATIONS) == body.count(b"\n") - 1, url
+    assert view_number(v1.declaration_csv_row) != view_number(v2.declaration_csv_row)
+
+
+def test_declaration_exports_filter_and_show_writes_as_the_rendered_export(apps: tuple[Any, Any]) -> None:
+    stored, plain = apps
+    first = plain.get("/api/v1/participant-declarations.csv", headers=AMBITION).text.splitlines()[1:]
+    ids = [line.split(",")[0] for line in first]
+    people = ",".join(sorted({line.split(",")[1] for line in first[:3]}))
+    queries = ("", "?filter[updated_since]=2024-01-01T00:00:00Z", f"?filter[participant_id]={people}",
+               "?filter[participant_id]=00000000-0000-4000-8000-000000000000")  # none: an empty body
+    for url in DECLARATIONS_CSV:
+        for query in queries:
+            for headers in (AMBITION, BPN):
+                theirs = plain.get(url + query, headers=headers)
+                for _stored_or_not in range(2):
+                    ours = stored.get(url + query, headers=headers)
+                    assert (ours.status_code, ours.data) == (theirs.status_code, theirs.data), url + query
+    assert stored.get("/api/v1/participant-declarations.csv" + queries[-1], headers=AMBITION).data == b""
+    voided = next(i for i, line in zip(ids, first, strict=True) if ",submitted," in line)
+    reply = stored.put(f"/api/v1/participant-declarations/{voided}/void", headers=AMBITION)
+    assert reply.status_code == 200, reply.text
+    for url in DECLARATIONS_CSV:
+        ours, theirs = stored.get(url, headers=AMBITION), plain.get(url, headers=AMBITION)
+        assert ours.data == theirs.data, url
+        line = next(line for line in ours.text.splitlines() if line.startswith(voided))
+        assert ",voided," in line, line
 
 
 def _application(client: Any) -> str:
